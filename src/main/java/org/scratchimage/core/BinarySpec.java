@@ -1,0 +1,13 @@
+package org.scratchimage.core;
+
+/**
+ * A {@code <binary>} as the user wrote it: an executable copied from the host. Values are unparsed strings
+ * so that validation can quote them; {@code null} means "not set".
+ *
+ * @param source host path, relative ones resolve against the project base directory
+ * @param path absolute path inside the image
+ * @param mode octal permission bits, default 0755
+ * @param uid owner id, default 0
+ * @param gid group id, default 0
+ */
+public record BinarySpec(String source, String path, String mode, String uid, String gid) {}

@@ -1,0 +1,138 @@
+package org.scratchimage.core;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.scratchimage.core.image.Compression;
+import org.scratchimage.core.image.ContainerConfig;
+import org.scratchimage.core.image.ImagePlan;
+import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.Platform;
+
+/** Validates a {@link BuildRequest} once, completely, and turns it into an {@link ImagePlan}. */
+final class ImagePlanner {
+    /** Set by the plugin from the build timestamp; a user value would contradict it. */
+    static final String CREATED_ANNOTATION = "org.opencontainers.image.created";
+
+    private ImagePlanner() {}
+
+    static ImagePlan plan(BuildRequest request, Consumer<String> debug) throws InvalidConfigurationException, IOException {
+        String image = Values.image("<image>", request.image());
+        List<String> tags = tags(request.tags());
+        Platform platform = Platforms.resolve(request.platform(), request.hostArchitecture());
+        Instant created = BuildTimestamp.resolve(request.outputTimestamp(), request.sourceDateEpoch());
+        Compression compression = compression(request.compression());
+        ContainerConfig config = config(request.container());
+        SortedMap<String, String> annotations = annotations(request.annotations());
+        List<LayerEntry> entries = LayerEntries.collect(request, debug);
+        debug.accept("Image " + image + " for " + platform + ", created " + created + ", " + entries.size() + " entries");
+        return new ImagePlan(image, tags, platform, created, compression, entries, config, annotations);
+    }
+
+    private static List<String> tags(List<String> tags) throws InvalidConfigurationException {
+        if (tags.isEmpty()) {
+            throw new InvalidConfigurationException("<tags>", null, "is empty",
+                    "list at least one <tag>, or remove <tags> to use the project version");
+        }
+        Set<String> unique = new LinkedHashSet<>();
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = Values.tag("<tags>/<tag>[" + (i + 1) + "]", tags.get(i));
+            if (!unique.add(tag)) {
+                throw new InvalidConfigurationException("<tags>/<tag>[" + (i + 1) + "]", tag, "is listed twice",
+                        "list each tag once");
+            }
+        }
+        return new ArrayList<>(unique);
+    }
+
+    private static Compression compression(String value) throws InvalidConfigurationException {
+        if (value == null || value.isBlank() || value.equals("gzip")) {
+            return Compression.GZIP;
+        }
+        if (value.equals("none")) {
+            return Compression.NONE;
+        }
+        throw new InvalidConfigurationException("<compression>", value, "is not a supported compression",
+                "write gzip (the default) or none");
+    }
+
+    private static ContainerConfig config(ContainerSpec spec) throws InvalidConfigurationException {
+        SortedMap<String, String> environment = new TreeMap<>();
+        for (Map.Entry<String, String> variable : spec.environment().entrySet()) {
+            String name = Values.environmentName("<environment>/<" + variable.getKey() + ">", variable.getKey());
+            environment.put(name, variable.getValue() == null ? "" : variable.getValue());
+        }
+        SortedSet<String> ports = new TreeSet<>();
+        for (int i = 0; i < spec.ports().size(); i++) {
+            ports.add(Values.port("<ports>/<port>[" + (i + 1) + "]", spec.ports().get(i)));
+        }
+        SortedSet<String> volumes = new TreeSet<>();
+        for (int i = 0; i < spec.volumes().size(); i++) {
+            String element = "<volumes>/<volume>[" + (i + 1) + "]";
+            volumes.add(ImagePaths.absolute(ImagePaths.relative(element, spec.volumes().get(i))));
+        }
+        String workingDirectory = null;
+        if (!Values.isBlank(spec.workingDirectory())) {
+            workingDirectory = ImagePaths.absolute(ImagePaths.relative("<workingDirectory>", spec.workingDirectory()));
+        }
+        return new ContainerConfig(
+                Values.user("<user>", blankToNull(spec.user())),
+                ports,
+                environment,
+                arguments("<entrypoint>", spec.entrypoint()),
+                arguments("<cmd>", spec.cmd()),
+                volumes,
+                workingDirectory,
+                keyed("<labels>", spec.labels()),
+                Values.signal("<stopSignal>", blankToNull(spec.stopSignal())));
+    }
+
+    private static List<String> arguments(String element, List<String> arguments) throws InvalidConfigurationException {
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < arguments.size(); i++) {
+            String argument = arguments.get(i);
+            // Maven turns <arg></arg> into null; an empty argument is legitimate.
+            result.add(argument == null ? "" : argument);
+        }
+        if (!result.isEmpty() && result.get(0).isEmpty() && element.equals("<entrypoint>")) {
+            throw new InvalidConfigurationException(element + "/<arg>[1]", "", "is empty",
+                    "start the entrypoint with the program to run, such as /bin/app");
+        }
+        return result;
+    }
+
+    private static SortedMap<String, String> annotations(Map<String, String> annotations)
+            throws InvalidConfigurationException {
+        if (annotations.containsKey(CREATED_ANNOTATION)) {
+            throw new InvalidConfigurationException("<annotations>/<" + CREATED_ANNOTATION + ">",
+                    annotations.get(CREATED_ANNOTATION), "is set by the plugin from the build timestamp",
+                    "remove it and set <outputTimestamp> or project.build.outputTimestamp instead");
+        }
+        return keyed("<annotations>", annotations);
+    }
+
+    private static SortedMap<String, String> keyed(String element, Map<String, String> values)
+            throws InvalidConfigurationException {
+        SortedMap<String, String> sorted = new TreeMap<>();
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            if (Values.isBlank(entry.getKey())) {
+                throw new InvalidConfigurationException(element, "", "has an empty key", "name every entry");
+            }
+            sorted.put(entry.getKey(), entry.getValue() == null ? "" : entry.getValue());
+        }
+        return sorted;
+    }
+
+    private static String blankToNull(String value) {
+        return Values.isBlank(value) ? null : value;
+    }
+}

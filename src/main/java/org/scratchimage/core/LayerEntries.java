@@ -1,0 +1,401 @@
+package org.scratchimage.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.codehaus.plexus.util.SelectorUtils;
+import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.RegularFileEntry;
+import org.scratchimage.core.image.SymlinkEntry;
+
+/**
+ * Turns the declared binaries, files, directories and symlinks into the layer's entries: validates each
+ * declaration, walks host trees without following links, rejects conflicts, adds missing parents and sorts.
+ */
+final class LayerEntries {
+    static final int BINARY_MODE = 0755;
+    static final int FILE_MODE = 0644;
+    static final int DIRECTORY_MODE = 0755;
+
+    /** Sorts by the UTF-8 bytes of the path, so every parent precedes its children and the root comes first. */
+    static final Comparator<LayerEntry> TAR_ORDER = (a, b) -> Arrays.compareUnsigned(
+            a.path().getBytes(StandardCharsets.UTF_8), b.path().getBytes(StandardCharsets.UTF_8));
+
+    /** An entry and whether it came from inside a copied tree (tree directories may coincide with others). */
+    private record Declared(LayerEntry entry, boolean fromTree) {}
+
+    private final Path baseDirectory;
+    private final Consumer<String> debug;
+    private final Map<String, Declared> entries = new HashMap<>();
+
+    private LayerEntries(Path baseDirectory, Consumer<String> debug) {
+        this.baseDirectory = baseDirectory;
+        this.debug = debug;
+    }
+
+    /** @return the layer's entries in tar order */
+    static List<LayerEntry> collect(BuildRequest request, Consumer<String> debug)
+            throws InvalidConfigurationException, IOException {
+        LayerEntries collector = new LayerEntries(request.baseDirectory(), debug);
+        List<DirectorySpec> directories = request.directories();
+        for (int i = 0; i < directories.size(); i++) {
+            String origin = "<directories>/<directory>[" + (i + 1) + "]";
+            collector.addDirectory(present(directories.get(i), origin, "give it at least a <path>"), origin);
+        }
+        List<FileSpec> files = request.files();
+        for (int i = 0; i < files.size(); i++) {
+            String origin = "<files>/<file>[" + (i + 1) + "]";
+            FileSpec spec = present(files.get(i), origin, "give it a <source> and a <path>");
+            collector.addFile(origin, spec.source(), spec.path(), spec.mode(),
+                    FILE_MODE, spec.uid(), spec.gid());
+        }
+        List<BinarySpec> binaries = request.binaries();
+        for (int i = 0; i < binaries.size(); i++) {
+            String origin = "<binaries>/<binary>[" + (i + 1) + "]";
+            BinarySpec spec = present(binaries.get(i), origin, "give it a <source> and a <path>");
+            collector.addFile(origin, spec.source(), spec.path(), spec.mode(),
+                    BINARY_MODE, spec.uid(), spec.gid());
+        }
+        List<SymlinkSpec> symlinks = request.symlinks();
+        for (int i = 0; i < symlinks.size(); i++) {
+            String origin = "<symlinks>/<symlink>[" + (i + 1) + "]";
+            collector.addSymlink(present(symlinks.get(i), origin, "give it a <path> and a <target>"), origin);
+        }
+        // Trees last, so that an explicit declaration of a directory wins over the same directory in a tree.
+        for (int i = 0; i < directories.size(); i++) {
+            DirectorySpec spec = directories.get(i);
+            if (spec.source() != null) {
+                collector.addTree(spec, "<directories>/<directory>[" + (i + 1) + "]");
+            }
+        }
+        return collector.complete();
+    }
+
+    private static <T> T present(T spec, String origin, String fix) throws InvalidConfigurationException {
+        if (spec == null) {
+            throw new InvalidConfigurationException(origin, null, "is empty", fix);
+        }
+        return spec;
+    }
+
+    private void addDirectory(DirectorySpec spec, String origin) throws InvalidConfigurationException {
+        String path = ImagePaths.relative(origin + "/<path>", spec.path());
+        int mode = Values.mode(origin + "/<mode>", spec.mode(), DIRECTORY_MODE);
+        long uid = Values.id(origin + "/<uid>", spec.uid());
+        long gid = Values.id(origin + "/<gid>", spec.gid());
+        if (spec.source() == null) {
+            rejectTreeOnlySetting(origin + "/<fileMode>", spec.fileMode());
+            rejectTreeOnlySetting(origin + "/<directoryMode>", spec.directoryMode());
+            if (!spec.includes().isEmpty() || !spec.excludes().isEmpty()) {
+                throw new InvalidConfigurationException(origin + "/<includes>", null,
+                        "and <excludes> select files of a <source> tree, but this <directory> has no <source>",
+                        "add a <source> to copy a host tree, or remove <includes> and <excludes>");
+            }
+        } else {
+            // Checked here so that a bad value is reported even if the tree turns out to be empty.
+            Values.mode(origin + "/<fileMode>", spec.fileMode(), FILE_MODE);
+            Values.mode(origin + "/<directoryMode>", spec.directoryMode(), DIRECTORY_MODE);
+        }
+        put(new DirectoryEntry(path, mode, uid, gid, origin), false);
+    }
+
+    private static void rejectTreeOnlySetting(String element, String value) throws InvalidConfigurationException {
+        if (value != null) {
+            throw new InvalidConfigurationException(element, value,
+                    "applies to the files of a <source> tree, but this <directory> has no <source>",
+                    "use <mode> for the directory itself, or add a <source>");
+        }
+    }
+
+    private void addFile(String origin, String source, String imagePath, String modeValue, int defaultMode,
+            String uidValue, String gidValue) throws InvalidConfigurationException, IOException {
+        String path = ImagePaths.relative(origin + "/<path>", imagePath);
+        if (path.isEmpty()) {
+            throw new InvalidConfigurationException(origin + "/<path>", imagePath, "is the image root",
+                    "give the file's own path inside the image, such as /bin/app");
+        }
+        int mode = Values.mode(origin + "/<mode>", modeValue, defaultMode);
+        long uid = Values.id(origin + "/<uid>", uidValue);
+        long gid = Values.id(origin + "/<gid>", gidValue);
+        Path file = hostPath(origin + "/<source>", source);
+        String element = origin + "/<source>";
+        if (!Files.exists(file)) {
+            String problem = Files.isSymbolicLink(file) ? "is a symbolic link whose target does not exist" : "does not exist";
+            throw new InvalidConfigurationException(element, source, problem + " (resolved to " + file + ")",
+                    "correct the path; relative paths resolve against the project directory " + baseDirectory);
+        }
+        if (Files.isDirectory(file)) {
+            throw new InvalidConfigurationException(element, source, "is a directory",
+                    "declare it as a <directory> with this <source> to copy the tree, or name a file inside it");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigurationException(element, source, "is not a regular file (a device, fifo or socket)",
+                    "name a regular file; special files cannot be copied into a layer");
+        }
+        if (!Files.isReadable(file)) {
+            throw new InvalidConfigurationException(element, source, "is not readable by the build user",
+                    "grant read permission (chmod u+r) or run the build as a user that can read it");
+        }
+        put(new RegularFileEntry(path, file, Files.size(file), mode, uid, gid, origin), false);
+    }
+
+    private void addSymlink(SymlinkSpec spec, String origin) throws InvalidConfigurationException {
+        String path = ImagePaths.relative(origin + "/<path>", spec.path());
+        if (path.isEmpty()) {
+            throw new InvalidConfigurationException(origin + "/<path>", spec.path(), "is the image root",
+                    "give the link's own path inside the image, such as /bin/sh");
+        }
+        String target = spec.target();
+        if (target == null || target.isEmpty()) {
+            throw new InvalidConfigurationException(origin + "/<target>", "", "is empty",
+                    "write the link's destination, relative such as busybox or absolute such as /bin/busybox");
+        }
+        if (target.indexOf('\0') >= 0) {
+            throw new InvalidConfigurationException(origin + "/<target>", target.replace('\0', '?'),
+                    "contains a NUL character", "remove it: a link target cannot hold one");
+        }
+        put(new SymlinkEntry(path, target, 0, 0, origin), false);
+    }
+
+    private void addTree(DirectorySpec spec, String origin) throws InvalidConfigurationException, IOException {
+        String element = origin + "/<source>";
+        Path root = hostPath(element, spec.source());
+        if (!Files.isDirectory(root)) {
+            String problem = Files.exists(root, LinkOption.NOFOLLOW_LINKS) ? "is not a directory" : "does not exist";
+            String fix = Files.exists(root, LinkOption.NOFOLLOW_LINKS)
+                    ? "declare a single file as a <file> or <binary>"
+                    : "correct the path; relative paths resolve against the project directory " + baseDirectory;
+            throw new InvalidConfigurationException(element, spec.source(), problem + " (resolved to " + root + ")", fix);
+        }
+        // The root itself may be a link the user named on purpose; nothing below it is ever followed.
+        Path realRoot = root.toRealPath();
+        String base = ImagePaths.relative(origin + "/<path>", spec.path());
+        int fileMode = Values.mode(origin + "/<fileMode>", spec.fileMode(), -1);
+        int directoryMode = Values.mode(origin + "/<directoryMode>", spec.directoryMode(), DIRECTORY_MODE);
+        long uid = Values.id(origin + "/<uid>", spec.uid());
+        long gid = Values.id(origin + "/<gid>", spec.gid());
+        List<String> includes = patterns(spec.includes());
+        List<String> excludes = patterns(spec.excludes());
+        List<LayerEntry> found = new ArrayList<>();
+        Set<String> parentsAdded = new HashSet<>();
+        try {
+            Files.walkFileTree(realRoot, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (!dir.equals(realRoot)) {
+                        String relative = relative(realRoot, dir);
+                        if (selected(relative, includes, excludes)) {
+                            found.add(new DirectoryEntry(join(base, relative), directoryMode, uid, gid,
+                                    origin + " (host directory " + dir + ")"));
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    String relative = relative(realRoot, file);
+                    if (!selected(relative, includes, excludes)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    String path = join(base, relative);
+                    String from = origin + " (host file " + file + ")";
+                    if (attrs.isSymbolicLink()) {
+                        found.add(new SymlinkEntry(path, Files.readSymbolicLink(file).toString(), uid, gid, from));
+                    } else if (attrs.isRegularFile()) {
+                        int mode = fileMode >= 0 ? fileMode : ownerExecutable(file, attrs) ? BINARY_MODE : FILE_MODE;
+                        found.add(new RegularFileEntry(path, file, attrs.size(), mode, uid, gid, from));
+                    } else {
+                        throw new SpecialFileException(file);
+                    }
+                    addTreeParents(found, parentsAdded, base, relative, directoryMode, uid, gid, origin, realRoot);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    throw e;
+                }
+            });
+        } catch (SpecialFileException e) {
+            throw new InvalidConfigurationException(element, spec.source(),
+                    "holds " + e.file + ", which is a fifo, socket or device",
+                    "remove it from the tree or add it to <excludes>; special files cannot be copied into a layer");
+        } catch (AccessDeniedException e) {
+            throw new InvalidConfigurationException(element, spec.source(),
+                    "holds " + e.getFile() + ", which the build user cannot read",
+                    "grant read permission, or add it to <excludes>");
+        }
+        debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
+        for (LayerEntry entry : found) {
+            put(entry, true);
+        }
+    }
+
+    /** Directories between the tree root and an included file get the tree's attributes, not the defaults. */
+    private static void addTreeParents(List<LayerEntry> found, Set<String> parentsAdded, String base, String relative,
+            int directoryMode, long uid, long gid, String origin, Path root) {
+        int slash = relative.lastIndexOf('/');
+        while (slash > 0) {
+            String parent = relative.substring(0, slash);
+            if (!parentsAdded.add(parent)) {
+                return;
+            }
+            found.add(new DirectoryEntry(join(base, parent), directoryMode, uid, gid,
+                    origin + " (host directory " + root.resolve(parent) + ")"));
+            slash = parent.lastIndexOf('/');
+        }
+    }
+
+    private static final class SpecialFileException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Path file;
+
+        SpecialFileException(Path file) {
+            super(null, null, false, false);
+            this.file = file;
+        }
+    }
+
+    private static boolean ownerExecutable(Path file, BasicFileAttributes attrs) throws IOException {
+        PosixFileAttributes posix = attrs instanceof PosixFileAttributes p
+                ? p
+                : Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return posix.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+    }
+
+    private static List<String> patterns(List<String> patterns) {
+        List<String> normalised = new ArrayList<>();
+        for (String pattern : patterns) {
+            if (pattern == null || pattern.isBlank()) {
+                continue;
+            }
+            String p = pattern.trim().replace('\\', '/');
+            while (p.startsWith("/")) {
+                p = p.substring(1);
+            }
+            // Ant: a pattern ending in '/' means everything below that directory.
+            normalised.add(p.endsWith("/") ? p + "**" : p);
+        }
+        return normalised;
+    }
+
+    private static boolean selected(String relative, List<String> includes, List<String> excludes) {
+        boolean included = includes.isEmpty()
+                || includes.stream().anyMatch(p -> SelectorUtils.matchPath(p, relative, "/", true));
+        return included && excludes.stream().noneMatch(p -> SelectorUtils.matchPath(p, relative, "/", true));
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    }
+
+    private static String join(String base, String relative) {
+        return base.isEmpty() ? relative : base + "/" + relative;
+    }
+
+    private Path hostPath(String element, String source) throws InvalidConfigurationException {
+        if (source == null || source.isBlank()) {
+            throw new InvalidConfigurationException(element, "", "is empty", "name a host path, absolute or relative to "
+                    + baseDirectory);
+        }
+        try {
+            return baseDirectory.resolve(source).normalize();
+        } catch (InvalidPathException e) {
+            throw new InvalidConfigurationException(element, source, "is not a valid host path (" + e.getReason() + ")",
+                    "name an existing host path");
+        }
+    }
+
+    private void put(LayerEntry entry, boolean fromTree) throws InvalidConfigurationException {
+        Declared existing = entries.get(entry.path());
+        if (existing == null) {
+            entries.put(entry.path(), new Declared(entry, fromTree));
+            return;
+        }
+        LayerEntry other = existing.entry();
+        if (entry instanceof DirectoryEntry dir && other instanceof DirectoryEntry otherDir
+                && (fromTree || existing.fromTree())) {
+            if (!fromTree) {
+                entries.put(entry.path(), new Declared(entry, false));
+            } else if (existing.fromTree() && !sameAttributes(dir, otherDir)) {
+                throw new InvalidConfigurationException(declaration(entry) + "/<path>", ImagePaths.absolute(entry.path()),
+                        "is a directory of two copied trees with different modes or owners: " + describe(dir)
+                                + " from " + entry.origin() + " and " + describe(otherDir) + " from " + other.origin(),
+                        "give both <directory> declarations the same <directoryMode>, <uid> and <gid>,"
+                                + " or declare this directory explicitly with its own <directory>");
+            }
+            return;
+        }
+        throw new InvalidConfigurationException(declaration(entry) + "/<path>", ImagePaths.absolute(entry.path()),
+                "is declared twice: by " + entry.origin() + " and by " + other.origin(),
+                "keep one of the two declarations, change one <path>, or add the tree's copy to <excludes>");
+    }
+
+    private static String declaration(LayerEntry entry) {
+        String origin = entry.origin();
+        int detail = origin.indexOf(" (");
+        return detail < 0 ? origin : origin.substring(0, detail);
+    }
+
+    private static boolean sameAttributes(DirectoryEntry a, DirectoryEntry b) {
+        return a.mode() == b.mode() && a.uid() == b.uid() && a.gid() == b.gid();
+    }
+
+    private static String describe(DirectoryEntry dir) {
+        return String.format("%04o %d:%d", dir.mode(), dir.uid(), dir.gid());
+    }
+
+    private List<LayerEntry> complete() throws InvalidConfigurationException {
+        List<LayerEntry> declared = new ArrayList<>();
+        for (Declared d : entries.values()) {
+            declared.add(d.entry());
+        }
+        declared.sort(TAR_ORDER);
+        for (LayerEntry entry : declared) {
+            String path = entry.path();
+            for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+                String parent = path.substring(0, slash);
+                Declared ancestor = entries.get(parent);
+                if (ancestor == null) {
+                    entries.put(parent, new Declared(new DirectoryEntry(parent, DIRECTORY_MODE, 0, 0,
+                            "the parent of " + ImagePaths.absolute(path)), false));
+                } else if (!(ancestor.entry() instanceof DirectoryEntry)) {
+                    String kind = ancestor.entry() instanceof SymlinkEntry ? "a symbolic link" : "a file";
+                    throw new InvalidConfigurationException(declaration(entry) + "/<path>", ImagePaths.absolute(path),
+                            "is below " + ImagePaths.absolute(parent) + ", which " + ancestor.entry().origin()
+                                    + " declares as " + kind,
+                            "place it in a real directory: a runtime would follow or replace " + kind
+                                    + ", so this path cannot exist in the image as declared");
+                }
+            }
+        }
+        entries.putIfAbsent("", new Declared(new DirectoryEntry("", DIRECTORY_MODE, 0, 0, "the image root"), false));
+        List<LayerEntry> all = new ArrayList<>(entries.size());
+        for (Declared d : entries.values()) {
+            all.add(d.entry());
+        }
+        all.sort(TAR_ORDER);
+        return all;
+    }
+}

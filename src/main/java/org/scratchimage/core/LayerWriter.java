@@ -1,0 +1,53 @@
+package org.scratchimage.core;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import org.scratchimage.core.compress.DigestingOutputStream;
+import org.scratchimage.core.compress.GzipWriter;
+import org.scratchimage.core.image.Compression;
+import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.tar.LayerTarWriter;
+
+/**
+ * Writes a layer blob in one streaming pass: tar framing, hashing of the uncompressed stream (the diff_id),
+ * compression, and hashing of the compressed stream (the blob digest). Memory use does not grow with the layer.
+ */
+final class LayerWriter {
+    private static final int BUFFER = 256 * 1024;
+
+    /**
+     * @param digest sha256 of the blob as stored
+     * @param size size of the blob as stored
+     * @param diffId sha256 of the uncompressed tar
+     * @param entries number of tar entries
+     */
+    record Layer(String digest, long size, String diffId, long entries) {}
+
+    private LayerWriter() {}
+
+    static Layer write(List<LayerEntry> entries, long mtime, Compression compression, OutputStream target)
+            throws IOException {
+        DigestingOutputStream stored = new DigestingOutputStream(new BufferedOutputStream(target, BUFFER));
+        GzipWriter gzip = compression == Compression.GZIP ? new GzipWriter(stored, GzipWriter.DEFAULT_LEVEL) : null;
+        DigestingOutputStream tar = compression == Compression.GZIP
+                ? new DigestingOutputStream(new BufferedOutputStream(gzip, BUFFER))
+                : stored;
+        try (OutputStream closing = tar) {
+            LayerTarWriter writer = new LayerTarWriter(tar, mtime);
+            for (LayerEntry entry : entries) {
+                writer.write(entry);
+            }
+            writer.finish();
+            tar.flush();
+            if (gzip != null) {
+                gzip.finish();
+            }
+            stored.flush();
+            String digest = stored.digest();
+            String diffId = gzip == null ? digest : tar.digest();
+            return new Layer(digest, stored.size(), diffId, writer.entries());
+        }
+    }
+}

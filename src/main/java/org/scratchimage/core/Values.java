@@ -1,0 +1,127 @@
+package org.scratchimage.core;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Parsers for the scalar values of the configuration; each names the element in its error. */
+final class Values {
+    /** Largest id accepted: Linux ids are 32-bit and (uid_t) -1 means "no change". */
+    static final long MAX_ID = 4_294_967_294L;
+
+    private static final Pattern MODE = Pattern.compile("[0-7]{1,4}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final String PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+    private static final Pattern IMAGE = Pattern.compile(
+            "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?/)?"
+                    + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*");
+    private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp|sctp))?");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern USER = Pattern.compile("[^:\\s]+(?::[^:\\s]+)?");
+    private static final Pattern REALTIME_SIGNAL = Pattern.compile("RTMIN(?:\\+[0-9]{1,2})?|RTMAX(?:-[0-9]{1,2})?");
+    private static final Set<String> SIGNALS = Set.of(
+            "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
+            "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ",
+            "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS");
+
+    private Values() {}
+
+    static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** Parses octal permission bits such as {@code 755}, {@code 0755}, {@code 1777} or {@code 4755}. */
+    static int mode(String element, String value, int defaultMode) throws InvalidConfigurationException {
+        if (isBlank(value)) {
+            return defaultMode;
+        }
+        String trimmed = value.trim();
+        if (!MODE.matcher(trimmed).matches()) {
+            throw new InvalidConfigurationException(element, value, "is not an octal mode",
+                    "write up to four octal digits, such as 755, 0644, 1777 or 4755");
+        }
+        return Integer.parseInt(trimmed, 8);
+    }
+
+    /** Parses a numeric user or group id. */
+    static long id(String element, String value) throws InvalidConfigurationException {
+        if (isBlank(value)) {
+            return 0;
+        }
+        String trimmed = value.trim();
+        if (!DIGITS.matcher(trimmed).matches() || trimmed.length() > 10 || Long.parseLong(trimmed) > MAX_ID) {
+            throw new InvalidConfigurationException(element, value, "is not a numeric id",
+                    "write a whole number from 0 to " + MAX_ID + "; names are not resolved because the image has no /etc/passwd of the host");
+        }
+        return Long.parseLong(trimmed);
+    }
+
+    /** Checks a tag against the OCI reference grammar. */
+    static String tag(String element, String value) throws InvalidConfigurationException {
+        if (value == null || !TAG.matcher(value).matches()) {
+            throw new InvalidConfigurationException(element, String.valueOf(value), "is not a valid tag",
+                    "use 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-', such as 1.0 or latest");
+        }
+        return value;
+    }
+
+    /** Checks an image name against the OCI reference grammar (lowercase path components, optional registry). */
+    static String image(String element, String value) throws InvalidConfigurationException {
+        if (isBlank(value)) {
+            throw new InvalidConfigurationException(element, String.valueOf(value), "is empty",
+                    "name the image, such as myapp or registry.example.org/team/myapp");
+        }
+        if (!IMAGE.matcher(value).matches() || value.length() > 255) {
+            String fix = value.contains(":") && !value.contains("/")
+                    ? "put the tag in <tags> and keep only the name here, such as myapp"
+                    : "use lowercase letters, digits and the separators '.', '_', '__', '-' and '/', such as team/myapp";
+            throw new InvalidConfigurationException(element, value, "is not a valid image name", fix);
+        }
+        return value;
+    }
+
+    /** Normalises {@code 8080} to {@code 8080/tcp} and checks the number and protocol. */
+    static String port(String element, String value) throws InvalidConfigurationException {
+        var matcher = value == null ? null : PORT.matcher(value.trim());
+        if (matcher == null || !matcher.matches()
+                || Integer.parseInt(matcher.group(1)) < 1 || Integer.parseInt(matcher.group(1)) > 65535) {
+            throw new InvalidConfigurationException(element, String.valueOf(value), "is not a port",
+                    "write a number from 1 to 65535 with an optional protocol, such as 8080, 8080/tcp or 53/udp");
+        }
+        return Integer.parseInt(matcher.group(1)) + "/" + (matcher.group(2) == null ? "tcp" : matcher.group(2));
+    }
+
+    static String environmentName(String element, String name) throws InvalidConfigurationException {
+        if (name == null || !ENV_NAME.matcher(name).matches()) {
+            throw new InvalidConfigurationException(element, String.valueOf(name), "is not a valid environment variable name",
+                    "use letters, digits and '_', not starting with a digit, such as JAVA_OPTS");
+        }
+        return name;
+    }
+
+    static String user(String element, String value) throws InvalidConfigurationException {
+        if (value == null) {
+            return null;
+        }
+        if (!USER.matcher(value).matches()) {
+            throw new InvalidConfigurationException(element, value, "is not a user",
+                    "write a name or id, optionally followed by ':' and a group, such as 65532:65532 or nobody");
+        }
+        return value;
+    }
+
+    /** Accepts {@code SIGTERM}, {@code TERM}, {@code SIGRTMIN+3} or a number from 1 to 64. */
+    static String signal(String element, String value) throws InvalidConfigurationException {
+        if (value == null) {
+            return null;
+        }
+        String name = value.startsWith("SIG") ? value.substring(3) : value;
+        boolean numeric = DIGITS.matcher(value).matches() && value.length() <= 2
+                && Integer.parseInt(value) >= 1 && Integer.parseInt(value) <= 64;
+        if (!numeric && !SIGNALS.contains(name) && !REALTIME_SIGNAL.matcher(name).matches()) {
+            throw new InvalidConfigurationException(element, value, "is not a signal",
+                    "write a Linux signal name or number, such as SIGTERM, SIGINT, SIGRTMIN+3 or 15");
+        }
+        return value;
+    }
+}

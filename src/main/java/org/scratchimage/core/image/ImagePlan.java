@@ -1,0 +1,34 @@
+package org.scratchimage.core.image;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * A validated image, ready to be written.
+ *
+ * @param image the image name
+ * @param tags the tags, in declared order, without duplicates
+ * @param platform the platform
+ * @param created the build timestamp, in whole seconds: every mtime, {@code created} and the
+ *     {@code org.opencontainers.image.created} annotation
+ * @param compression the layer's compression
+ * @param entries the layer's entries in tar order: the root first, then sorted by the UTF-8 bytes of their paths
+ * @param config the runtime configuration
+ * @param annotations the user's manifest annotations, sorted
+ */
+public record ImagePlan(
+        String image,
+        List<String> tags,
+        Platform platform,
+        Instant created,
+        Compression compression,
+        List<LayerEntry> entries,
+        ContainerConfig config,
+        SortedMap<String, String> annotations) {
+
+    public ImagePlan {
+        tags = List.copyOf(tags);
+        entries = List.copyOf(entries);
+    }
+}

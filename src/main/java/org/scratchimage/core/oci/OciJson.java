@@ -1,0 +1,149 @@
+package org.scratchimage.core.oci;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.scratchimage.core.image.ContainerConfig;
+import org.scratchimage.core.image.Platform;
+
+/**
+ * The image's JSON documents, always serialised the same way: compact UTF-8, keys in a fixed order,
+ * maps sorted by key, optional fields left out rather than written empty.
+ */
+public final class OciJson {
+    /** The annotation that carries the tag, read by skopeo, umoci and podman. */
+    public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    /** The annotation that carries {@code name:tag}, read by containerd and Docker. */
+    public static final String CONTAINERD_NAME = "io.containerd.image.name";
+    public static final String CREATED = "org.opencontainers.image.created";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private OciJson() {}
+
+    /** The image configuration. */
+    public static byte[] config(Platform platform, Instant created, ContainerConfig config, String diffId,
+            String createdBy) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("created", created.toString());
+        json.put("architecture", platform.architecture());
+        json.put("os", platform.os());
+        putIfPresent(json, "variant", platform.variant());
+        json.put("config", runtime(config));
+        Map<String, Object> rootfs = new LinkedHashMap<>();
+        rootfs.put("type", "layers");
+        rootfs.put("diff_ids", List.of(diffId));
+        json.put("rootfs", rootfs);
+        Map<String, Object> history = new LinkedHashMap<>();
+        history.put("created", created.toString());
+        history.put("created_by", createdBy);
+        json.put("history", List.of(history));
+        return write(json);
+    }
+
+    private static Map<String, Object> runtime(ContainerConfig config) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        putIfPresent(json, "User", config.user());
+        if (!config.exposedPorts().isEmpty()) {
+            json.put("ExposedPorts", emptyObjects(config.exposedPorts()));
+        }
+        if (!config.environment().isEmpty()) {
+            json.put("Env", config.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        }
+        if (!config.entrypoint().isEmpty()) {
+            json.put("Entrypoint", config.entrypoint());
+        }
+        if (!config.cmd().isEmpty()) {
+            json.put("Cmd", config.cmd());
+        }
+        if (!config.volumes().isEmpty()) {
+            json.put("Volumes", emptyObjects(config.volumes()));
+        }
+        putIfPresent(json, "WorkingDir", config.workingDirectory());
+        if (!config.labels().isEmpty()) {
+            json.put("Labels", config.labels());
+        }
+        putIfPresent(json, "StopSignal", config.stopSignal());
+        return json;
+    }
+
+    /** The image manifest of a single-layer image. */
+    public static byte[] manifest(Descriptor config, Descriptor layer, Instant created,
+            SortedMap<String, String> userAnnotations) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("schemaVersion", 2);
+        json.put("mediaType", MediaTypes.MANIFEST);
+        json.put("config", descriptor(config, null, null));
+        json.put("layers", List.of(descriptor(layer, null, null)));
+        SortedMap<String, String> annotations = new TreeMap<>(userAnnotations);
+        annotations.put(CREATED, created.toString());
+        json.put("annotations", annotations);
+        return write(json);
+    }
+
+    /** The layout's index: one descriptor of the manifest per tag. */
+    public static byte[] index(Descriptor manifest, Platform platform, String image, List<String> tags) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("schemaVersion", 2);
+        json.put("mediaType", MediaTypes.INDEX);
+        json.put("manifests", tags.stream().map(tag -> {
+            SortedMap<String, String> annotations = new TreeMap<>();
+            annotations.put(CONTAINERD_NAME, image + ":" + tag);
+            annotations.put(REF_NAME, tag);
+            return descriptor(manifest, platform, annotations);
+        }).toList());
+        return write(json);
+    }
+
+    private static Map<String, Object> descriptor(Descriptor descriptor, Platform platform,
+            SortedMap<String, String> annotations) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mediaType", descriptor.mediaType());
+        json.put("digest", descriptor.digest());
+        json.put("size", descriptor.size());
+        if (platform != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("architecture", platform.architecture());
+            p.put("os", platform.os());
+            putIfPresent(p, "variant", platform.variant());
+            json.put("platform", p);
+        }
+        if (annotations != null) {
+            json.put("annotations", annotations);
+        }
+        return json;
+    }
+
+    private static Map<String, Object> emptyObjects(Iterable<String> keys) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (String key : keys) {
+            json.put(key, Map.of());
+        }
+        return json;
+    }
+
+    private static void putIfPresent(Map<String, Object> json, String key, String value) {
+        if (value != null) {
+            json.put(key, value);
+        }
+    }
+
+    private static byte[] write(Object json) {
+        try {
+            return MAPPER.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("maps of strings always serialise", e);
+        }
+    }
+
+    static JsonNode read(byte[] json) throws IOException {
+        return MAPPER.readTree(json);
+    }
+}

@@ -1,0 +1,246 @@
+package org.scratchimage.core.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.scratchimage.core.compress.DigestingOutputStream;
+
+/**
+ * An OCI image layout directory that this plugin owns, replaced as a whole by {@link Transaction#commit}.
+ *
+ * <p>The commit protocol keeps the previous layout readable until the new one is complete: new blobs are
+ * written under {@value #STAGING} and renamed into {@code blobs/sha256/} (adding a content-addressed blob is
+ * harmless), {@code index.json} is replaced last by an atomic rename, and only then are blobs that nothing
+ * references removed. A build that fails or dies before the rename leaves the previous index and all its
+ * blobs in place; the next build removes the staging folder.
+ *
+ * <p>Nothing is written into, or deleted from, a directory that is neither empty nor a layout this plugin
+ * wrote: {@link #open} refuses it.
+ */
+public final class OciLayout {
+    /** The layout file's exact content. */
+    public static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+    /** The {@code created_by} of the config's history starts with this in every image the plugin writes. */
+    public static final String CREATED_BY_PREFIX = "org.scratchimage:scratch-maven-plugin:";
+    /** Folder for blobs being written, inside the layout so renames never cross file systems. */
+    public static final String STAGING = ".scratch-staging";
+
+    private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
+    private static final Set<String> LAYOUT_NAMES = Set.of("oci-layout", "index.json", "blobs", STAGING);
+
+    private final Path directory;
+    private final Path blobs;
+
+    private OciLayout(Path directory) {
+        this.directory = directory;
+        this.blobs = directory.resolve("blobs").resolve("sha256");
+    }
+
+    /**
+     * Opens {@code directory} for writing if it does not exist, is empty, or holds a layout this plugin wrote.
+     *
+     * @throws UnsafeOutputDirectoryException if it holds anything else
+     */
+    public static OciLayout open(Path directory) throws UnsafeOutputDirectoryException, IOException {
+        Path dir = directory.toAbsolutePath().normalize();
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(dir)) {
+            return new OciLayout(dir);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UnsafeOutputDirectoryException(dir, "is not a directory");
+        }
+        List<String> names = list(dir);
+        if (names.isEmpty()) {
+            return new OciLayout(dir);
+        }
+        List<String> foreign = names.stream().filter(n -> !LAYOUT_NAMES.contains(n)).sorted().limit(5).toList();
+        if (!foreign.isEmpty()) {
+            throw new UnsafeOutputDirectoryException(dir, "holds files that are not part of an OCI layout (" + String.join(", ", foreign)
+                    + (names.size() > 5 ? ", ..." : "") + ")");
+        }
+        OciLayout layout = new OciLayout(dir);
+        layout.checkWrittenByPlugin(names);
+        return layout;
+    }
+
+    private void checkWrittenByPlugin(List<String> names) throws UnsafeOutputDirectoryException, IOException {
+        if (!names.contains("oci-layout") || !names.contains("index.json")) {
+            throw new UnsafeOutputDirectoryException(directory, "is not a complete OCI layout (no "
+                    + (names.contains("oci-layout") ? "index.json" : "oci-layout") + ")");
+        }
+        if (names.contains("blobs")) {
+            Path blobRoot = directory.resolve("blobs");
+            List<String> algorithms = list(blobRoot);
+            if (!algorithms.stream().allMatch("sha256"::equals)) {
+                throw new UnsafeOutputDirectoryException(directory, "holds blobs this plugin did not write (" + algorithms + ")");
+            }
+            if (Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
+                for (String name : list(blobs)) {
+                    if (!HEX.matcher(name).matches() || !Files.isRegularFile(blobs.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                        throw new UnsafeOutputDirectoryException(directory, "holds blobs/sha256/" + name
+                                + ", which this plugin did not write");
+                    }
+                }
+            }
+        }
+        try {
+            JsonNode index = OciJson.read(Files.readAllBytes(directory.resolve("index.json")));
+            for (JsonNode manifest : index.path("manifests")) {
+                JsonNode image = OciJson.read(readBlob(manifest.path("digest").asText()));
+                JsonNode config = OciJson.read(readBlob(image.path("config").path("digest").asText()));
+                String createdBy = config.path("history").path(0).path("created_by").asText("");
+                if (!createdBy.startsWith(CREATED_BY_PREFIX)) {
+                    throw new UnsafeOutputDirectoryException(directory,
+                            "holds an OCI layout that another tool wrote (image " + manifest.path("digest").asText() + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new UnsafeOutputDirectoryException(directory, "holds an OCI layout that cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private byte[] readBlob(String digest) throws IOException {
+        if (!digest.startsWith("sha256:") || !HEX.matcher(digest.substring(7)).matches()) {
+            throw new IOException("bad digest \"" + digest + "\"");
+        }
+        return Files.readAllBytes(blobs.resolve(digest.substring(7)));
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                names.add(p.getFileName().toString());
+            }
+        }
+        return names;
+    }
+
+    /** @return the layout directory */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Starts writing a new layout; until {@link Transaction#commit} the previous one stays as it was. */
+    public Transaction begin() throws IOException {
+        Files.createDirectories(blobs);
+        Path staging = directory.resolve(STAGING);
+        deleteStaging(staging);
+        Files.createDirectory(staging);
+        return new Transaction(staging);
+    }
+
+    /** Removes what an earlier, interrupted build left in the staging folder: only plain files, never a tree. */
+    private static void deleteStaging(Path staging) throws IOException {
+        if (!Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(staging.toString(), null, "is not the plugin's staging folder");
+        }
+        for (String name : list(staging)) {
+            Files.delete(staging.resolve(name));
+        }
+        Files.delete(staging);
+    }
+
+    /** The writing of one new layout. Closing it without a commit discards what it wrote. */
+    public final class Transaction implements AutoCloseable {
+        private final Path staging;
+        private final Set<String> referenced = new HashSet<>();
+        private int counter;
+        private boolean committed;
+
+        private Transaction(Path staging) {
+            this.staging = staging;
+        }
+
+        /** @return a new, empty file in the staging folder, for a blob written by streaming */
+        public Path newStagingFile() throws IOException {
+            return Files.createFile(staging.resolve("blob-" + (++counter)));
+        }
+
+        /** Moves a fully written staging file into {@code blobs/sha256/} under its digest. */
+        public Descriptor addBlob(Path stagingFile, String digest, long size, String mediaType) throws IOException {
+            Descriptor descriptor = new Descriptor(mediaType, digest, size);
+            Path target = blobs.resolve(descriptor.hex());
+            force(stagingFile);
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size) {
+                Files.delete(stagingFile);
+            } else {
+                Files.move(stagingFile, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            referenced.add(descriptor.hex());
+            return descriptor;
+        }
+
+        /** Writes a small blob given whole. */
+        public Descriptor addBlob(byte[] content, String mediaType) throws IOException {
+            Path file = newStagingFile();
+            Files.write(file, content);
+            String digest = DigestingOutputStream.digestOf(content);
+            return addBlob(file, digest, content.length, mediaType);
+        }
+
+        /**
+         * Makes the new layout the current one: writes {@code oci-layout} if needed, replaces {@code index.json}
+         * atomically, then removes the blobs that the new index does not reference and the staging folder.
+         */
+        public void commit(byte[] index) throws IOException {
+            force(blobs);
+            Path layoutFile = directory.resolve("oci-layout");
+            if (!Files.isRegularFile(layoutFile) || !Arrays.equals(Files.readAllBytes(layoutFile), OCI_LAYOUT)) {
+                replace(layoutFile, OCI_LAYOUT);
+            }
+            replace(directory.resolve("index.json"), index);
+            force(directory);
+            committed = true;
+            for (String name : list(blobs)) {
+                if (!referenced.contains(name)) {
+                    Files.deleteIfExists(blobs.resolve(name));
+                }
+            }
+            deleteStaging(staging);
+        }
+
+        private void replace(Path target, byte[] content) throws IOException {
+            Path file = newStagingFile();
+            Files.write(file, content);
+            force(file);
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                deleteStaging(staging);
+            }
+        }
+    }
+
+    private static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** Opens a staging file for streaming. */
+    public static OutputStream output(Path stagingFile) throws IOException {
+        return Files.newOutputStream(stagingFile, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+}

@@ -1,0 +1,291 @@
+package org.scratchimage.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.scratchimage.core.BinarySpec;
+import org.scratchimage.core.BuildRequest;
+import org.scratchimage.core.BuildResult;
+import org.scratchimage.core.ContainerSpec;
+import org.scratchimage.core.DirectorySpec;
+import org.scratchimage.core.FileSpec;
+import org.scratchimage.core.ImageBuilder;
+import org.scratchimage.core.InvalidConfigurationException;
+import org.scratchimage.core.SymlinkSpec;
+
+/**
+ * Builds a from-scratch container image from the declared binaries, files, directories and symbolic links,
+ * and writes it as an OCI image layout. No Docker daemon, no network, no base image: the image holds what
+ * is declared and nothing else, and the same configuration and input bytes always give the same digests.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class BuildMojo extends AbstractMojo {
+
+    /** The project base directory, against which relative {@code <source>} paths resolve. */
+    @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
+    private File basedir;
+
+    /** The project version: the tag when {@code <tags>} is not set. */
+    @Parameter(defaultValue = "${project.version}", readonly = true, required = true)
+    private String projectVersion;
+
+    /**
+     * The image name, without a tag: {@code myapp}, {@code team/myapp} or {@code registry.example.org/team/myapp}.
+     * Lowercase letters, digits and the separators {@code .}, {@code _}, {@code __}, {@code -} and {@code /}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.image", defaultValue = "${project.artifactId}", required = true)
+    private String image;
+
+    /**
+     * The tags of the image; each becomes one entry of {@code index.json}. Default: the project version.
+     * From the command line: {@code -Dscratch.tags=1.0,latest}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.tags")
+    private List<String> tags;
+
+    /**
+     * Where the OCI image layout is written. The folder must be new, empty, or hold a layout this plugin wrote:
+     * anything else is refused, never deleted.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.outputDirectory", defaultValue = "${project.build.directory}/oci", required = true)
+    private File outputDirectory;
+
+    /**
+     * The platform, {@code os/arch[/variant]} with Go's names: {@code linux/amd64}, {@code linux/arm64},
+     * {@code linux/arm/v7}. Default: {@code linux/} and the architecture of the JVM running Maven.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.platform")
+    private String platform;
+
+    /**
+     * The timestamp of every file, of the config's {@code created} and of the {@code org.opencontainers.image.created}
+     * annotation: seconds since the epoch, or ISO-8601 with an offset such as {@code 2023-11-14T22:13:20Z}. When it is
+     * unset (or a single non-digit character) the {@code SOURCE_DATE_EPOCH} environment variable is used, else
+     * 1970-01-01T00:00:01Z.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(defaultValue = "${project.build.outputTimestamp}")
+    private String outputTimestamp;
+
+    /**
+     * The compression of the layer: {@code gzip} or {@code none}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.compression", defaultValue = "gzip")
+    private String compression;
+
+    /**
+     * Skips the goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.skip", defaultValue = "false")
+    private boolean skip;
+
+    /**
+     * Executables copied from the host: {@code <binary><source>…</source><path>…</path></binary>}, mode 0755 unless
+     * {@code <mode>} says otherwise; {@code <uid>} and {@code <gid>} default to 0.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<ImageBinary> binaries;
+
+    /**
+     * Other files copied from the host: {@code <file><source>…</source><path>…</path></file>}, mode 0644 unless
+     * {@code <mode>} says otherwise; {@code <uid>} and {@code <gid>} default to 0.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<ImageFile> files;
+
+    /**
+     * Directories: {@code <directory><path>/tmp</path><mode>1777</mode></directory>} creates an empty one; with a
+     * {@code <source>} a host tree is copied, filtered by Ant-style {@code <includes>} and {@code <excludes>}, with
+     * {@code <fileMode>} and {@code <directoryMode>} to override the modes of what it holds.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<ImageDirectory> directories;
+
+    /**
+     * Symbolic links: {@code <symlink><path>/bin/sh</path><target>busybox</target></symlink>}. The target is stored
+     * exactly as written.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<ImageSymlink> symlinks;
+
+    /**
+     * The program the container runs and its first arguments: {@code <entrypoint><arg>/bin/app</arg></entrypoint>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<String> entrypoint;
+
+    /**
+     * Default arguments, appended to the entrypoint: {@code <cmd><arg>--help</arg></cmd>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<String> cmd;
+
+    /**
+     * Environment variables: {@code <environment><PATH>/bin</PATH></environment>}. Written sorted by name.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private Map<String, String> environment;
+
+    /**
+     * The working directory of the process, an absolute path.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.workingDirectory")
+    private String workingDirectory;
+
+    /**
+     * The user the process runs as: {@code 65532}, {@code 65532:65532}, or a name that the image's own
+     * {@code /etc/passwd} defines.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.user")
+    private String user;
+
+    /**
+     * Exposed ports: {@code <port>8080</port>} (tcp), {@code <port>53/udp</port>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<String> ports;
+
+    /**
+     * Volumes, absolute paths: {@code <volume>/data</volume>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<String> volumes;
+
+    /**
+     * Labels of the image configuration: {@code <labels><team>infra</team></labels>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private Map<String, String> labels;
+
+    /**
+     * Annotations of the image manifest, such as {@code org.opencontainers.image.source}. The plugin sets
+     * {@code org.opencontainers.image.created} itself, from the build timestamp.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private Map<String, String> annotations;
+
+    /**
+     * The signal that stops the container: {@code SIGTERM}, {@code SIGINT}, {@code SIGRTMIN+3} or a number.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.stopSignal")
+    private String stopSignal;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping scratch:build per configuration.");
+            return;
+        }
+        BuildResult result;
+        try {
+            result = new ImageBuilder(getLog()::debug).build(request());
+        } catch (InvalidConfigurationException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("Could not build the image into " + outputDirectory + ": " + e.getMessage(), e);
+        }
+        getLog().info(String.format(Locale.ROOT, "Built image %s:%s for %s in %s: manifest %s, %d entries, layer %s (%s)",
+                result.plan().image(), String.join(",", result.plan().tags()), result.plan().platform(),
+                result.layout(), result.manifestDigest(), result.entries(), humanSize(result.layerSize()),
+                result.plan().compression().name().toLowerCase(Locale.ROOT)));
+    }
+
+    BuildRequest request() {
+        return new BuildRequest(
+                basedir.toPath(),
+                outputDirectory.toPath(),
+                image,
+                tags == null || tags.isEmpty() ? List.of(projectVersion) : tags,
+                platform,
+                outputTimestamp,
+                System.getenv("SOURCE_DATE_EPOCH"),
+                compression,
+                map(binaries, b -> new BinarySpec(b.source, b.path, b.mode, b.uid, b.gid)),
+                map(files, f -> new FileSpec(f.source, f.path, f.mode, f.uid, f.gid)),
+                map(directories, d -> new DirectorySpec(d.source, d.path, d.mode, d.uid, d.gid, d.fileMode,
+                        d.directoryMode, d.includes, d.excludes)),
+                map(symlinks, s -> new SymlinkSpec(s.path, s.target)),
+                new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
+                        stopSignal),
+                annotations,
+                System.getProperty("os.arch"));
+    }
+
+    /** An empty element such as {@code <binary/>} arrives as {@code null}; it becomes a declaration with nothing set. */
+    private static <P, S> List<S> map(List<P> parameters, Function<P, S> toSpec) {
+        List<S> specs = new ArrayList<>();
+        if (parameters != null) {
+            for (P parameter : parameters) {
+                specs.add(parameter == null ? null : toSpec.apply(parameter));
+            }
+        }
+        return specs;
+    }
+
+    static String humanSize(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}
