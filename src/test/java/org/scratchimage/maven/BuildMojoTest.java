@@ -1,0 +1,181 @@
+package org.scratchimage.maven;
+
+import static org.apache.maven.api.plugin.testing.MojoExtension.getBasedir;
+import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.maven.api.plugin.testing.Basedir;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoParameter;
+import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mojo configured from a real pom by the Maven Plugin Testing Harness, run against the real core. */
+@MojoTest
+class BuildMojoTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    void writesTheConfiguredImageTaggedWithTheProjectVersion(BuildMojo mojo) throws Exception {
+        Path out = temp.resolve("oci");
+        setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+
+        mojo.execute();
+
+        JsonNode index = JSON.readTree(out.resolve("index.json").toFile());
+        assertThat(index.path("manifests")).hasSize(1);
+        JsonNode descriptor = index.path("manifests").get(0);
+        assertThat(descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText()).isEqualTo("2.0");
+        assertThat(descriptor.path("annotations").path("io.containerd.image.name").asText()).isEqualTo("mojo-busybox:2.0");
+        JsonNode manifest = blob(out, descriptor.path("digest").asText());
+        JsonNode config = blob(out, manifest.path("config").path("digest").asText());
+        assertThat(config.path("created").asText()).isEqualTo("2023-11-14T22:13:20Z");
+        assertThat(config.path("architecture").asText()).isEqualTo("amd64");
+        assertThat(config.path("config").path("Env").toString()).isEqualTo("[\"LANG=C.UTF-8\",\"PATH=/bin\"]");
+        assertThat(config.path("config").path("Entrypoint").toString()).isEqualTo("[\"/bin/run\"]");
+        assertThat(config.path("config").path("ExposedPorts").toString()).isEqualTo("{\"8080/tcp\":{}}");
+
+        Map<String, TarArchiveEntry> entries = layerEntries(out, manifest.path("layers").get(0).path("digest").asText());
+        assertThat(entries).containsOnlyKeys("./", "bin/", "bin/app", "bin/run");
+        assertThat(entries.get("bin/app").getMode() & 07777).isEqualTo(0755);
+        assertThat(entries.get("bin/app").getSize()).isEqualTo(Files.size(Path.of(getBasedir(), "app.sh")));
+        assertThat(entries.get("bin/run").isSymbolicLink()).isTrue();
+        assertThat(entries.get("bin/run").getLinkName()).isEqualTo("app");
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    @MojoParameter(name = "tags", value = "1.0,latest")
+    void writesOneIndexEntryPerConfiguredTag(BuildMojo mojo) throws Exception {
+        Path out = temp.resolve("oci");
+        setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+
+        mojo.execute();
+
+        JsonNode manifests = JSON.readTree(out.resolve("index.json").toFile()).path("manifests");
+        assertThat(manifests).hasSize(2);
+        assertThat(manifests.get(0).path("annotations").path("org.opencontainers.image.ref.name").asText()).isEqualTo("1.0");
+        assertThat(manifests.get(1).path("annotations").path("org.opencontainers.image.ref.name").asText())
+                .isEqualTo("latest");
+        assertThat(manifests.get(0).path("digest")).isEqualTo(manifests.get(1).path("digest"));
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    @MojoParameter(name = "skip", value = "true")
+    void skipWritesNothing(BuildMojo mojo) throws Exception {
+        Path out = temp.resolve("oci");
+        setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+
+        mojo.execute();
+
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    @MojoParameter(name = "platform", value = "linux")
+    void aConfigurationMistakeIsAFailureNamingElementValueAndFix(BuildMojo mojo) throws Exception {
+        Path out = temp.resolve("oci");
+        setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+
+        assertThatThrownBy(mojo::execute)
+                .isExactlyInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("<platform> \"linux\"")
+                .hasMessageContaining("Fix: write os/arch[/variant]");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    void aFolderHoldingOtherFilesIsRefusedAndLeftAlone(BuildMojo mojo) throws Exception {
+        Path out = Files.createDirectories(temp.resolve("not-a-layout"));
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+
+        assertThatThrownBy(mojo::execute)
+                .isExactlyInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("<outputDirectory>")
+                .hasMessageContaining("notes.txt")
+                .hasMessageContaining("Fix:");
+        try (var listing = Files.list(out)) {
+            assertThat(listing).containsExactly(out.resolve("notes.txt"));
+        }
+        assertThat(out.resolve("notes.txt")).hasContent("mine");
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    void anIoProblemIsAnExecutionError(BuildMojo mojo) throws Exception {
+        Path file = Files.writeString(temp.resolve("a-file"), "x");
+        setVariableValueToObject(mojo, "outputDirectory", file.resolve("oci").toFile());
+
+        assertThatThrownBy(mojo::execute)
+                .isExactlyInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Could not build the image into " + file.resolve("oci"));
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    void emptyListElementsBecomeValidationErrorsNotNullPointers(BuildMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "outputDirectory", temp.resolve("oci").toFile());
+        List<ImageBinary> binaries = new ArrayList<>();
+        binaries.add(null);
+        setVariableValueToObject(mojo, "binaries", binaries);
+
+        assertThatThrownBy(mojo::execute)
+                .isExactlyInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("<binaries>/<binary>[1] is empty");
+    }
+
+    @Test
+    void sizesAreReportedInBinaryUnits() {
+        assertThat(BuildMojo.humanSize(512)).isEqualTo("512 B");
+        assertThat(BuildMojo.humanSize(1536)).isEqualTo("1.5 KiB");
+        assertThat(BuildMojo.humanSize(3L * 1024 * 1024)).isEqualTo("3.0 MiB");
+    }
+
+    private static JsonNode blob(Path layout, String digest) throws IOException {
+        return JSON.readTree(layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length())).toFile());
+    }
+
+    private static Map<String, TarArchiveEntry> layerEntries(Path layout, String digest) throws IOException {
+        Map<String, TarArchiveEntry> entries = new HashMap<>();
+        Path blob = layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(blob));
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                entries.put(entry.getName(), entry);
+            }
+        }
+        return entries;
+    }
+}
