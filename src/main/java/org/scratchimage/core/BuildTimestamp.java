@@ -14,21 +14,23 @@ final class BuildTimestamp {
     static final Instant DEFAULT = Instant.ofEpochSecond(1);
     /** RFC 3339, which the OCI config's {@code created} uses, has four-digit years. */
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    static final String OUTPUT_TIMESTAMP = "<outputTimestamp> (project.build.outputTimestamp)";
+    static final String SOURCE_DATE_EPOCH = "the SOURCE_DATE_EPOCH environment variable";
 
     private BuildTimestamp() {}
 
     static Instant resolve(String outputTimestamp, String sourceDateEpoch) throws InvalidConfigurationException {
         if (isSet(outputTimestamp)) {
-            return check("<outputTimestamp>", outputTimestamp, parse(outputTimestamp));
+            return check(OUTPUT_TIMESTAMP, outputTimestamp, parse(outputTimestamp));
         }
         if (sourceDateEpoch != null && !sourceDateEpoch.isBlank()) {
             String trimmed = sourceDateEpoch.trim();
             if (!trimmed.chars().allMatch(Character::isDigit) || trimmed.length() > 12) {
-                throw new InvalidConfigurationException("the SOURCE_DATE_EPOCH environment variable", sourceDateEpoch,
+                throw new InvalidConfigurationException(SOURCE_DATE_EPOCH, sourceDateEpoch,
                         "is not a number of seconds since 1970-01-01T00:00:00Z",
                         "set it to whole seconds, such as $(git log -1 --format=%ct), or unset it");
             }
-            return check("the SOURCE_DATE_EPOCH environment variable", sourceDateEpoch,
+            return check(SOURCE_DATE_EPOCH, sourceDateEpoch,
                     Instant.ofEpochSecond(Long.parseLong(trimmed)));
         }
         return DEFAULT;
@@ -54,7 +56,7 @@ final class BuildTimestamp {
                 // reported below, with the forms that are accepted
             }
         }
-        throw new InvalidConfigurationException("<outputTimestamp> (project.build.outputTimestamp)", value,
+        throw new InvalidConfigurationException(OUTPUT_TIMESTAMP, value,
                 "is not a timestamp",
                 "write seconds since the epoch, such as 1700000000, or ISO-8601 with an offset, such as 2023-11-14T22:13:20Z");
     }

@@ -21,15 +21,16 @@ final class ImagePaths {
             throw new InvalidConfigurationException(element, value.replace('\0', '?'), "contains a NUL character",
                     "remove it: a tar path cannot hold one");
         }
+        if (value.contains("//")) {
+            // Checked before the trailing slash is dropped, which would turn "//" into the root.
+            throw new InvalidConfigurationException(element, value, "has an empty segment (\"//\")",
+                    "write each directory once, separated by a single '/'");
+        }
         String trimmed = value.length() > 1 && value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
         if (trimmed.equals("/")) {
             return "";
         }
         for (String segment : trimmed.substring(1).split("/", -1)) {
-            if (segment.isEmpty()) {
-                throw new InvalidConfigurationException(element, value, "has an empty segment (\"//\")",
-                        "write each directory once, separated by a single '/'");
-            }
             if (segment.equals(".") || segment.equals("..")) {
                 throw new InvalidConfigurationException(element, value, "has a \"" + segment + "\" segment",
                         "write the normalised absolute path, without \".\" or \"..\"");

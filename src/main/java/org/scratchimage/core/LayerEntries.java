@@ -41,8 +41,10 @@ final class LayerEntries {
     static final Comparator<LayerEntry> TAR_ORDER = (a, b) -> Arrays.compareUnsigned(
             a.path().getBytes(StandardCharsets.UTF_8), b.path().getBytes(StandardCharsets.UTF_8));
 
-    /** An entry and whether it came from inside a copied tree (tree directories may coincide with others). */
-    private record Declared(LayerEntry entry, boolean fromTree) {}
+    /** Where an entry came from; directories of copied trees may coincide with other directories. */
+    private enum Kind { DECLARED, TREE_ROOT, IN_TREE }
+
+    private record Declared(LayerEntry entry, Kind kind) {}
 
     private final Path baseDirectory;
     private final Consumer<String> debug;
@@ -116,7 +118,7 @@ final class LayerEntries {
             Values.mode(origin + "/<fileMode>", spec.fileMode(), FILE_MODE);
             Values.mode(origin + "/<directoryMode>", spec.directoryMode(), DIRECTORY_MODE);
         }
-        put(new DirectoryEntry(path, mode, uid, gid, origin), false);
+        put(new DirectoryEntry(path, mode, uid, gid, origin), spec.source() == null ? Kind.DECLARED : Kind.TREE_ROOT);
     }
 
     private static void rejectTreeOnlySetting(String element, String value) throws InvalidConfigurationException {
@@ -156,7 +158,7 @@ final class LayerEntries {
             throw new InvalidConfigurationException(element, source, "is not readable by the build user",
                     "grant read permission (chmod u+r) or run the build as a user that can read it");
         }
-        put(new RegularFileEntry(path, file, Files.size(file), mode, uid, gid, origin), false);
+        put(new RegularFileEntry(path, file, Files.size(file), mode, uid, gid, origin), Kind.DECLARED);
     }
 
     private void addSymlink(SymlinkSpec spec, String origin) throws InvalidConfigurationException {
@@ -174,7 +176,7 @@ final class LayerEntries {
             throw new InvalidConfigurationException(origin + "/<target>", target.replace('\0', '?'),
                     "contains a NUL character", "remove it: a link target cannot hold one");
         }
-        put(new SymlinkEntry(path, target, 0, 0, origin), false);
+        put(new SymlinkEntry(path, target, 0, 0, origin), Kind.DECLARED);
     }
 
     private void addTree(DirectorySpec spec, String origin) throws InvalidConfigurationException, IOException {
@@ -205,6 +207,7 @@ final class LayerEntries {
                     if (!dir.equals(realRoot)) {
                         String relative = relative(realRoot, dir);
                         if (selected(relative, includes, excludes)) {
+                            rejectUnrepresentable(dir, relative);
                             found.add(new DirectoryEntry(join(base, relative), directoryMode, uid, gid,
                                     origin + " (host directory " + dir + ")"));
                         }
@@ -218,15 +221,26 @@ final class LayerEntries {
                     if (!selected(relative, includes, excludes)) {
                         return FileVisitResult.CONTINUE;
                     }
+                    // Also checks the parents, which an include pattern may select through the file alone.
+                    rejectUnrepresentable(file, relative);
                     String path = join(base, relative);
                     String from = origin + " (host file " + file + ")";
                     if (attrs.isSymbolicLink()) {
-                        found.add(new SymlinkEntry(path, Files.readSymbolicLink(file).toString(), uid, gid, from));
+                        String target = Files.readSymbolicLink(file).toString();
+                        rejectUndecodable(file, target);
+                        found.add(new SymlinkEntry(path, target, uid, gid, from));
                     } else if (attrs.isRegularFile()) {
+                        // Found now, before anything is written, like an unreadable <file> or <binary>.
+                        if (!Files.isReadable(file)) {
+                            throw new RejectedFileException(file, "which the build user cannot read",
+                                    "grant read permission, or add it to <excludes>");
+                        }
                         int mode = fileMode >= 0 ? fileMode : ownerExecutable(file, attrs) ? BINARY_MODE : FILE_MODE;
                         found.add(new RegularFileEntry(path, file, attrs.size(), mode, uid, gid, from));
                     } else {
-                        throw new SpecialFileException(file);
+                        throw new RejectedFileException(file, "which is a fifo, socket or device",
+                                "remove it from the tree or add it to <excludes>;"
+                                        + " special files cannot be copied into a layer");
                     }
                     addTreeParents(found, parentsAdded, base, relative, directoryMode, uid, gid, origin, realRoot);
                     return FileVisitResult.CONTINUE;
@@ -237,10 +251,9 @@ final class LayerEntries {
                     throw e;
                 }
             });
-        } catch (SpecialFileException e) {
-            throw new InvalidConfigurationException(element, spec.source(),
-                    "holds " + e.file + ", which is a fifo, socket or device",
-                    "remove it from the tree or add it to <excludes>; special files cannot be copied into a layer");
+        } catch (RejectedFileException e) {
+            throw new InvalidConfigurationException(element, spec.source(), "holds " + e.file + ", " + e.problem,
+                    e.fix);
         } catch (AccessDeniedException e) {
             throw new InvalidConfigurationException(element, spec.source(),
                     "holds " + e.getFile() + ", which the build user cannot read",
@@ -248,7 +261,7 @@ final class LayerEntries {
         }
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
         for (LayerEntry entry : found) {
-            put(entry, true);
+            put(entry, Kind.IN_TREE);
         }
     }
 
@@ -267,13 +280,45 @@ final class LayerEntries {
         }
     }
 
-    private static final class SpecialFileException extends RuntimeException {
+    /** Carries a tree's file that cannot go into the layer out of the walk, to be reported with the element. */
+    private static final class RejectedFileException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient Path file;
+        private final String problem;
+        private final String fix;
 
-        SpecialFileException(Path file) {
+        RejectedFileException(Path file, String problem, String fix) {
             super(null, null, false, false);
             this.file = file;
+            this.problem = problem;
+            this.fix = fix;
+        }
+    }
+
+    /**
+     * Rejects names the layer cannot carry: undecodable ones, and ".wh." ones, which a runtime would apply as
+     * whiteouts, deleting a path instead of adding one.
+     */
+    private static void rejectUnrepresentable(Path file, String relative) {
+        rejectUndecodable(file, relative);
+        for (String segment : relative.split("/")) {
+            if (segment.startsWith(".wh.")) {
+                throw new RejectedFileException(file, "whose path has a name starting with \".wh.\"",
+                        "rename it or add it to <excludes>: OCI layers reserve \".wh.\" names for whiteouts");
+            }
+        }
+    }
+
+    /**
+     * The JVM decodes host names with sun.jnu.encoding and replaces bytes it cannot decode with U+FFFD; writing
+     * that text would silently rename the file or retarget the link.
+     */
+    private static void rejectUndecodable(Path file, String text) {
+        if (text.indexOf('\uFFFD') >= 0) {
+            throw new RejectedFileException(file, "whose name or link target is not valid "
+                            + System.getProperty("sun.jnu.encoding", "UTF-8") + " (or holds U+FFFD)",
+                    "rename it or add it to <excludes>; for non-ASCII names run Maven with a UTF-8 locale,"
+                            + " such as LANG=C.UTF-8");
         }
     }
 
@@ -327,25 +372,37 @@ final class LayerEntries {
         }
     }
 
-    private void put(LayerEntry entry, boolean fromTree) throws InvalidConfigurationException {
+    private void put(LayerEntry entry, Kind kind) throws InvalidConfigurationException {
         Declared existing = entries.get(entry.path());
         if (existing == null) {
-            entries.put(entry.path(), new Declared(entry, fromTree));
+            entries.put(entry.path(), new Declared(entry, kind));
             return;
         }
         LayerEntry other = existing.entry();
-        if (entry instanceof DirectoryEntry dir && other instanceof DirectoryEntry otherDir
-                && (fromTree || existing.fromTree())) {
-            if (!fromTree) {
-                entries.put(entry.path(), new Declared(entry, false));
-            } else if (existing.fromTree() && !sameAttributes(dir, otherDir)) {
-                throw new InvalidConfigurationException(declaration(entry) + "/<path>", ImagePaths.absolute(entry.path()),
-                        "is a directory of two copied trees with different modes or owners: " + describe(dir)
-                                + " from " + entry.origin() + " and " + describe(otherDir) + " from " + other.origin(),
-                        "give both <directory> declarations the same <directoryMode>, <uid> and <gid>,"
-                                + " or declare this directory explicitly with its own <directory>");
+        if (entry instanceof DirectoryEntry dir && other instanceof DirectoryEntry otherDir) {
+            boolean inTree = kind == Kind.IN_TREE;
+            boolean otherInTree = existing.kind() == Kind.IN_TREE;
+            if (inTree != otherInTree) {
+                // A directory declared on its own, or a tree's root, wins over the same directory found in a tree.
+                if (otherInTree) {
+                    entries.put(entry.path(), new Declared(entry, kind));
+                }
+                return;
             }
-            return;
+            boolean bothTrees = inTree || (kind == Kind.TREE_ROOT && existing.kind() == Kind.TREE_ROOT);
+            if (bothTrees) {
+                if (!sameAttributes(dir, otherDir)) {
+                    String modeElement = inTree ? "<directoryMode>" : "<mode>";
+                    throw new InvalidConfigurationException(declaration(entry) + "/<path>",
+                            ImagePaths.absolute(entry.path()),
+                            "is a directory of two copied trees with different modes or owners: " + describe(dir)
+                                    + " from " + entry.origin() + " and " + describe(otherDir) + " from "
+                                    + other.origin(),
+                            "give both <directory> declarations the same " + modeElement + ", <uid> and <gid>" + (inTree
+                                    ? ", or declare this directory explicitly with its own <directory>" : ""));
+                }
+                return;
+            }
         }
         throw new InvalidConfigurationException(declaration(entry) + "/<path>", ImagePaths.absolute(entry.path()),
                 "is declared twice: by " + entry.origin() + " and by " + other.origin(),
@@ -379,7 +436,7 @@ final class LayerEntries {
                 Declared ancestor = entries.get(parent);
                 if (ancestor == null) {
                     entries.put(parent, new Declared(new DirectoryEntry(parent, DIRECTORY_MODE, 0, 0,
-                            "the parent of " + ImagePaths.absolute(path)), false));
+                            "the parent of " + ImagePaths.absolute(path)), Kind.DECLARED));
                 } else if (!(ancestor.entry() instanceof DirectoryEntry)) {
                     String kind = ancestor.entry() instanceof SymlinkEntry ? "a symbolic link" : "a file";
                     throw new InvalidConfigurationException(declaration(entry) + "/<path>", ImagePaths.absolute(path),
@@ -390,7 +447,8 @@ final class LayerEntries {
                 }
             }
         }
-        entries.putIfAbsent("", new Declared(new DirectoryEntry("", DIRECTORY_MODE, 0, 0, "the image root"), false));
+        entries.putIfAbsent("", new Declared(new DirectoryEntry("", DIRECTORY_MODE, 0, 0, "the image root"),
+                Kind.DECLARED));
         List<LayerEntry> all = new ArrayList<>(entries.size());
         for (Declared d : entries.values()) {
             all.add(d.entry());

@@ -30,6 +30,11 @@ final class Values {
         return value == null || value.isBlank();
     }
 
+    /** Maven passes an empty element as {@code null}; quote it as the empty string, not as "null". */
+    private static String asWritten(String value) {
+        return value == null ? "" : value;
+    }
+
     /** Parses octal permission bits such as {@code 755}, {@code 0755}, {@code 1777} or {@code 4755}. */
     static int mode(String element, String value, int defaultMode) throws InvalidConfigurationException {
         if (isBlank(value)) {
@@ -59,7 +64,7 @@ final class Values {
     /** Checks a tag against the OCI reference grammar. */
     static String tag(String element, String value) throws InvalidConfigurationException {
         if (value == null || !TAG.matcher(value).matches()) {
-            throw new InvalidConfigurationException(element, String.valueOf(value), "is not a valid tag",
+            throw new InvalidConfigurationException(element, asWritten(value), "is not a valid tag",
                     "use 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-', such as 1.0 or latest");
         }
         return value;
@@ -68,10 +73,11 @@ final class Values {
     /** Checks an image name against the OCI reference grammar (lowercase path components, optional registry). */
     static String image(String element, String value) throws InvalidConfigurationException {
         if (isBlank(value)) {
-            throw new InvalidConfigurationException(element, String.valueOf(value), "is empty",
+            throw new InvalidConfigurationException(element, asWritten(value), "is empty",
                     "name the image, such as myapp or registry.example.org/team/myapp");
         }
-        if (!IMAGE.matcher(value).matches() || value.length() > 255) {
+        // Length first: the regex recurses per path component, and thousands of them overflow the stack.
+        if (value.length() > 255 || !IMAGE.matcher(value).matches()) {
             String fix = value.contains(":") && !value.contains("/")
                     ? "put the tag in <tags> and keep only the name here, such as myapp"
                     : "use lowercase letters, digits and the separators '.', '_', '__', '-' and '/', such as team/myapp";
@@ -85,7 +91,7 @@ final class Values {
         var matcher = value == null ? null : PORT.matcher(value.trim());
         if (matcher == null || !matcher.matches()
                 || Integer.parseInt(matcher.group(1)) < 1 || Integer.parseInt(matcher.group(1)) > 65535) {
-            throw new InvalidConfigurationException(element, String.valueOf(value), "is not a port",
+            throw new InvalidConfigurationException(element, asWritten(value), "is not a port",
                     "write a number from 1 to 65535 with an optional protocol, such as 8080, 8080/tcp or 53/udp");
         }
         return Integer.parseInt(matcher.group(1)) + "/" + (matcher.group(2) == null ? "tcp" : matcher.group(2));
@@ -93,7 +99,7 @@ final class Values {
 
     static String environmentName(String element, String name) throws InvalidConfigurationException {
         if (name == null || !ENV_NAME.matcher(name).matches()) {
-            throw new InvalidConfigurationException(element, String.valueOf(name), "is not a valid environment variable name",
+            throw new InvalidConfigurationException(element, asWritten(name), "is not a valid environment variable name",
                     "use letters, digits and '_', not starting with a digit, such as JAVA_OPTS");
         }
         return name;
