@@ -1,0 +1,10 @@
+def tools = new GroovyClassLoader(getClass().classLoader)
+        .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
+
+tools.assertUserError('<outputDirectory>', basedir.absolutePath)
+// The project is untouched: its pom is there and no layout file or staging folder was added next to it.
+assert new File(basedir, 'pom.xml').getText('UTF-8').contains('<artifactId>fail-output-is-basedir</artifactId>')
+List<String> names = tools.names(basedir)
+assert names.containsAll(['build.log', 'invoker.properties', 'pom.xml', 'verify.groovy'])
+assert names.intersect(['oci-layout', 'index.json', 'blobs', '.scratch-staging']).isEmpty(): names
+return true

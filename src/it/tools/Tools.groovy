@@ -1,0 +1,369 @@
+import groovy.json.JsonOutput
+import groovy.json.JsonSlurper
+import java.nio.file.Files
+import java.nio.file.LinkOption
+import java.nio.file.Path
+import java.security.MessageDigest
+import java.util.concurrent.TimeUnit
+import java.util.zip.GZIPInputStream
+
+/**
+ * Helpers shared by the integration tests' scripts: finding and running the real clients (umoci, runc, skopeo,
+ * oci-image-tool, tar), reading an OCI layout, checking build.log. A script loads them with
+ * <pre>
+ * def tools = new GroovyClassLoader(getClass().classLoader)
+ *         .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
+ * </pre>
+ * A check that needs a missing client fails when the environment variable CI is "true"; anywhere else it is
+ * skipped with a warning on the console of the outer build.
+ */
+class Tools {
+    private static final List<String> SYSTEM_PATH =
+            ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
+    private static final String INSTALL_HINT = 'apt-get install -y skopeo umoci runc oci-image-tool busybox-static'
+    /** The invoker sends System.out to build.log while a script runs; warnings go to the real stdout too. */
+    private static final PrintStream CONSOLE = new PrintStream(new FileOutputStream(FileDescriptor.out), true, 'UTF-8')
+
+    final File basedir
+    /** The test's folder name, in messages and container ids. */
+    final String name
+
+    Tools(File basedir) {
+        this.basedir = basedir
+        this.name = basedir.name
+    }
+
+    // ---- finding the clients
+
+    /** @return the absolute path of an executable on PATH or in the usual system folders, or null */
+    static String find(String tool) {
+        List<String> dirs = (System.getenv('PATH') ?: '').split(File.pathSeparator).findAll { it } + SYSTEM_PATH
+        for (String dir : dirs) {
+            File candidate = new File(dir, tool)
+            if (candidate.isFile() && candidate.canExecute()) {
+                return candidate.absolutePath
+            }
+        }
+        return null
+    }
+
+    /** @return the path of a tool the caller already required */
+    static String path(String tool) {
+        String found = find(tool)
+        assert found != null: "$tool is not installed"
+        return found
+    }
+
+    /**
+     * @return true if every tool is installed; otherwise fails under CI=true, else warns on the console and
+     *     returns false so that the caller skips the check
+     */
+    boolean require(String purpose, String... tools) {
+        List<String> missing = tools.findAll { find(it) == null }
+        if (missing.isEmpty()) {
+            return true
+        }
+        String problem = "$name: ${missing.join(', ')} not found, needed to $purpose"
+        if (System.getenv('CI') == 'true') {
+            throw new AssertionError("$problem. CI=true, so this is a failure: install it ($INSTALL_HINT)")
+        }
+        warn("SKIPPED CHECK: $problem. Install it ($INSTALL_HINT); with CI=true this fails instead of skipping.")
+        return false
+    }
+
+    static void warn(String message) {
+        println "[WARNING] $message"
+        CONSOLE.println("[WARNING] [it] $message")
+    }
+
+    // ---- running processes
+
+    /**
+     * Runs a command with stdout and stderr merged, UTC time and the C locale, and kills it after the timeout.
+     *
+     * @return [exit: exit code, out: the output]
+     */
+    Map exec(List command, Map options = [:]) {
+        List<String> args = command.collect { it.toString() }
+        int timeout = (options.timeout ?: 120) as int
+        ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true)
+        builder.directory((options.dir ?: basedir) as File)
+        builder.environment().put('TZ', 'UTC')
+        builder.environment().put('LC_ALL', 'C')
+        Process process = builder.start()
+        process.outputStream.close()
+        ByteArrayOutputStream output = new ByteArrayOutputStream()
+        Thread reader = Thread.start { process.inputStream.transferTo(output) }
+        boolean finished = process.waitFor(timeout, TimeUnit.SECONDS)
+        if (!finished) {
+            process.destroyForcibly()
+            process.waitFor(10, TimeUnit.SECONDS)
+        }
+        reader.join(10_000)
+        String text = output.toString('UTF-8')
+        println "\$ ${args.join(' ')}\n$text"
+        if (!finished) {
+            throw new AssertionError("${args.join(' ')} did not finish within $timeout s; output:\n$text")
+        }
+        return [exit: process.exitValue(), out: text]
+    }
+
+    /** Runs a command that must succeed; returns its output. */
+    String run(List command, Map options = [:]) {
+        Map result = exec(command, options)
+        assert result.exit == 0: "${command.join(' ')} exited with ${result.exit}:\n${result.out}"
+        return result.out
+    }
+
+    static void deleteTree(File dir) {
+        if (dir.exists() || Files.isSymbolicLink(dir.toPath())) {
+            // rm never follows the links inside the tree; an unpacked rootfs holds links to anywhere.
+            Process rm = new ProcessBuilder('rm', '-rf', '--', dir.absolutePath).inheritIO().start()
+            assert rm.waitFor() == 0: "could not delete $dir"
+        }
+    }
+
+    // ---- the OCI layout
+
+    static Object json(File file) {
+        return new JsonSlurper().parse(file, 'UTF-8')
+    }
+
+    static String sha256(File file) {
+        MessageDigest digest = MessageDigest.getInstance('SHA-256')
+        file.withInputStream { InputStream input ->
+            byte[] buffer = new byte[65536]
+            for (int n = input.read(buffer); n >= 0; n = input.read(buffer)) {
+                digest.update(buffer, 0, n)
+            }
+        }
+        return 'sha256:' + digest.digest().encodeHex().toString()
+    }
+
+    static File blob(File layout, String digest) {
+        assert digest ==~ /sha256:[a-f0-9]{64}/: "not a sha256 digest: $digest"
+        return new File(layout, 'blobs/sha256/' + digest.substring(7))
+    }
+
+    static List<String> names(File dir) {
+        assert dir.isDirectory(): "$dir is not a directory"
+        return (dir.list() as List<String>).sort()
+    }
+
+    /**
+     * Checks, without the plugin's code, that a layout holds exactly oci-layout, index.json and blobs/sha256/, and
+     * that blobs/sha256/ holds exactly the blobs the index references, each with the size and sha256 its
+     * descriptor gives.
+     *
+     * @return [index:, manifest:, config:, manifestDigest:, layer: (the layer blob), layerMediaType:,
+     *     diffId:, tags: (in index order), blobs: (the file names)]
+     */
+    Map checkLayout(File layout) {
+        assert names(layout) == ['blobs', 'index.json', 'oci-layout']: "$layout holds ${names(layout)}"
+        assert new File(layout, 'oci-layout').getText('UTF-8') == '{"imageLayoutVersion":"1.0.0"}'
+        assert names(new File(layout, 'blobs')) == ['sha256']
+        Map index = json(new File(layout, 'index.json')) as Map
+        assert index.schemaVersion == 2
+        assert index.mediaType == 'application/vnd.oci.image.index.v1+json'
+        assert !index.manifests.isEmpty()
+        Set<String> referenced = [] as Set
+        Closure check = { Map descriptor ->
+            File file = blob(layout, descriptor.digest as String)
+            assert file.isFile(): "blob ${descriptor.digest} is missing"
+            assert file.length() == (descriptor.size as long): "blob ${descriptor.digest} has the wrong size"
+            assert sha256(file) == descriptor.digest: "blob ${descriptor.digest} does not match its digest"
+            referenced << file.name
+            return file
+        }
+        List<String> tags = []
+        Set<String> manifestDigests = [] as Set
+        for (Map descriptor : index.manifests) {
+            assert descriptor.mediaType == 'application/vnd.oci.image.manifest.v1+json'
+            check(descriptor)
+            tags << descriptor.annotations['org.opencontainers.image.ref.name']
+            manifestDigests << descriptor.digest
+        }
+        assert manifestDigests.size() == 1: 'every tag names the same image'
+        String manifestDigest = manifestDigests.first()
+        Map manifest = json(blob(layout, manifestDigest)) as Map
+        assert manifest.schemaVersion == 2
+        assert manifest.mediaType == 'application/vnd.oci.image.manifest.v1+json'
+        assert manifest.config.mediaType == 'application/vnd.oci.image.config.v1+json'
+        Map config = json(check(manifest.config as Map)) as Map
+        assert manifest.layers.size() == 1
+        File layer = check(manifest.layers[0] as Map)
+        assert config.rootfs.type == 'layers'
+        assert config.rootfs.diff_ids.size() == 1
+        String diffId = config.rootfs.diff_ids[0]
+        String mediaType = manifest.layers[0].mediaType
+        // The diff_id is the digest of the uncompressed tar; the blob's digest is of what is stored.
+        assert diffId == (mediaType.endsWith('+gzip') ? gunzipSha256(layer) : sha256(layer))
+        List<String> blobs = names(new File(layout, 'blobs/sha256'))
+        assert blobs as Set == referenced: "blobs/sha256 holds ${blobs}, the index references ${referenced}"
+        return [index: index, manifest: manifest, config: config, manifestDigest: manifestDigest, layer: layer,
+                layerMediaType: mediaType, diffId: diffId, tags: tags, blobs: blobs]
+    }
+
+    /** The layer's tar, decompressed with the JDK's reader when it is gzip. */
+    static byte[] layerTar(File layer) {
+        byte[] bytes = layer.bytes
+        if (bytes.length >= 2 && bytes[0] == (byte) 0x1f && bytes[1] == (byte) 0x8b) {
+            return new GZIPInputStream(new ByteArrayInputStream(bytes)).bytes
+        }
+        return bytes
+    }
+
+    static String gunzipSha256(File layer) {
+        return 'sha256:' + MessageDigest.getInstance('SHA-256').digest(layerTar(layer)).encodeHex().toString()
+    }
+
+    static boolean contains(byte[] haystack, String needle) {
+        byte[] n = needle.getBytes('UTF-8')
+        outer:
+        for (int i = 0; i + n.length <= haystack.length; i++) {
+            for (int j = 0; j < n.length; j++) {
+                if (haystack[i + j] != n[j]) {
+                    continue outer
+                }
+            }
+            return true
+        }
+        return false
+    }
+
+    /**
+     * GNU tar's own listing of a layer blob: path (without a trailing slash) to
+     * [mode: 'drwxr-xr-x', uid:, gid:, size:, time: 'yyyy-MM-dd HH:mm:ss' (UTC), link: symlink target or null].
+     */
+    Map<String, Map> listLayer(File layer, boolean gzip) {
+        String out = run([path('tar'), '--numeric-owner', '--full-time', gzip ? '-tvzf' : '-tvf', layer.path])
+        Map<String, Map> entries = [:]
+        def line = ~/^(\S{10}) (\d+)\/(\d+) +(\d+) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (.+?)(?: -> (.*))?$/
+        out.readLines().findAll { it }.each { String text ->
+            def m = line.matcher(text)
+            assert m.matches(): "unexpected tar listing line: $text"
+            String entryPath = m.group(6).replaceAll('/$', '')
+            assert !entries.containsKey(entryPath): "$entryPath is twice in the layer"
+            entries[entryPath] = [mode: m.group(1), uid: m.group(2) as long, gid: m.group(3) as long,
+                    size: m.group(4) as long, time: m.group(5), link: m.group(7)]
+        }
+        assert !entries.isEmpty(): "tar listed nothing:\n$out"
+        return entries
+    }
+
+    // ---- real clients
+
+    /** umoci unpack (as root, so not --rootless: owners and modes are applied for real) into target/NAME. */
+    File unpack(File layout, String tag, String bundleName) {
+        File bundle = new File(basedir, 'target/' + bundleName)
+        deleteTree(bundle)
+        run([path('umoci'), 'unpack', '--image', "${layout.absolutePath}:$tag", bundle.absolutePath])
+        assert new File(bundle, 'rootfs').isDirectory()
+        return bundle
+    }
+
+    /**
+     * runc run of an unpacked bundle, under an id no other test uses; the container is deleted however the
+     * run ends.
+     *
+     * @return the container's output
+     */
+    String runContainer(File bundle, int timeoutSeconds = 60) {
+        File configFile = new File(bundle, 'config.json')
+        Map config = json(configFile) as Map
+        config.process.terminal = false
+        configFile.setText(JsonOutput.toJson(config), 'UTF-8')
+        String id = "scratch-it-$name-${ProcessHandle.current().pid()}-${System.nanoTime()}"
+        try {
+            return run([path('runc'), 'run', '--bundle', bundle.absolutePath, id], [timeout: timeoutSeconds])
+        } finally {
+            exec([path('runc'), 'delete', '-f', id])
+        }
+    }
+
+    /** skopeo inspect of DIR:TAG: the image summary, or with config = true the image config itself. */
+    Map skopeoInspect(File layout, String tag, boolean config = false) {
+        String reference = "oci:${layout.absolutePath}:$tag"
+        String out = run([path('skopeo'), 'inspect'] + (config ? ['--config'] : []) + [reference])
+        return new JsonSlurper().parseText(out.substring(out.indexOf('{'))) as Map
+    }
+
+    /** skopeo copy to a new layout, which reads every blob and verifies its digest; returns the copy. */
+    File skopeoCopy(File layout, String tag, String copyName) {
+        File copy = new File(basedir, 'target/' + copyName)
+        deleteTree(copy)
+        // Keep every blob as it is (skopeo would otherwise compress an uncompressed layer) and refuse to rewrite.
+        run([path('skopeo'), '--insecure-policy', 'copy', '--preserve-digests', '--dest-oci-accept-uncompressed-layers',
+             "oci:${layout.absolutePath}:$tag", "oci:${copy.absolutePath}:$tag"])
+        return copy
+    }
+
+    /** oci-image-tool validate: layout, JSON schemas, digests and sizes. */
+    void validate(File layout, String tag) {
+        String out = run([path('oci-image-tool'), 'validate', '--type', 'image', '--ref', "name=$tag",
+                          layout.absolutePath])
+        assert out.contains('Validation succeeded'): out
+    }
+
+    /** Digests checked by skopeo copy, the layout by oci-image-tool; each skipped (failed under CI) if missing. */
+    void checkWithClients(File layout, String tag) {
+        if (require('verify every blob digest with skopeo copy', 'skopeo')) {
+            File copy = skopeoCopy(layout, tag, "skopeo-copy-${layout.name}")
+            // skopeo kept every blob as it was: nothing needed converting.
+            List<String> blobs = names(new File(layout, 'blobs/sha256'))
+            assert names(new File(copy, 'blobs/sha256')) == blobs
+            blobs.each {
+                assert new File(copy, "blobs/sha256/$it").bytes == new File(layout, "blobs/sha256/$it").bytes
+            }
+        }
+        if (require('validate the layout with oci-image-tool', 'oci-image-tool')) {
+            validate(layout, tag)
+        }
+    }
+
+    static Object mode(File file) {
+        return Files.getAttribute(file.toPath(), 'unix:mode', LinkOption.NOFOLLOW_LINKS) & 07777
+    }
+
+    static Map owner(File file) {
+        Path p = file.toPath()
+        return [uid: Files.getAttribute(p, 'unix:uid', LinkOption.NOFOLLOW_LINKS),
+                gid: Files.getAttribute(p, 'unix:gid', LinkOption.NOFOLLOW_LINKS)]
+    }
+
+    // ---- build.log
+
+    String buildLog() {
+        return new File(basedir, 'build.log').getText('UTF-8')
+    }
+
+    /** The info lines that end a build, one per scratch:build run. */
+    List<String> builtLines() {
+        return buildLog().readLines().findAll { it.startsWith('[INFO] Built image ') }
+    }
+
+    /**
+     * Checks that the build failed on a user error, reported on Maven's error line with the element, the quoted
+     * value and a fix, as a MojoFailureException, without a stack trace, and wrote no layout.
+     */
+    void assertUserError(String element, String value, File outputDirectory = new File(basedir, 'target/oci')) {
+        String log = buildLog()
+        assert log.contains('BUILD FAILURE')
+        String error = log.readLines().find {
+            it.startsWith('[ERROR] Failed to execute goal org.scratchimage:scratch-maven-plugin:')
+        }
+        assert error != null: 'no error line of scratch:build in build.log'
+        assert error.contains(element): "the error does not name $element: $error"
+        assert error.contains('"' + value + '"'): "the error does not quote the value \"$value\": $error"
+        assert error.contains('. Fix: '): "the error gives no fix: $error"
+        // Maven's help link names the exception type: MojoExecutionException would mean an unexpected error.
+        assert log.contains('/MAVEN/MojoFailureException')
+        assert !log.contains('MojoExecutionException')
+        String trace = log.readLines().find {
+            it ==~ /\s+at [\w.$\/]+ ?\(.*/ || it.startsWith('Caused by:') || it.startsWith('Exception in thread')
+        }
+        assert trace == null: "build.log holds a stack trace: $trace"
+        assert !log.contains('NullPointerException')
+        assert !outputDirectory.exists(): "$outputDirectory was written although the build failed"
+    }
+}
