@@ -36,7 +36,7 @@ public final class ImageBuilder {
      */
     public BuildResult build(BuildRequest request) throws InvalidConfigurationException, IOException {
         ImagePlan plan = ImagePlanner.plan(request, debug);
-        OciLayout layout = openLayout(request.outputDirectory());
+        OciLayout layout = openLayout(outputDirectory(request));
         try (OciLayout.Transaction transaction = layout.begin()) {
             Path layerFile = transaction.newStagingFile();
             LayerWriter.Layer layer;
@@ -54,6 +54,16 @@ public final class ImageBuilder {
             return new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(), layer.digest(),
                     layer.size(), layer.diffId(), layer.entries());
         }
+    }
+
+    /** Like a source, a relative output directory resolves against the project, not the JVM's working directory. */
+    private static Path outputDirectory(BuildRequest request) throws InvalidConfigurationException {
+        if (request.outputDirectory() == null || request.outputDirectory().toString().isEmpty()) {
+            throw new InvalidConfigurationException("<outputDirectory>", null, "is not set",
+                    "set it to a new or empty folder, such as ${project.build.directory}/oci (the default)");
+        }
+        Path base = request.baseDirectory();
+        return base == null ? request.outputDirectory() : base.resolve(request.outputDirectory());
     }
 
     private static OciLayout openLayout(Path directory) throws InvalidConfigurationException, IOException {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -79,15 +80,29 @@ public final class OciLayout {
     }
 
     private void checkWrittenByPlugin(List<String> names) throws UnsafeOutputDirectoryException, IOException {
-        if (!names.contains("oci-layout") || !names.contains("index.json")) {
+        // Only this plugin makes the staging folder: without an index it marks a first build that died before
+        // its commit, whose leftovers the next build may replace.
+        boolean interruptedFirstBuild = !names.contains("index.json")
+                && Files.isDirectory(directory.resolve(STAGING), LinkOption.NOFOLLOW_LINKS);
+        if (!interruptedFirstBuild && (!names.contains("oci-layout") || !names.contains("index.json"))) {
             throw new UnsafeOutputDirectoryException(directory, "is not a complete OCI layout (no "
                     + (names.contains("oci-layout") ? "index.json" : "oci-layout") + ")");
         }
         if (names.contains("blobs")) {
             Path blobRoot = directory.resolve("blobs");
+            // Links are refused: pruning through one would delete blobs of a store this plugin does not own.
+            if (!Files.isDirectory(blobRoot, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UnsafeOutputDirectoryException(directory, "holds a blobs entry that is not a folder"
+                        + " (a file or a link), which this plugin did not write");
+            }
             List<String> algorithms = list(blobRoot);
             if (!algorithms.stream().allMatch("sha256"::equals)) {
                 throw new UnsafeOutputDirectoryException(directory, "holds blobs this plugin did not write (" + algorithms + ")");
+            }
+            if (Files.exists(blobs, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UnsafeOutputDirectoryException(directory, "holds a blobs/sha256 entry that is not a folder"
+                        + " (a file or a link), which this plugin did not write");
             }
             if (Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
                 for (String name : list(blobs)) {
@@ -98,9 +113,18 @@ public final class OciLayout {
                 }
             }
         }
+        if (interruptedFirstBuild) {
+            return;
+        }
         try {
             JsonNode index = OciJson.read(Files.readAllBytes(directory.resolve("index.json")));
-            for (JsonNode manifest : index.path("manifests")) {
+            JsonNode manifests = index.path("manifests");
+            // The plugin always lists at least one tag; an empty index proves nothing about who wrote the blobs.
+            if (!manifests.isArray() || manifests.isEmpty()) {
+                throw new UnsafeOutputDirectoryException(directory,
+                        "holds an OCI layout whose index.json lists no image, which this plugin never writes");
+            }
+            for (JsonNode manifest : manifests) {
                 JsonNode image = OciJson.read(readBlob(manifest.path("digest").asText()));
                 JsonNode config = OciJson.read(readBlob(image.path("config").path("digest").asText()));
                 String createdBy = config.path("history").path(0).path("created_by").asText("");
@@ -138,11 +162,32 @@ public final class OciLayout {
 
     /** Starts writing a new layout; until {@link Transaction#commit} the previous one stays as it was. */
     public Transaction begin() throws IOException {
-        Files.createDirectories(blobs);
+        boolean fresh = !Files.exists(directory.resolve("index.json"), LinkOption.NOFOLLOW_LINKS);
+        List<Path> created = createDirectories(blobs);
         Path staging = directory.resolve(STAGING);
         deleteStaging(staging);
         Files.createDirectory(staging);
-        return new Transaction(staging);
+        return new Transaction(staging, fresh, created);
+    }
+
+    /** Like {@link Files#createDirectories}, but tells which folders it made, outermost first. */
+    private static List<Path> createDirectories(Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        List<Path> created = new ArrayList<>();
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+                created.add(p);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e;
+                }
+            }
+        }
+        return created;
     }
 
     /** Removes what an earlier, interrupted build left in the staging folder: only plain files, never a tree. */
@@ -159,15 +204,24 @@ public final class OciLayout {
         Files.delete(staging);
     }
 
-    /** The writing of one new layout. Closing it without a commit discards what it wrote. */
+    /**
+     * The writing of one new layout. Closing it without a commit discards what it wrote, so the previous layout
+     * is left as it was; where there was none, the folder is left empty, or removed if this transaction made it.
+     */
     public final class Transaction implements AutoCloseable {
         private final Path staging;
+        /** No index yet: the folder was new, empty, or held only the leftovers of a first build that died. */
+        private final boolean fresh;
+        private final List<Path> createdDirectories;
         private final Set<String> referenced = new HashSet<>();
+        private final Set<String> added = new HashSet<>();
         private int counter;
         private boolean committed;
 
-        private Transaction(Path staging) {
+        private Transaction(Path staging, boolean fresh, List<Path> createdDirectories) {
             this.staging = staging;
+            this.fresh = fresh;
+            this.createdDirectories = createdDirectories;
         }
 
         /** @return a new, empty file in the staging folder, for a blob written by streaming */
@@ -183,6 +237,9 @@ public final class OciLayout {
             if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size) {
                 Files.delete(stagingFile);
             } else {
+                if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    added.add(descriptor.hex());
+                }
                 Files.move(stagingFile, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             referenced.add(descriptor.hex());
@@ -227,8 +284,33 @@ public final class OciLayout {
 
         @Override
         public void close() throws IOException {
-            if (!committed) {
-                deleteStaging(staging);
+            if (committed) {
+                return;
+            }
+            deleteStaging(staging);
+            if (fresh) {
+                // Without an index nothing references any blob here, and open() saw only this plugin's files.
+                if (Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
+                    for (String name : list(blobs)) {
+                        Files.delete(blobs.resolve(name));
+                    }
+                    Files.delete(blobs);
+                }
+                Files.deleteIfExists(blobs.getParent());
+                Files.deleteIfExists(directory.resolve("oci-layout"));
+            } else {
+                // Nothing the previous index references was added here, so these removals cannot break it.
+                for (String hex : added) {
+                    Files.deleteIfExists(blobs.resolve(hex));
+                }
+            }
+            for (int i = createdDirectories.size() - 1; i >= 0; i--) {
+                try {
+                    Files.deleteIfExists(createdDirectories.get(i));
+                } catch (DirectoryNotEmptyException e) {
+                    // Someone else put something there meanwhile: leave it and everything above it.
+                    return;
+                }
             }
         }
     }
