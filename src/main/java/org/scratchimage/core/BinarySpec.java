@@ -9,5 +9,12 @@ package org.scratchimage.core;
  * @param mode octal permission bits, default 0755
  * @param uid owner id, default 0
  * @param gid group id, default 0
+ * @param resolveLibraries whether an ELF program gets its interpreter and shared libraries; {@code null} means yes
  */
-public record BinarySpec(String source, String path, String mode, String uid, String gid) {}
+public record BinarySpec(String source, String path, String mode, String uid, String gid, Boolean resolveLibraries) {
+
+    /** A binary whose libraries are resolved. */
+    public BinarySpec(String source, String path, String mode, String uid, String gid) {
+        this(source, path, mode, uid, gid, null);
+    }
+}

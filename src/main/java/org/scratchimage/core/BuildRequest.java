@@ -22,7 +22,9 @@ import java.util.Map;
  * @param symlinks symbolic links to create
  * @param container the runtime configuration
  * @param annotations annotations of the manifest
- * @param hostArchitecture the JVM's {@code os.arch}, used when {@code platform} is not set
+ * @param hostArchitecture the JVM's {@code os.arch}, used when {@code platform} is not set and no program tells
+ * @param libraries extra shared libraries, by soname or absolute path in the sysroot, each with its closure
+ * @param sysroot where shared libraries are looked up, {@code null} for {@code /}; relative to {@code baseDirectory}
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -39,9 +41,12 @@ public record BuildRequest(
         List<SymlinkSpec> symlinks,
         ContainerSpec container,
         Map<String, String> annotations,
-        String hostArchitecture) {
+        String hostArchitecture,
+        List<String> libraries,
+        String sysroot) {
 
     public BuildRequest {
+        libraries = Copies.list(libraries);
         tags = Copies.list(tags);
         binaries = Copies.list(binaries);
         files = Copies.list(files);
@@ -49,5 +54,14 @@ public record BuildRequest(
         symlinks = Copies.list(symlinks);
         container = container == null ? ContainerSpec.empty() : container;
         annotations = Copies.map(annotations);
+    }
+
+    /** A request with no extra libraries, resolving in the host's root. */
+    public BuildRequest(Path baseDirectory, Path outputDirectory, String image, List<String> tags, String platform,
+            String outputTimestamp, String sourceDateEpoch, String compression, List<BinarySpec> binaries,
+            List<FileSpec> files, List<DirectorySpec> directories, List<SymlinkSpec> symlinks, ContainerSpec container,
+            Map<String, String> annotations, String hostArchitecture) {
+        this(baseDirectory, outputDirectory, image, tags, platform, outputTimestamp, sourceDateEpoch, compression,
+                binaries, files, directories, symlinks, container, annotations, hostArchitecture, null, null);
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
  * @param directoryMode mode of every copied subdirectory, default 0755
  * @param includes Ant-style patterns of the tree's paths to copy; empty means {@code **}
  * @param excludes Ant-style patterns of the tree's paths to leave out
+ * @param resolveLibraries whether the tree's ELF files get their interpreters and shared libraries; {@code null}
+ *     means yes
  */
 public record DirectorySpec(
         String source,
@@ -25,10 +27,17 @@ public record DirectorySpec(
         String fileMode,
         String directoryMode,
         List<String> includes,
-        List<String> excludes) {
+        List<String> excludes,
+        Boolean resolveLibraries) {
 
     public DirectorySpec {
         includes = Copies.list(includes);
         excludes = Copies.list(excludes);
+    }
+
+    /** A directory whose ELF files' libraries are resolved. */
+    public DirectorySpec(String source, String path, String mode, String uid, String gid, String fileMode,
+            String directoryMode, List<String> includes, List<String> excludes) {
+        this(source, path, mode, uid, gid, fileMode, directoryMode, includes, excludes, null);
     }
 }

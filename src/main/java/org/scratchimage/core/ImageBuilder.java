@@ -23,11 +23,16 @@ public final class ImageBuilder {
     /** This plugin's version, recorded in the image history. */
     public static final String VERSION = readVersion();
 
-    private final Consumer<String> debug;
+    private final BuildListener listener;
 
-    /** @param debug receives the builder's decisions, one line each */
+    /** @param listener receives the builder's decisions, results and warnings, one line each */
+    public ImageBuilder(BuildListener listener) {
+        this.listener = Objects.requireNonNull(listener);
+    }
+
+    /** @param debug receives every message of the build, one line each */
     public ImageBuilder(Consumer<String> debug) {
-        this.debug = Objects.requireNonNull(debug);
+        this(BuildListener.of(Objects.requireNonNull(debug)));
     }
 
     /**
@@ -35,7 +40,7 @@ public final class ImageBuilder {
      * @throws IOException if reading a source or writing the layout fails; the previous layout is left intact
      */
     public BuildResult build(BuildRequest request) throws InvalidConfigurationException, IOException {
-        ImagePlan plan = ImagePlanner.plan(request, debug);
+        ImagePlan plan = ImagePlanner.plan(request, listener);
         OciLayout layout = openLayout(outputDirectory(request));
         try (OciLayout.Transaction transaction = layout.begin()) {
             Path layerFile = transaction.newStagingFile();
@@ -50,7 +55,7 @@ public final class ImageBuilder {
             Descriptor manifest = transaction.addBlob(
                     OciJson.manifest(config, layerDescriptor, plan.created(), plan.annotations()), MediaTypes.MANIFEST);
             transaction.commit(OciJson.index(manifest, plan.platform(), plan.image(), plan.tags()));
-            debug.accept("Layer " + layer.digest() + " (diff_id " + layer.diffId() + "), config " + config.digest());
+            listener.debug("Layer " + layer.digest() + " (diff_id " + layer.diffId() + "), config " + config.digest());
             return new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(), layer.digest(),
                     layer.size(), layer.diffId(), layer.entries());
         }

@@ -26,15 +26,21 @@ final class ImagePlanner {
     private ImagePlanner() {}
 
     static ImagePlan plan(BuildRequest request, Consumer<String> debug) throws InvalidConfigurationException, IOException {
+        return plan(request, BuildListener.of(debug));
+    }
+
+    static ImagePlan plan(BuildRequest request, BuildListener listener) throws InvalidConfigurationException, IOException {
         String image = Values.image("<image>", request.image());
         List<String> tags = tags(request.tags());
-        Platform platform = Platforms.resolve(request.platform(), request.hostArchitecture());
+        Platform explicit = Values.isBlank(request.platform()) ? null : Platforms.parse(request.platform());
         Instant created = BuildTimestamp.resolve(request.outputTimestamp(), request.sourceDateEpoch());
         Compression compression = compression(request.compression());
         ContainerConfig config = config(request.container());
         SortedMap<String, String> annotations = annotations(request.annotations());
-        List<LayerEntry> entries = LayerEntries.collect(request, debug);
-        debug.accept("Image " + image + " for " + platform + ", created " + created + ", " + entries.size() + " entries");
+        LayerEntries collector = LayerEntries.declare(request, listener::debug);
+        Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
+        List<LayerEntry> entries = collector.complete();
+        listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size() + " entries");
         return new ImagePlan(image, tags, platform, created, compression, entries, config, annotations);
     }
 

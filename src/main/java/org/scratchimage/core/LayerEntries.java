@@ -49,14 +49,22 @@ final class LayerEntries {
     private final Path baseDirectory;
     private final Consumer<String> debug;
     private final Map<String, Declared> entries = new HashMap<>();
+    /** Paths of the regular files whose declaration asks for their shared libraries. */
+    private final Set<String> resolving = new HashSet<>();
 
     private LayerEntries(Path baseDirectory, Consumer<String> debug) {
         this.baseDirectory = baseDirectory;
         this.debug = debug;
     }
 
-    /** @return the layer's entries in tar order */
+    /** @return the layer's declared entries in tar order, without resolved libraries */
     static List<LayerEntry> collect(BuildRequest request, Consumer<String> debug)
+            throws InvalidConfigurationException, IOException {
+        return declare(request, debug).complete();
+    }
+
+    /** @return a collector holding every declared entry, to which resolved libraries may be added */
+    static LayerEntries declare(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
         LayerEntries collector = new LayerEntries(request.baseDirectory(), debug);
         List<DirectorySpec> directories = request.directories();
@@ -77,6 +85,9 @@ final class LayerEntries {
             BinarySpec spec = present(binaries.get(i), origin, "give it a <source> and a <path>");
             collector.addFile(origin, spec.source(), spec.path(), spec.mode(),
                     BINARY_MODE, spec.uid(), spec.gid());
+            if (!Boolean.FALSE.equals(spec.resolveLibraries())) {
+                collector.resolving.add(ImagePaths.relative(origin + "/<path>", spec.path()));
+            }
         }
         List<SymlinkSpec> symlinks = request.symlinks();
         for (int i = 0; i < symlinks.size(); i++) {
@@ -90,7 +101,7 @@ final class LayerEntries {
                 collector.addTree(spec, "<directories>/<directory>[" + (i + 1) + "]");
             }
         }
-        return collector.complete();
+        return collector;
     }
 
     private static <T> T present(T spec, String origin, String fix) throws InvalidConfigurationException {
@@ -260,8 +271,12 @@ final class LayerEntries {
                     "grant read permission, or add it to <excludes>");
         }
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
+        boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
         for (LayerEntry entry : found) {
             put(entry, Kind.IN_TREE);
+            if (resolve && entry instanceof RegularFileEntry) {
+                resolving.add(entry.path());
+            }
         }
     }
 
@@ -423,7 +438,36 @@ final class LayerEntries {
         return String.format("%04o %d:%d", dir.mode(), dir.uid(), dir.gid());
     }
 
-    private List<LayerEntry> complete() throws InvalidConfigurationException {
+    /** @return the entry at a relative path, or {@code null} */
+    LayerEntry entryAt(String path) {
+        Declared declared = entries.get(path);
+        return declared == null ? null : declared.entry();
+    }
+
+    /** @return every regular file declared so far, in tar order */
+    List<RegularFileEntry> regularFiles() {
+        List<RegularFileEntry> files = new ArrayList<>();
+        for (Declared d : entries.values()) {
+            if (d.entry() instanceof RegularFileEntry file) {
+                files.add(file);
+            }
+        }
+        files.sort(TAR_ORDER);
+        return files;
+    }
+
+    /** @return whether the declaration of this file asks for its shared libraries */
+    boolean resolvesLibraries(RegularFileEntry file) {
+        return resolving.contains(file.path());
+    }
+
+    /** Adds an entry the build derived, such as a resolved library; it conflicts with declarations like any other. */
+    void addDerived(LayerEntry entry) throws InvalidConfigurationException {
+        put(entry, Kind.DECLARED);
+    }
+
+    /** @return every entry in tar order, with missing parents added and conflicts rejected */
+    List<LayerEntry> complete() throws InvalidConfigurationException {
         List<LayerEntry> declared = new ArrayList<>();
         for (Declared d : entries.values()) {
             declared.add(d.entry());

@@ -223,6 +223,25 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "scratch.stopSignal")
     private String stopSignal;
 
+    /**
+     * Shared libraries that no ELF header names, for what programs load with {@code dlopen} (NSS modules, gconv,
+     * plugins): a soname such as {@code libnss_dns.so.2}, looked up like a {@code DT_NEEDED} entry, or an absolute
+     * path inside {@code sysroot}. Each comes with its own libraries.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<String> libraries;
+
+    /**
+     * Where shared libraries are looked up: the root of the target system, such as an arm64 root file system on an
+     * amd64 host. Its {@code /etc/ld.so.conf} is read; links inside it never lead out of it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.sysroot", defaultValue = "/")
+    private String sysroot;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -231,7 +250,7 @@ public class BuildMojo extends AbstractMojo {
         }
         BuildResult result;
         try {
-            result = new ImageBuilder(getLog()::debug).build(request());
+            result = new ImageBuilder(new MavenLogListener(getLog())).build(request());
         } catch (InvalidConfigurationException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
@@ -253,15 +272,17 @@ public class BuildMojo extends AbstractMojo {
                 outputTimestamp,
                 System.getenv("SOURCE_DATE_EPOCH"),
                 compression,
-                map(binaries, b -> new BinarySpec(b.source, b.path, b.mode, b.uid, b.gid)),
+                map(binaries, b -> new BinarySpec(b.source, b.path, b.mode, b.uid, b.gid, b.resolveLibraries)),
                 map(files, f -> new FileSpec(f.source, f.path, f.mode, f.uid, f.gid)),
                 map(directories, d -> new DirectorySpec(d.source, d.path, d.mode, d.uid, d.gid, d.fileMode,
-                        d.directoryMode, d.includes, d.excludes)),
+                        d.directoryMode, d.includes, d.excludes, d.resolveLibraries)),
                 map(symlinks, s -> new SymlinkSpec(s.path, s.target)),
                 new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
                         stopSignal),
                 annotations,
-                System.getProperty("os.arch"));
+                System.getProperty("os.arch"),
+                libraries,
+                sysroot);
     }
 
     /** An empty element such as {@code <binary/>} arrives as {@code null}; it becomes a declaration with nothing set. */

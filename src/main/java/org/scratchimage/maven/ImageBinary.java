@@ -16,4 +16,10 @@ public class ImageBinary {
     String uid;
     /** Numeric group id; default {@code 0}. */
     String gid;
+    /**
+     * Whether a dynamically linked program gets its interpreter and shared libraries; default {@code true}.
+     *
+     * @since 0.1.0
+     */
+    Boolean resolveLibraries;
 }

@@ -27,4 +27,10 @@ public class ImageDirectory {
     List<String> includes;
     /** Ant-style patterns, relative to {@code source}, of what to leave out. */
     List<String> excludes;
+    /**
+     * Whether every ELF file of the tree gets its interpreter and shared libraries; default {@code true}.
+     *
+     * @since 0.1.0
+     */
+    Boolean resolveLibraries;
 }

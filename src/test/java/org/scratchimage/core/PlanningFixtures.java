@@ -36,6 +36,8 @@ final class PlanningFixtures {
     String stopSignal;
     final Map<String, String> annotations = new LinkedHashMap<>();
     String hostArchitecture = "amd64";
+    final List<String> libraries = new ArrayList<>();
+    String sysroot;
 
     PlanningFixtures(Path baseDirectory) {
         this.baseDirectory = baseDirectory;
@@ -46,7 +48,7 @@ final class PlanningFixtures {
                 outputTimestamp, sourceDateEpoch, compression, binaries, files, directories, symlinks,
                 new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
                         stopSignal),
-                annotations, hostArchitecture);
+                annotations, hostArchitecture, libraries, sysroot);
     }
 
     ImagePlan plan() throws InvalidConfigurationException, IOException {

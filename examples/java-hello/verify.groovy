@@ -1,0 +1,31 @@
+// Not needed to build or use this example: the plugin's integration tests (`mvn install` at the repository root)
+// build it as an invoker test and run this script against target/oci, with real OCI clients.
+def tools = new GroovyClassLoader(getClass().classLoader)
+        .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
+
+File oci = new File(basedir, 'target/oci')
+Map layout = tools.checkLayout(oci)
+assert layout.tags == ['1.0.0', 'latest']
+assert layout.config.history[0].created_by == "org.scratchimage:scratch-maven-plugin:$pluginVersion"
+assert layout.config.config.Entrypoint == ['/opt/java/bin/java', '-jar', '/app/hello.jar']
+
+if (tools.require('list the layer', 'tar')) {
+    Map entries = tools.listLayer(layout.layer, true)
+    assert entries.containsKey('opt/java/bin/java')
+    assert entries.containsKey('opt/java/lib/server/libjvm.so')
+    assert entries['app/hello.jar'].mode == '-rw-r--r--'
+    // No distro: nothing outside the runtime, the jar, /tmp and the loader's libraries.
+    def outside = entries.keySet().findAll {
+        !(it in ['.', 'opt', 'app', 'tmp', 'app/hello.jar']) && !it.startsWith('opt/java') && !it.contains('lib')
+    }
+    assert outside.isEmpty(): "unexpected entries $outside"
+    assert !entries.keySet().any { it.startsWith('bin/') || it.startsWith('usr/bin/') || it.startsWith('etc/') }
+}
+
+if (tools.require('run the image', 'umoci', 'runc')) {
+    File bundle = tools.unpack(oci, 'latest', 'bundle')
+    String output = tools.runContainer(bundle, 120)
+    assert output.contains('Hello from scratch! Java '): "unexpected output:\n$output"
+}
+tools.checkWithClients(oci, 'latest')
+return true

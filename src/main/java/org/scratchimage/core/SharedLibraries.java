@@ -1,0 +1,278 @@
+package org.scratchimage.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.scratchimage.core.elf.ElfFile;
+import org.scratchimage.core.elf.ElfFormatException;
+import org.scratchimage.core.elf.ElfMachine;
+import org.scratchimage.core.elf.LibraryNotFoundException;
+import org.scratchimage.core.elf.LibraryResolver;
+import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.Platform;
+import org.scratchimage.core.image.RegularFileEntry;
+import org.scratchimage.core.image.SymlinkEntry;
+
+/**
+ * Reads the ELF headers of the image's files, derives or checks the platform, and adds the interpreters and
+ * shared libraries that the declared programs need, so that a dynamically linked program declared alone runs.
+ */
+final class SharedLibraries {
+    private static final int MAX_IMAGE_LINKS = 40;
+
+    private record Program(RegularFileEntry file, ElfFile elf, ElfMachine.Architecture architecture) {}
+
+    private final BuildRequest request;
+    private final LayerEntries collector;
+    private final BuildListener listener;
+
+    private SharedLibraries(BuildRequest request, LayerEntries collector, BuildListener listener) {
+        this.request = request;
+        this.collector = collector;
+        this.listener = listener;
+    }
+
+    /**
+     * Adds the libraries to {@code collector} and returns the platform: {@code explicit} if set (checked against
+     * every program), else the programs' own, else the host's.
+     */
+    static Platform addTo(LayerEntries collector, BuildRequest request, Platform explicit, BuildListener listener)
+            throws InvalidConfigurationException, IOException {
+        return new SharedLibraries(request, collector, listener).run(explicit);
+    }
+
+    private Platform run(Platform explicit) throws InvalidConfigurationException, IOException {
+        List<Program> elves = scan();
+        Program first = null;
+        for (Program program : elves) {
+            if (program.architecture() == null) {
+                continue;
+            }
+            if (first == null) {
+                first = program;
+            } else if (!first.architecture().architecture().equals(program.architecture().architecture())) {
+                throw new InvalidConfigurationException(declaration(program.file()), describe(program.file()),
+                        "is a " + program.architecture() + " program, but " + describe(first.file()) + " from "
+                                + declaration(first.file()) + " is " + first.architecture(),
+                        "build one image per architecture: an image has one platform");
+            }
+            if (explicit != null && !explicit.architecture().equals(program.architecture().architecture())) {
+                throw new InvalidConfigurationException(declaration(program.file()), describe(program.file()),
+                        "is a " + program.architecture() + " program, but <platform> is " + explicit,
+                        "set <platform> to linux/" + program.architecture() + ", or declare the " + explicit.architecture()
+                                + " build of the program");
+            }
+        }
+        Platform platform = explicit != null ? explicit
+                : first != null ? new Platform("linux", first.architecture().architecture(), first.architecture().variant())
+                : Platforms.resolve(null, request.hostArchitecture());
+        if (first != null && explicit == null) {
+            listener.debug("Platform " + platform + " from the ELF header of " + describe(first.file()));
+        }
+        resolve(elves, platform);
+        warnAboutScripts();
+        return platform;
+    }
+
+    /** Reads the header of every regular file; a broken ELF file is an error only where libraries are resolved. */
+    private List<Program> scan() throws InvalidConfigurationException, IOException {
+        List<Program> programs = new ArrayList<>();
+        for (RegularFileEntry file : collector.regularFiles()) {
+            Optional<ElfFile> elf;
+            try {
+                elf = ElfFile.read(file.source());
+            } catch (ElfFormatException e) {
+                if (collector.resolvesLibraries(file)) {
+                    throw new InvalidConfigurationException(declaration(file), file.source().toString(),
+                            "starts like an ELF file but cannot be read: " + e.getMessage(),
+                            "replace it with an intact copy, or set <resolveLibraries>false</resolveLibraries> on this declaration");
+                }
+                continue;
+            }
+            if (elf.isPresent()) {
+                programs.add(new Program(file, elf.get(), ElfMachine.of(elf.get()).orElse(null)));
+            }
+        }
+        return programs;
+    }
+
+    private void resolve(List<Program> elves, Platform platform) throws InvalidConfigurationException, IOException {
+        List<LibraryResolver.Program> programs = new ArrayList<>();
+        for (Program program : elves) {
+            boolean dynamic = program.elf().interpreter() != null || !program.elf().needed().isEmpty();
+            if (dynamic && program.architecture() != null && collector.resolvesLibraries(program.file())) {
+                programs.add(new LibraryResolver.Program(ImagePaths.absolute(program.file().path()),
+                        program.file().source(), program.elf(), declaration(program.file())));
+            }
+        }
+        List<String> extra = extraLibraries();
+        if (programs.isEmpty() && extra.isEmpty()) {
+            return;
+        }
+        ElfFile reference = programs.isEmpty()
+                ? ElfMachine.reference(platform.architecture()).orElseThrow(() -> new InvalidConfigurationException(
+                        "<libraries>", null, "cannot be resolved for the architecture " + platform.architecture(),
+                        "set <platform> to an architecture with ELF support, such as linux/amd64 or linux/arm64"))
+                : programs.get(0).elf();
+        Path sysroot = sysroot();
+        List<LibraryResolver.Library> libraries;
+        try {
+            libraries = new LibraryResolver(sysroot, reference).resolve(programs, extra, new ImageView(elves));
+        } catch (LibraryNotFoundException e) {
+            throw new InvalidConfigurationException(e.origin(), e.program(),
+                    "needs " + e.library() + ", which is in none of the places the loader searches: "
+                            + String.join(", ", e.searched()),
+                    "install the library under <sysroot> (" + sysroot + "), name its file in <libraries><library>, or set"
+                            + " <resolveLibraries>false</resolveLibraries> on the declaration if the image provides it otherwise");
+        } catch (ElfFormatException e) {
+            throw new InvalidConfigurationException("<sysroot>", sysroot.toString(),
+                    "holds a library that cannot be read: " + e.getMessage(),
+                    "repair or remove that file, or set <resolveLibraries>false</resolveLibraries>");
+        }
+        long bytes = 0;
+        Map<String, List<String>> byProgram = new LinkedHashMap<>();
+        for (LibraryResolver.Library library : libraries) {
+            String path = canonical(library.imagePath());
+            String origin = "the libraries of " + library.neededBy();
+            if (library.hostFile() != null) {
+                long size = Files.size(library.hostFile());
+                bytes += size;
+                boolean executable = Files.getPosixFilePermissions(library.hostFile()).contains(PosixFilePermission.OWNER_EXECUTE);
+                collector.addDerived(new RegularFileEntry(path, library.hostFile(), size,
+                        executable ? LayerEntries.BINARY_MODE : LayerEntries.FILE_MODE, 0, 0, origin));
+            } else {
+                collector.addDerived(new SymlinkEntry(path, library.linkTarget(), 0, 0, origin));
+            }
+            byProgram.computeIfAbsent(library.neededBy(), k -> new ArrayList<>())
+                    .add(library.name() + " -> /" + path + (library.hostFile() == null ? " (link)" : " from " + library.hostFile()));
+        }
+        byProgram.forEach((program, added) -> listener.debug("Shared libraries of " + program + ": " + String.join(", ", added)));
+        listener.info(String.format("Shared libraries: %d files (%d bytes) added for %d programs%s, from %s",
+                libraries.size(), bytes, programs.size(), extra.isEmpty() ? "" : " and " + extra.size() + " <libraries>",
+                sysroot));
+    }
+
+    private List<String> extraLibraries() throws InvalidConfigurationException {
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < request.libraries().size(); i++) {
+            String library = request.libraries().get(i);
+            if (Values.isBlank(library)) {
+                throw new InvalidConfigurationException("<libraries>/<library>[" + (i + 1) + "]", "", "is empty",
+                        "name a soname such as libnss_dns.so.2, or an absolute path in the sysroot");
+            }
+            String trimmed = library.trim();
+            if (trimmed.contains("/")) {
+                ImagePaths.relative("<libraries>/<library>[" + (i + 1) + "]", trimmed);
+            }
+            extra.add(trimmed);
+        }
+        return extra;
+    }
+
+    private Path sysroot() throws InvalidConfigurationException {
+        String value = request.sysroot();
+        if (Values.isBlank(value)) {
+            return Path.of("/");
+        }
+        Path sysroot = request.baseDirectory().resolve(value.trim()).normalize();
+        if (!Files.isDirectory(sysroot)) {
+            throw new InvalidConfigurationException("<sysroot>", value, "is not a directory (resolved to " + sysroot + ")",
+                    "name the root of the target's file system, such as / or a debootstrap folder");
+        }
+        return sysroot;
+    }
+
+    /** Warns about scripts whose {@code #!} interpreter the image does not hold: they would fail to start. */
+    private void warnAboutScripts() throws IOException {
+        for (RegularFileEntry file : collector.regularFiles()) {
+            if ((file.mode() & 0111) == 0 || file.size() < 3) {
+                continue;
+            }
+            byte[] head;
+            try (InputStream in = Files.newInputStream(file.source())) {
+                head = in.readNBytes(256);
+            }
+            if (head[0] != '#' || head[1] != '!') {
+                continue;
+            }
+            String line = new String(head, 2, head.length - 2, StandardCharsets.UTF_8).split("\n", 2)[0].trim();
+            String interpreter = line.split("\\s+", 2)[0];
+            if (interpreter.startsWith("/") && collector.entryAt(canonical(interpreter)) == null) {
+                listener.warn(describe(file) + " from " + declaration(file) + " is a script for " + interpreter
+                        + ", which the image does not hold: declare it as a <binary>, or the script cannot start");
+            }
+        }
+    }
+
+    /** The image path after following the image's own symbolic links, relative like entry paths. */
+    private String canonical(String absolute) {
+        List<String> resolved = new ArrayList<>();
+        List<String> pending = new ArrayList<>(List.of(absolute.split("/")));
+        int links = 0;
+        while (!pending.isEmpty()) {
+            String segment = pending.remove(0);
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (!resolved.isEmpty()) {
+                    resolved.remove(resolved.size() - 1);
+                }
+                continue;
+            }
+            resolved.add(segment);
+            LayerEntry entry = collector.entryAt(String.join("/", resolved));
+            if (entry instanceof SymlinkEntry link && links++ < MAX_IMAGE_LINKS) {
+                resolved.remove(resolved.size() - 1);
+                if (link.target().startsWith("/")) {
+                    resolved.clear();
+                }
+                pending.addAll(0, List.of(link.target().split("/")));
+            }
+        }
+        return String.join("/", resolved);
+    }
+
+    /** What the resolver sees of the image: the declared entries, through the image's own links. */
+    private final class ImageView implements LibraryResolver.Image {
+        private final List<Program> elves;
+
+        ImageView(List<Program> elves) {
+            this.elves = elves;
+        }
+
+        @Override
+        public boolean hasSoname(String soname) {
+            return elves.stream().anyMatch(p -> soname.equals(p.elf().soname()));
+        }
+
+        @Override
+        public boolean contains(String path) {
+            return collector.entryAt(canonical(path)) != null;
+        }
+
+        @Override
+        public Optional<Path> regularFile(String path) {
+            return collector.entryAt(canonical(path)) instanceof RegularFileEntry file
+                    ? Optional.of(file.source())
+                    : Optional.empty();
+        }
+    }
+
+    private static String describe(RegularFileEntry file) {
+        return ImagePaths.absolute(file.path());
+    }
+
+    private static String declaration(RegularFileEntry file) {
+        int detail = file.origin().indexOf(" (");
+        return detail < 0 ? file.origin() : file.origin().substring(0, detail);
+    }
+}
