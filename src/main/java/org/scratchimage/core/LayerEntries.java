@@ -247,7 +247,7 @@ final class LayerEntries {
                                     "grant read permission, or add it to <excludes>");
                         }
                         int mode = fileMode >= 0 ? fileMode : ownerExecutable(file, attrs) ? BINARY_MODE : FILE_MODE;
-                        found.add(new RegularFileEntry(path, file, attrs.size(), mode, uid, gid, from));
+                        found.add(new RegularFileEntry(path, file, attrs.size(), mode, uid, gid, from, false));
                     } else {
                         throw new RejectedFileException(file, "which is a fifo, socket or device",
                                 "remove it from the tree or add it to <excludes>;"

@@ -147,7 +147,7 @@ final class SharedLibraries {
                 bytes += size;
                 boolean executable = Files.getPosixFilePermissions(library.hostFile()).contains(PosixFilePermission.OWNER_EXECUTE);
                 collector.addDerived(new RegularFileEntry(path, library.hostFile(), size,
-                        executable ? LayerEntries.BINARY_MODE : LayerEntries.FILE_MODE, 0, 0, origin));
+                        executable ? LayerEntries.BINARY_MODE : LayerEntries.FILE_MODE, 0, 0, origin, false));
             } else {
                 collector.addDerived(new SymlinkEntry(path, library.linkTarget(), 0, 0, origin));
             }

@@ -12,6 +12,15 @@ import java.nio.file.Path;
  * @param uid owner id
  * @param gid group id
  * @param origin the declaration, for error messages
+ * @param followLinks whether {@code source} may be a symbolic link to follow: true for a declared {@code <binary>}
+ *     or {@code <file>}, false for a file found in a copied tree, which must not turn into a link to elsewhere
+ *     between planning and writing
  */
-public record RegularFileEntry(String path, Path source, long size, int mode, long uid, long gid, String origin)
-        implements LayerEntry {}
+public record RegularFileEntry(String path, Path source, long size, int mode, long uid, long gid, String origin,
+        boolean followLinks) implements LayerEntry {
+
+    /** A file whose source may be a link, as for {@code <binary>} and {@code <file>}. */
+    public RegularFileEntry(String path, Path source, long size, int mode, long uid, long gid, String origin) {
+        this(path, source, size, mode, uid, gid, origin, true);
+    }
+}

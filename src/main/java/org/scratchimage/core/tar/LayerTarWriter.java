@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.util.Arrays;
 import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.LayerEntry;
@@ -126,7 +128,10 @@ public final class LayerTarWriter {
     private void copy(RegularFileEntry file) throws IOException {
         long expected = file.size();
         long copied = 0;
-        try (InputStream in = Files.newInputStream(file.source())) {
+        // A tree's file is opened without following links: swapped for a link since planning, it must not pull in
+        // content from outside the tree.
+        OpenOption[] options = file.followLinks() ? new OpenOption[0] : new OpenOption[] {LinkOption.NOFOLLOW_LINKS};
+        try (InputStream in = Files.newInputStream(file.source(), options)) {
             while (copied < expected) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, expected - copied));
                 if (n < 0) {

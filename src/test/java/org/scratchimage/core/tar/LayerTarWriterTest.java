@@ -536,6 +536,34 @@ class LayerTarWriterTest {
     }
 
     @Test
+    void aTreeFileSwappedForALinkSincePlanningIsNotFollowed() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), "outside the tree!");
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        Path file = tree.resolve("app.conf");
+        // Planned as a regular file of the secret's size, then replaced by a link to it.
+        Files.createSymbolicLink(file, secret);
+        RegularFileEntry entry = new RegularFileEntry("app.conf", file, Files.size(secret), 0644, 0, 0, "t", false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LayerTarWriter writer = new LayerTarWriter(out, MTIME);
+
+        assertThatThrownBy(() -> writer.write(entry)).isInstanceOf(IOException.class);
+        assertThat(new String(out.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain("outside the tree!");
+    }
+
+    @Test
+    void aDeclaredFileWhoseSourceIsALinkIsCopiedAsItsContent() throws IOException {
+        Path target = Files.writeString(dir.resolve("real"), "content");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+
+        byte[] tar = write(MTIME, new RegularFileEntry("app", link, 7, 0644, 0, 0, "t"));
+
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            assertThat(in.getNextEntry().isFile()).isTrue();
+            assertThat(in.readAllBytes()).isEqualTo("content".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void aFileOfThePlannedSizeIsCopiedWhole() throws IOException {
         Path source = randomFile("stable", 200_000);
         byte[] tar = write(MTIME, new RegularFileEntry("app", source, 200_000, 0644, 0, 0, "t"));
