@@ -129,8 +129,8 @@ public final class LibraryResolver {
             throws IOException, ElfFormatException, LibraryNotFoundException {
         ArrayDeque<Pending> queue = new ArrayDeque<>();
         for (Program program : programs) {
-            queue.add(new Pending(program.imagePath(), program.hostPath(), program.elf(),
-                    program.imagePath() + " (" + program.origin() + ")", program.origin(), List.of()));
+            queue.add(new Pending(program.imagePath(), program.hostPath(), program.elf(), program.imagePath(),
+                    program.origin(), List.of()));
         }
         drain(queue, image);
         for (int i = 0; i < extra.size(); i++) {
