@@ -51,6 +51,8 @@ final class LayerEntries {
     private final Map<String, Declared> entries = new HashMap<>();
     /** Paths of the regular files whose declaration asks for their shared libraries. */
     private final Set<String> resolving = new HashSet<>();
+    /** Paths of the regular files declared as programs: binaries and files of copied trees, not {@code <file>}s. */
+    private final Set<String> programs = new HashSet<>();
 
     private LayerEntries(Path baseDirectory, Consumer<String> debug) {
         this.baseDirectory = baseDirectory;
@@ -85,8 +87,10 @@ final class LayerEntries {
             BinarySpec spec = present(binaries.get(i), origin, "give it a <source> and a <path>");
             collector.addFile(origin, spec.source(), spec.path(), spec.mode(),
                     BINARY_MODE, spec.uid(), spec.gid());
+            String path = ImagePaths.relative(origin + "/<path>", spec.path());
+            collector.programs.add(path);
             if (!Boolean.FALSE.equals(spec.resolveLibraries())) {
-                collector.resolving.add(ImagePaths.relative(origin + "/<path>", spec.path()));
+                collector.resolving.add(path);
             }
         }
         List<SymlinkSpec> symlinks = request.symlinks();
@@ -119,6 +123,9 @@ final class LayerEntries {
         if (spec.source() == null) {
             rejectTreeOnlySetting(origin + "/<fileMode>", spec.fileMode());
             rejectTreeOnlySetting(origin + "/<directoryMode>", spec.directoryMode());
+            if (spec.resolveLibraries() != null) {
+                rejectTreeOnlySetting(origin + "/<resolveLibraries>", spec.resolveLibraries().toString());
+            }
             if (!spec.includes().isEmpty() || !spec.excludes().isEmpty()) {
                 throw new InvalidConfigurationException(origin + "/<includes>", null,
                         "and <excludes> select files of a <source> tree, but this <directory> has no <source>",
@@ -136,7 +143,7 @@ final class LayerEntries {
         if (value != null) {
             throw new InvalidConfigurationException(element, value,
                     "applies to the files of a <source> tree, but this <directory> has no <source>",
-                    "use <mode> for the directory itself, or add a <source>");
+                    "remove it, or add a <source> (<mode> sets the directory's own mode)");
         }
     }
 
@@ -274,8 +281,11 @@ final class LayerEntries {
         boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
         for (LayerEntry entry : found) {
             put(entry, Kind.IN_TREE);
-            if (resolve && entry instanceof RegularFileEntry) {
-                resolving.add(entry.path());
+            if (entry instanceof RegularFileEntry) {
+                programs.add(entry.path());
+                if (resolve) {
+                    resolving.add(entry.path());
+                }
             }
         }
     }
@@ -454,6 +464,11 @@ final class LayerEntries {
         }
         files.sort(TAR_ORDER);
         return files;
+    }
+
+    /** @return whether this file was declared as a program (a binary or a tree's file), not as a {@code <file>} */
+    boolean isProgram(RegularFileEntry file) {
+        return programs.contains(file.path());
     }
 
     /** @return whether the declaration of this file asks for its shared libraries */

@@ -53,20 +53,21 @@ final class SharedLibraries {
         List<Program> elves = scan();
         Program first = null;
         for (Program program : elves) {
-            if (program.architecture() == null) {
+            // A <file> is data: an ELF file shipped as such says nothing about the image's platform.
+            if (program.architecture() == null || !collector.isProgram(program.file())) {
                 continue;
             }
             if (first == null) {
                 first = program;
             } else if (!first.architecture().architecture().equals(program.architecture().architecture())) {
                 throw new InvalidConfigurationException(declaration(program.file()), describe(program.file()),
-                        "is a " + program.architecture() + " program, but " + describe(first.file()) + " from "
-                                + declaration(first.file()) + " is " + first.architecture(),
+                        "is built for " + program.architecture() + ", but " + describe(first.file()) + " from "
+                                + declaration(first.file()) + " is built for " + first.architecture(),
                         "build one image per architecture: an image has one platform");
             }
             if (explicit != null && !explicit.architecture().equals(program.architecture().architecture())) {
                 throw new InvalidConfigurationException(declaration(program.file()), describe(program.file()),
-                        "is a " + program.architecture() + " program, but <platform> is " + explicit,
+                        "is built for " + program.architecture() + ", but <platform> is " + explicit,
                         "set <platform> to linux/" + program.architecture() + ", or declare the " + explicit.architecture()
                                 + " build of the program");
             }

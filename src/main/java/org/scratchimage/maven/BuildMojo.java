@@ -70,7 +70,9 @@ public class BuildMojo extends AbstractMojo {
 
     /**
      * The platform, {@code os/arch[/variant]} with Go's names: {@code linux/amd64}, {@code linux/arm64},
-     * {@code linux/arm/v7}. Default: {@code linux/} and the architecture of the JVM running Maven.
+     * {@code linux/arm/v7}. Default: {@code linux/} and the architecture of the image's ELF programs (binaries and
+     * files of copied trees), or, when there are none, of the JVM running Maven. Programs that contradict it fail
+     * the build.
      *
      * @since 0.1.0
      */
@@ -252,6 +254,11 @@ public class BuildMojo extends AbstractMojo {
         try {
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request());
         } catch (InvalidConfigurationException e) {
+            if ((tags == null || tags.isEmpty()) && e.element().startsWith("<tags>")) {
+                throw new MojoFailureException("The project version \"" + projectVersion + "\", the default tag when"
+                        + " <tags> is not set, is not a valid tag. Fix: set <tags><tag>...</tag></tags>, such as "
+                        + "<tag>latest</tag>; tags use letters, digits, '_', '.' and '-'", e);
+            }
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("Could not build the image into " + outputDirectory + ": " + e.getMessage(), e);

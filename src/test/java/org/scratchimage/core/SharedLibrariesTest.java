@@ -211,4 +211,25 @@ class SharedLibrariesTest {
         // Found as /lib/libx.so.1; the image's own /lib -> usr/lib link decides where the file lands.
         assertThat(entries).containsKey("usr/lib/libx.so.1").doesNotContainKey("lib/libx.so.1");
     }
+
+    @Test
+    void anElfFileDeclaredAsAFileIsDataAndDoesNotDecideThePlatform() throws Exception {
+        Files.write(dir.resolve("arm.so"), new SyntheticElf(64, true, EM_AARCH64).bytes());
+        PlanningFixtures fixtures = new PlanningFixtures(dir);
+        fixtures.files.add(new FileSpec("arm.so", "/usr/share/firmware/arm.so", null, null, null));
+        fixtures.platform = "linux/amd64";
+
+        assertThat(plan(fixtures).platform()).isEqualTo(new Platform("linux", "amd64", null));
+    }
+
+    @Test
+    void resolveLibrariesOnADirectoryWithoutSourceIsRefused() throws Exception {
+        PlanningFixtures fixtures = new PlanningFixtures(dir);
+        fixtures.directories.add(new DirectorySpec(null, "/tmp", null, null, null, null, null, null, null, false));
+
+        InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class, () -> plan(fixtures));
+
+        assertThat(e.element()).isEqualTo("<directories>/<directory>[1]/<resolveLibraries>");
+        assertThat(e.value()).isEqualTo("false");
+    }
 }

@@ -157,6 +157,19 @@ class BuildMojoTest {
     }
 
     @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    void aProjectVersionThatIsNoTagIsReportedAsTheDefaultTag(BuildMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "outputDirectory", temp.resolve("oci").toFile());
+        setVariableValueToObject(mojo, "projectVersion", "1.0+build.5");
+
+        assertThatThrownBy(mojo::execute)
+                .isExactlyInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("The project version \"1.0+build.5\"")
+                .hasMessageContaining("Fix: set <tags>");
+    }
+
+    @Test
     void sizesAreReportedInBinaryUnits() {
         assertThat(BuildMojo.humanSize(512)).isEqualTo("512 B");
         assertThat(BuildMojo.humanSize(1536)).isEqualTo("1.5 KiB");

@@ -163,10 +163,13 @@ public final class OciLayout {
     /** Starts writing a new layout; until {@link Transaction#commit} the previous one stays as it was. */
     public Transaction begin() throws IOException {
         boolean fresh = !Files.exists(directory.resolve("index.json"), LinkOption.NOFOLLOW_LINKS);
-        List<Path> created = createDirectories(blobs);
+        List<Path> created = new ArrayList<>(createDirectories(directory));
+        // The staging folder comes before blobs/: killed in between, a new folder must still be recognised as a
+        // first build of this plugin that died, not refused as a foreign one.
         Path staging = directory.resolve(STAGING);
         deleteStaging(staging);
         Files.createDirectory(staging);
+        created.addAll(createDirectories(blobs));
         return new Transaction(staging, fresh, created);
     }
 
