@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.oci.Descriptor;
+import org.scratchimage.core.oci.LayoutLock;
 import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.oci.OciJson;
 import org.scratchimage.core.oci.OciLayout;
@@ -41,7 +42,15 @@ public final class ImageBuilder {
      */
     public BuildResult build(BuildRequest request) throws InvalidConfigurationException, IOException {
         ImagePlan plan = ImagePlanner.plan(request, listener);
-        OciLayout layout = openLayout(outputDirectory(request));
+        Path output = outputDirectory(request);
+        // Refused before locking, so that no lock file is made beside a folder that is not ours.
+        openLayout(output);
+        try (LayoutLock lock = LayoutLock.acquire(output, listener::info)) {
+            return write(plan, openLayout(output));
+        }
+    }
+
+    private BuildResult write(ImagePlan plan, OciLayout layout) throws IOException {
         try (OciLayout.Transaction transaction = layout.begin()) {
             Path layerFile = transaction.newStagingFile();
             LayerWriter.Layer layer;

@@ -493,7 +493,7 @@ class ImageBuilderTest {
     }
 
     @Test
-    void aFirstBuildThatFailsMidwayLeavesNoFolderAndTheNextBuildSucceeds() throws Exception {
+    void aFirstBuildThatFailsMidwayLeavesNoLayoutAndTheNextBuildSucceeds() throws Exception {
         Path out = temp.resolve("project/target/oci");
         Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
@@ -501,7 +501,11 @@ class ImageBuilderTest {
 
         assertThatThrownBy(() -> build(request, changeOnce("Image ", busybox, new byte[3])))
                 .isInstanceOf(SourceChangedException.class);
-        assertThat(temp.resolve("project/target")).doesNotExist();
+        // Only the lock file, kept beside the layout, is left of the failed first build.
+        assertThat(out).doesNotExist();
+        try (Stream<Path> left = Files.list(temp.resolve("project/target"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly(".oci.scratch-lock");
+        }
 
         BuildResult result = build(request);
         assertThat(blobNames(out)).hasSize(3).contains(result.layerDigest().substring(7));
