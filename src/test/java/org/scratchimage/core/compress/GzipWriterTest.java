@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.scratchimage.core.tar.ExternalTools;
@@ -180,5 +182,65 @@ class GzipWriterTest {
             }
             return ordered;
         }
+    }
+
+    // ---- blocks compressed in parallel ----
+
+    static Stream<Arguments> blockBoundaries() {
+        int b = GzipWriter.BLOCK_SIZE;
+        return Stream.of(0, 1, b - 1, b, b + 1, 2 * b, 5 * b + 77).flatMap(size -> Stream.of(
+                Arguments.of(size, true), Arguments.of(size, false)));
+    }
+
+    @ParameterizedTest(name = "{0} bytes, compressible {1}")
+    @MethodSource("blockBoundaries")
+    void theBytesDoNotDependOnTheNumberOfThreads(int size, boolean compressible) throws Exception {
+        byte[] input = new byte[size];
+        Random random = new Random(size);
+        if (compressible) {
+            for (int i = 0; i < size; i++) {
+                input[i] = (byte) ("scratch image layer ".charAt(i % 20) + (random.nextInt(50) == 0 ? 1 : 0));
+            }
+        } else {
+            random.nextBytes(input);
+        }
+        byte[] one = gzip(input, 1);
+
+        for (int threads : new int[] {2, 3, 8}) {
+            assertThat(gzip(input, threads)).as("%d threads", threads).isEqualTo(one);
+        }
+        try (InputStream in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(one))) {
+            assertThat(in.readAllBytes()).isEqualTo(input);
+        }
+        try (InputStream in = new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(
+                new ByteArrayInputStream(one))) {
+            assertThat(in.readAllBytes()).isEqualTo(input);
+        }
+    }
+
+    @Test
+    void primingEachBlockWithThePreviousOneKeepsTheRatioOfASingleStream() throws Exception {
+        byte[] input = new byte[8 * GzipWriter.BLOCK_SIZE];
+        Random random = new Random(7);
+        byte[] words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda ".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = words[(i * 7 + random.nextInt(3)) % words.length];
+        }
+        ByteArrayOutputStream single = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream jdk = new java.util.zip.GZIPOutputStream(single)) {
+            jdk.write(input);
+        }
+
+        byte[] blocks = gzip(input, 2);
+
+        assertThat((double) blocks.length).isLessThan(single.size() * 1.02 + 64);
+    }
+
+    private static byte[] gzip(byte[] input, int threads) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GzipWriter gzip = new GzipWriter(out, GzipWriter.DEFAULT_LEVEL, threads)) {
+            gzip.write(input);
+        }
+        return out.toByteArray();
     }
 }
