@@ -25,6 +25,7 @@ import java.util.Map;
  * @param hostArchitecture the JVM's {@code os.arch}, used when {@code platform} is not set and no program tells
  * @param libraries extra shared libraries, by soname or absolute path in the sysroot, each with its closure
  * @param sysroot where shared libraries are looked up, {@code null} for {@code /}; relative to {@code baseDirectory}
+ * @param compressionLevel the level of {@code compression}, or {@code null} for the codec's default
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -43,7 +44,8 @@ public record BuildRequest(
         Map<String, String> annotations,
         String hostArchitecture,
         List<String> libraries,
-        String sysroot) {
+        String sysroot,
+        String compressionLevel) {
 
     public BuildRequest {
         libraries = Copies.list(libraries);
@@ -62,6 +64,6 @@ public record BuildRequest(
             List<FileSpec> files, List<DirectorySpec> directories, List<SymlinkSpec> symlinks, ContainerSpec container,
             Map<String, String> annotations, String hostArchitecture) {
         this(baseDirectory, outputDirectory, image, tags, platform, outputTimestamp, sourceDateEpoch, compression,
-                binaries, files, directories, symlinks, container, annotations, hostArchitecture, null, null);
+                binaries, files, directories, symlinks, container, annotations, hostArchitecture, null, null, null);
     }
 }

@@ -55,7 +55,8 @@ public final class ImageBuilder {
             Path layerFile = transaction.newStagingFile();
             LayerWriter.Layer layer;
             try (OutputStream out = OciLayout.output(layerFile)) {
-                layer = LayerWriter.write(plan.entries(), plan.created().getEpochSecond(), plan.compression(), out);
+                layer = LayerWriter.write(plan.entries(), plan.created().getEpochSecond(), plan.compression(),
+                        plan.compressionLevel(), out);
             }
             Descriptor layerDescriptor = transaction.addBlob(layerFile, layer.digest(), layer.size(),
                     plan.compression().mediaType());

@@ -35,13 +35,15 @@ final class ImagePlanner {
         Platform explicit = Values.isBlank(request.platform()) ? null : Platforms.parse(request.platform());
         Instant created = BuildTimestamp.resolve(request.outputTimestamp(), request.sourceDateEpoch());
         Compression compression = compression(request.compression());
+        int compressionLevel = compressionLevel(compression, request.compressionLevel());
         ContainerConfig config = config(request.container());
         SortedMap<String, String> annotations = annotations(request.annotations());
         LayerEntries collector = LayerEntries.declare(request, listener::debug);
         Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
         List<LayerEntry> entries = collector.complete();
         listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size() + " entries");
-        return new ImagePlan(image, tags, platform, created, compression, entries, config, annotations);
+        return new ImagePlan(image, tags, platform, created, compression, compressionLevel, entries, config,
+                annotations);
     }
 
     private static List<String> tags(List<String> tags) throws InvalidConfigurationException {
@@ -64,11 +66,33 @@ final class ImagePlanner {
         if (value == null || value.isBlank() || value.equals("gzip")) {
             return Compression.GZIP;
         }
+        if (value.equals("zstd")) {
+            return Compression.ZSTD;
+        }
         if (value.equals("none")) {
             return Compression.NONE;
         }
         throw new InvalidConfigurationException("<compression>", value, "is not a supported compression",
-                "write gzip (the default) or none");
+                "write gzip (the default), zstd or none");
+    }
+
+    private static int compressionLevel(Compression compression, String value) throws InvalidConfigurationException {
+        if (Values.isBlank(value)) {
+            return compression.defaultLevel();
+        }
+        String name = compression.name().toLowerCase(java.util.Locale.ROOT);
+        if (compression == Compression.NONE) {
+            throw new InvalidConfigurationException("<compressionLevel>", value, "is set, but <compression> is none",
+                    "remove <compressionLevel>, or choose <compression>gzip</compression> or zstd");
+        }
+        String trimmed = value.trim();
+        if (!trimmed.matches("[0-9]{1,2}") || Integer.parseInt(trimmed) < compression.minLevel()
+                || Integer.parseInt(trimmed) > compression.maxLevel()) {
+            throw new InvalidConfigurationException("<compressionLevel>", value, "is not a level of " + name,
+                    "write a whole number from " + compression.minLevel() + " to " + compression.maxLevel()
+                            + " (default " + compression.defaultLevel() + ")");
+        }
+        return Integer.parseInt(trimmed);
     }
 
     private static ContainerConfig config(ContainerSpec spec) throws InvalidConfigurationException {

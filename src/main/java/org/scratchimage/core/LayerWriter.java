@@ -4,8 +4,10 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import org.scratchimage.core.compress.CompressingStream;
 import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.compress.GzipWriter;
+import org.scratchimage.core.compress.ZstdWriter;
 import org.scratchimage.core.image.Compression;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.tar.LayerTarWriter;
@@ -27,13 +29,23 @@ final class LayerWriter {
 
     private LayerWriter() {}
 
+    /** Writes with the codec's default level. */
     static Layer write(List<LayerEntry> entries, long mtime, Compression compression, OutputStream target)
             throws IOException {
+        return write(entries, mtime, compression, compression.defaultLevel(), target);
+    }
+
+    static Layer write(List<LayerEntry> entries, long mtime, Compression compression, int level, OutputStream target)
+            throws IOException {
         DigestingOutputStream stored = new DigestingOutputStream(new BufferedOutputStream(target, BUFFER));
-        GzipWriter gzip = compression == Compression.GZIP ? new GzipWriter(stored, GzipWriter.DEFAULT_LEVEL) : null;
-        DigestingOutputStream tar = compression == Compression.GZIP
-                ? new DigestingOutputStream(new BufferedOutputStream(gzip, BUFFER))
-                : stored;
+        CompressingStream compressor = switch (compression) {
+            case GZIP -> new GzipWriter(stored, level);
+            case ZSTD -> new ZstdWriter(stored, level);
+            case NONE -> null;
+        };
+        DigestingOutputStream tar = compressor == null
+                ? stored
+                : new DigestingOutputStream(new BufferedOutputStream(compressor, BUFFER));
         try (OutputStream closing = tar) {
             LayerTarWriter writer = new LayerTarWriter(tar, mtime);
             for (LayerEntry entry : entries) {
@@ -41,12 +53,12 @@ final class LayerWriter {
             }
             writer.finish();
             tar.flush();
-            if (gzip != null) {
-                gzip.finish();
+            if (compressor != null) {
+                compressor.finish();
             }
             stored.flush();
             String digest = stored.digest();
-            String diffId = gzip == null ? digest : tar.digest();
+            String diffId = compressor == null ? digest : tar.digest();
             return new Layer(digest, stored.size(), diffId, writer.entries());
         }
     }

@@ -157,12 +157,12 @@ class ImagePlannerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"zstd", "GZIP", "bzip2", "tar"})
+    @ValueSource(strings = {"ZSTD", "GZIP", "bzip2", "tar", "xz"})
     void anUnsupportedCompressionIsRejected(String compression) {
         request.compression = compression;
 
         InvalidConfigurationException e = assertInvalid(request::plan, "<compression>", compression);
-        assertThat(e.fix()).contains("gzip").contains("none");
+        assertThat(e.fix()).contains("gzip").contains("zstd").contains("none");
     }
 
     @Test

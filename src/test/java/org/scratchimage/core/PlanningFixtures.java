@@ -38,6 +38,7 @@ final class PlanningFixtures {
     String hostArchitecture = "amd64";
     final List<String> libraries = new ArrayList<>();
     String sysroot;
+    String compressionLevel;
 
     PlanningFixtures(Path baseDirectory) {
         this.baseDirectory = baseDirectory;
@@ -48,7 +49,7 @@ final class PlanningFixtures {
                 outputTimestamp, sourceDateEpoch, compression, binaries, files, directories, symlinks,
                 new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
                         stopSignal),
-                annotations, hostArchitecture, libraries, sysroot);
+                annotations, hostArchitecture, libraries, sysroot, compressionLevel);
     }
 
     ImagePlan plan() throws InvalidConfigurationException, IOException {

@@ -25,7 +25,7 @@ import java.util.zip.Deflater;
  * block. Blocks are compressed by a pool of threads and written in order; at most two blocks per thread are in
  * flight, so memory does not grow with the input.
  */
-public final class GzipWriter extends OutputStream {
+public final class GzipWriter extends CompressingStream {
     /** zlib's default level, which {@code gzip} also uses. */
     public static final int DEFAULT_LEVEL = 6;
     /** The size of the blocks compressed apart; part of the format: another size gives other bytes. */
@@ -184,6 +184,7 @@ public final class GzipWriter extends OutputStream {
     }
 
     /** Compresses what is left, writes every block in order and the trailer; the underlying stream stays open. */
+    @Override
     public void finish() throws IOException {
         if (finished) {
             return;

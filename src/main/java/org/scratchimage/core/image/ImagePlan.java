@@ -13,6 +13,7 @@ import java.util.SortedMap;
  * @param created the build timestamp, in whole seconds: every mtime, {@code created} and the
  *     {@code org.opencontainers.image.created} annotation
  * @param compression the layer's compression
+ * @param compressionLevel the level of {@code compression}, within its range
  * @param entries the layer's entries in tar order: the root first, then sorted by the UTF-8 bytes of their paths
  * @param config the runtime configuration
  * @param annotations the user's manifest annotations, sorted
@@ -23,6 +24,7 @@ public record ImagePlan(
         Platform platform,
         Instant created,
         Compression compression,
+        int compressionLevel,
         List<LayerEntry> entries,
         ContainerConfig config,
         SortedMap<String, String> annotations) {
