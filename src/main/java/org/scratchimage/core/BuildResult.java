@@ -14,6 +14,7 @@ import org.scratchimage.core.image.ImagePlan;
  * @param layerSize the size of the layer blob as stored
  * @param diffId the sha256 of the uncompressed layer
  * @param entries the number of entries of the layer
+ * @param upToDate whether the layout on disk already was this image, so nothing was written
  */
 public record BuildResult(
         ImagePlan plan,
@@ -23,4 +24,5 @@ public record BuildResult(
         String layerDigest,
         long layerSize,
         String diffId,
-        long entries) {}
+        long entries,
+        boolean upToDate) {}

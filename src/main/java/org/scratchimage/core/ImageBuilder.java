@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.scratchimage.core.image.ImagePlan;
@@ -46,7 +47,17 @@ public final class ImageBuilder {
         // Refused before locking, so that no lock file is made beside a folder that is not ours.
         openLayout(output);
         try (LayoutLock lock = LayoutLock.acquire(output, listener::info)) {
-            return write(plan, openLayout(output));
+            String fingerprint = UpToDate.fingerprint(plan);
+            Optional<UpToDate.Current> current = UpToDate.check(output, fingerprint);
+            if (current.isPresent()) {
+                UpToDate.Current layout = current.get();
+                return new BuildResult(plan, output.toAbsolutePath().normalize(), layout.manifestDigest(),
+                        layout.configDigest(), layout.layerDigest(), layout.layerSize(), layout.diffId(),
+                        plan.entries().size(), true);
+            }
+            BuildResult result = write(plan, openLayout(output));
+            UpToDate.record(output, fingerprint, result.manifestDigest());
+            return result;
         }
     }
 
@@ -67,7 +78,7 @@ public final class ImageBuilder {
             transaction.commit(OciJson.index(manifest, plan.platform(), plan.image(), plan.tags()));
             listener.debug("Layer " + layer.digest() + " (diff_id " + layer.diffId() + "), config " + config.digest());
             return new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(), layer.digest(),
-                    layer.size(), layer.diffId(), layer.entries());
+                    layer.size(), layer.diffId(), layer.entries(), false);
         }
     }
 

@@ -273,6 +273,12 @@ public class BuildMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("Could not build the image into " + outputDirectory + ": " + e.getMessage(), e);
         }
+        if (result.upToDate()) {
+            getLog().info(String.format(Locale.ROOT, "Image up to date: %s:%s for %s in %s: manifest %s",
+                    result.plan().image(), String.join(",", result.plan().tags()), result.plan().platform(),
+                    result.layout(), result.manifestDigest()));
+            return;
+        }
         getLog().info(String.format(Locale.ROOT, "Built image %s:%s for %s in %s: manifest %s, %d entries, layer %s (%s)",
                 result.plan().image(), String.join(",", result.plan().tags()), result.plan().platform(),
                 result.layout(), result.manifestDigest(), result.entries(), humanSize(result.layerSize()),
