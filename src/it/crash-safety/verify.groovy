@@ -51,13 +51,25 @@ int finishedRuns = 0
 String repo = localRepositoryPath.absolutePath
 File log = new File(basedir, 'target/crash-runs.log')
 
+// One build run to its end times a whole build on this machine, so that the kills spread over all of it,
+// commit and pruning included, however fast or loaded the machine is.
+new File(basedir, 'data/run.txt').text = "run 1\n"
+long start = System.nanoTime()
+Process timed = new ProcessBuilder(mvn, '-B', '-o', '-llr', "-Dmaven.repo.local=$repo", '-Drun=1', 'package')
+        .directory(basedir).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start()
+assert timed.waitFor(300, TimeUnit.SECONDS) && timed.exitValue() == 0: "the timed build failed; see $log"
+long whole = (System.nanoTime() - start) / 1_000_000
+assert committedRun(oci) == 1
+committed = 1
+println "crash-safety: a whole build takes $whole ms here"
+
 // Until 20 builds were killed; a build that ends before its kill comes still counts as a check, not a kill.
-int run = 0
+int run = 1
 while (killedBefore + killedAfter < 20) {
     run++
-    assert run <= 40: 'the builds end too fast to be killed'
+    assert run <= 60: 'the builds end too fast to be killed'
     new File(basedir, 'data/run.txt').text = "run $run\n"
-    long delay = 300 + random.nextInt(5000)
+    long delay = (long) (whole * (0.05 + 1.1 * random.nextDouble()))
     Process maven = new ProcessBuilder(mvn, '-B', '-o', '-llr', "-Dmaven.repo.local=$repo", "-Drun=$run", 'package')
             .directory(basedir).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start()
     boolean finished = maven.waitFor(delay, TimeUnit.MILLISECONDS)
