@@ -1,5 +1,6 @@
 def tools = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
 
-tools.assertUserError('<platform>', 'linux/x86_64')
+String error = tools.assertRejected('<platform>', 'linux/x86_64')
+assert error.contains('is not an OCI platform'): error
 return true

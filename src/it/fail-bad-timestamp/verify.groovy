@@ -1,5 +1,6 @@
 def tools = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
 
-tools.assertUserError('<outputTimestamp>', 'yesterday')
+String error = tools.assertRejected('<outputTimestamp> (project.build.outputTimestamp)', 'yesterday')
+assert error.contains('is not a timestamp'): error
 return true

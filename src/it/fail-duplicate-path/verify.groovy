@@ -1,7 +1,7 @@
 def tools = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
 
-tools.assertUserError('/<path>', '/etc/app.conf')
-String error = tools.buildLog().readLines().find { it.startsWith('[ERROR] Failed to execute goal') }
+String error = tools.assertRejected('/<path>', '/etc/app.conf')
+assert error.contains('is declared twice'): error
 assert error.contains('<files>/<file>[1]') && error.contains('<symlinks>/<symlink>[1]'): error
 return true

@@ -2,9 +2,10 @@ def tools = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
 
 File precious = new File(basedir, 'precious')
-tools.assertUserError('<outputDirectory>', precious.absolutePath)
-assert tools.buildLog().contains('notes.txt')
-// Refused before anything was written or deleted: the folder holds its one file, unchanged.
-assert tools.names(precious) == ['notes.txt']
-assert new File(precious, 'notes.txt').getText('UTF-8') == 'my notes, not an OCI layout\n'
+Map before = new groovy.json.JsonSlurper().parse(new File(basedir, 'precious.json'), 'UTF-8') as Map
+String error = tools.assertRejected('<outputDirectory>', precious.absolutePath)
+assert error.contains('notes.txt'): error
+assert error.contains('never deletes what it did not write'): error
+// Refused before anything was written or deleted: the folder is exactly as setup.groovy left it.
+assert groovy.json.JsonOutput.toJson(tools.describeTree(precious)) == groovy.json.JsonOutput.toJson(before)
 return true

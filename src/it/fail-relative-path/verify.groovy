@@ -1,6 +1,6 @@
 def tools = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
 
-tools.assertUserError('<files>/<file>[1]/<path>', 'etc/app.conf')
-assert tools.buildLog().contains('is not absolute')
+String error = tools.assertRejected('<files>/<file>[1]/<path>', 'etc/app.conf')
+assert error.contains('is not absolute'): error
 return true

@@ -3,6 +3,8 @@ import groovy.json.JsonSlurper
 import java.nio.file.Files
 import java.nio.file.LinkOption
 import java.nio.file.Path
+import java.nio.file.attribute.PosixFileAttributes
+import java.nio.file.attribute.PosixFilePermissions
 import java.security.MessageDigest
 import java.util.concurrent.TimeUnit
 import java.util.zip.GZIPInputStream
@@ -329,6 +331,195 @@ class Tools {
         Path p = file.toPath()
         return [uid: Files.getAttribute(p, 'unix:uid', LinkOption.NOFOLLOW_LINKS),
                 gid: Files.getAttribute(p, 'unix:gid', LinkOption.NOFOLLOW_LINKS)]
+    }
+
+    // ---- failure tests: a valid build, then a broken one that must leave its layout as it was
+
+    /** Where the first, valid build of a failure test writes its layout. */
+    File layoutDir() {
+        return new File(basedir, 'target/oci')
+    }
+
+    /** The copy (cp -a, times kept) that the broken profile makes of the layout just before the broken build. */
+    File snapshotDir() {
+        return new File(basedir, 'target/oci-before')
+    }
+
+    /**
+     * Every entry of a tree, links not followed: its path relative to dir ('' for dir itself) mapped to
+     * [type:, mode:, size:, mtime: (nanoseconds), sha256: (files), link: (links)].
+     */
+    static Map<String, Map> describeTree(File dir) {
+        Path root = dir.toPath()
+        assert Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS): "$dir is not a directory"
+        Map<String, Map> entries = new TreeMap<>()
+        Files.walk(root).withCloseable { stream ->
+            stream.forEach { Path p ->
+                PosixFileAttributes attributes = Files.readAttributes(p, PosixFileAttributes, LinkOption.NOFOLLOW_LINKS)
+                String type = attributes.isRegularFile() ? 'file' : attributes.isDirectory() ? 'directory'
+                        : attributes.isSymbolicLink() ? 'link' : 'special'
+                entries[root.relativize(p).toString()] = [
+                        type  : type,
+                        mode  : PosixFilePermissions.toString(attributes.permissions()),
+                        size  : type == 'file' ? attributes.size() : null,
+                        mtime : attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                        sha256: type == 'file' ? sha256(p.toFile()) : null,
+                        link  : type == 'link' ? Files.readSymbolicLink(p).toString() : null]
+            }
+        }
+        return entries
+    }
+
+    /**
+     * Checks that the layout is still the one the snapshot recorded: the same names (so no staging folder left), and
+     * for each the same type, permissions, size, sha256 and modification time, so no file was even rewritten. A
+     * build that failed while writing made and removed its staging folder, which changes the times of the layout's
+     * folder: pass directoriesTouched = true for those.
+     */
+    void assertLayoutUnchanged(boolean directoriesTouched = false) {
+        File layout = layoutDir()
+        File snapshot = snapshotDir()
+        assert snapshot.isDirectory(): "no snapshot $snapshot: the broken profile's snapshot step did not run"
+        Map<String, Map> before = describeTree(snapshot)
+        Map<String, Map> after = describeTree(layout)
+        assert before.containsKey('index.json') && before.containsKey('blobs/sha256'): \
+                "the first build wrote no layout: $snapshot holds ${before.keySet()}"
+        Set<String> added = after.keySet() - before.keySet()
+        Set<String> removed = before.keySet() - after.keySet()
+        assert added.isEmpty() && removed.isEmpty(): "the failed build added $added and removed $removed in $layout"
+        before.each { String entry, Map was ->
+            Map now = after[entry]
+            Map expected = directoriesTouched && was.type == 'directory' ? was + [mtime: now.mtime] : was
+            assert now == expected: "${entry ?: '.'} changed in $layout: was $was, is $now"
+        }
+        // Still a complete, valid layout, unless the test itself put something next to it.
+        if (names(snapshot) == ['blobs', 'index.json', 'oci-layout']) {
+            checkLayout(layout)
+        }
+    }
+
+    /** Fails if build.log holds a Java stack trace or a NullPointerException. */
+    void assertNoStackTrace(String log = buildLog()) {
+        String trace = log.readLines().find {
+            it ==~ /\s+at [\w.$\/]+ ?\(.*/ || it.startsWith('Caused by:') || it.startsWith('Exception in thread')
+        }
+        assert trace == null: "build.log holds a stack trace: $trace"
+        assert !log.contains('NullPointerException')
+    }
+
+    /** The line on which Maven reports that scratch:build failed; there must be exactly one. */
+    String scratchErrorLine(String log = buildLog()) {
+        List<String> errors = log.readLines().findAll {
+            it.startsWith('[ERROR] Failed to execute goal org.scratchimage:scratch-maven-plugin:')
+        }
+        assert errors.size() == 1: "expected one error of scratch:build in build.log, found ${errors.size()}"
+        return errors[0]
+    }
+
+    /**
+     * Checks a failure test whose broken build (the second invocation, -Pbroken) made a configuration mistake: the
+     * first build wrote a layout; the second failed with a MojoFailureException (BUILD FAILURE, a user error) whose
+     * message names the element, quotes the value (unless value is null: a message about an element that is not
+     * set quotes nothing) and gives a fix, without a stack trace; and the layout is exactly as before.
+     *
+     * @return the error line, for checks of the rest of the message
+     */
+    String assertRejected(String element, String value) {
+        String log = buildLog()
+        assert builtLines().size() == 1: 'the first build must write a layout and the broken one must not'
+        assert log.contains('BUILD FAILURE')
+        String error = scratchErrorLine(log)
+        assert error.contains(element): "the error does not name $element: $error"
+        assert value == null || error.contains('"' + value + '"'): \
+                "the error does not quote the value \"$value\": $error"
+        assert error.contains('. Fix: '): "the error gives no fix: $error"
+        // Maven's help link names the exception type: MojoExecutionException would mean an unexpected error.
+        assert log.contains('/MAVEN/MojoFailureException')
+        assert !log.contains('MojoExecutionException')
+        assertNoStackTrace(log)
+        assertLayoutUnchanged()
+        return error
+    }
+
+    /**
+     * Checks a failure test whose broken build met an I/O error: a MojoExecutionException ("Could not build the
+     * image into" the folder, then the cause), without a stack trace, and the layout as before.
+     *
+     * @return the error line
+     */
+    String assertBuildError(String cause, boolean directoriesTouched) {
+        String log = buildLog()
+        assert builtLines().size() == 1: 'the first build must write a layout and the broken one must not'
+        assert log.contains('BUILD FAILURE')
+        String error = scratchErrorLine(log)
+        assert error.contains(': Could not build the image into ' + layoutDir().absolutePath + ': '): error
+        assert error.contains(cause): "the error does not say \"$cause\": $error"
+        assert log.contains('/MAVEN/MojoExecutionException')
+        assert !log.contains('MojoFailureException')
+        assertNoStackTrace(log)
+        assertLayoutUnchanged(directoriesTouched)
+        return error
+    }
+
+    /**
+     * Makes basedir/NAME a stand-in JAVA_HOME for one invocation (invoker.environmentVariables.JAVA_HOME.N = NAME,
+     * relative to the test folder, where the invoker runs Maven): the mvn script runs $JAVA_HOME/bin/java, here a
+     * script that runs the shell lines given, in which "$JAVA" is this JVM's java.
+     */
+    File javaHome(String name, String lines) {
+        File java = new File(basedir, name + '/bin/java')
+        java.parentFile.mkdirs()
+        String real = new File(System.getProperty('java.home'), 'bin/java').absolutePath
+        java.setText("#!/bin/bash\nJAVA='${real}'\n${lines}\n", 'UTF-8')
+        assert java.setExecutable(true, false)
+        return java.parentFile.parentFile
+    }
+
+    /** Whether this JVM, and so the builds it starts, runs as root, which reads and writes any file. */
+    static boolean runningAsRoot() {
+        return Files.getAttribute(Path.of('/proc/self'), 'unix:uid') == 0
+    }
+
+    private static final String DAC_CAPABILITIES = '-dac_override,-dac_read_search'
+
+    /**
+     * For a selector script: whether file permissions can be made to apply to a build (see
+     * javaHomeObeyingPermissions). As root that takes setpriv: missing, the test fails under CI=true, else it is
+     * skipped with a warning. A root without the right to drop capabilities (CAP_SETPCAP) skips it with a warning.
+     */
+    boolean canObeyPermissions() {
+        if (!runningAsRoot()) {
+            return true
+        }
+        if (!require('make file permissions apply to a build run as root', 'setpriv')) {
+            return false
+        }
+        Map probe = exec([path('setpriv'), "--inh-caps=$DAC_CAPABILITIES", "--bounding-set=$DAC_CAPABILITIES", 'true'])
+        if (probe.exit != 0) {
+            warn("SKIPPED TEST: $name: this root may not drop capabilities: ${probe.out.trim()}")
+            return false
+        }
+        return true
+    }
+
+    /**
+     * A JAVA_HOME (see javaHome) whose java obeys file permissions even as root: setpriv drops the capabilities that
+     * let root read and write any file (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from the inheritable and bounding
+     * sets, so that neither the java it starts nor anything Maven starts has them.
+     */
+    File javaHomeObeyingPermissions(String name) {
+        String dropped = DAC_CAPABILITIES
+        return javaHome(name, runningAsRoot()
+                ? "exec ${path('setpriv')} --inh-caps=$dropped --bounding-set=$dropped \"\$JAVA\" \"\$@\""
+                : 'exec "$JAVA" "$@"')
+    }
+
+    /**
+     * A JAVA_HOME (see javaHome) whose java may write no file larger than the limit, as on a full disk: a write
+     * beyond it fails with EFBIG ("File too large") instead of killing the JVM with SIGXFSZ, which is ignored.
+     */
+    File javaHomeWithFileSizeLimit(String name, int kibibytes) {
+        return javaHome(name, ["trap '' XFSZ", "ulimit -f $kibibytes", 'exec "$JAVA" "$@"'].join('\n'))
     }
 
     // ---- build.log

@@ -1,0 +1,13 @@
+def tools = new GroovyClassLoader(getClass().classLoader)
+        .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
+
+try {
+    // The staging folder could not be made, so nothing else was tried. (The cause names the path only.)
+    tools.assertBuildError(new File(tools.layoutDir(), '.scratch-staging').absolutePath, false)
+} finally {
+    // Writable again, so that the next build can clean the folder even when not run as root.
+    [tools.layoutDir(), tools.snapshotDir()].each { File layout ->
+        ['', 'blobs', 'blobs/sha256'].each { new File(layout, it).setWritable(true, true) }
+    }
+}
+return true
