@@ -1,7 +1,7 @@
 def tools = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
 
-// The element has no value of its own: the platform is named in the text.
-String error = tools.assertRejected('<libraries>', null)
-assert error.contains('cannot be resolved for the architecture mips64'): error
+// <libraries> with no program to take the architecture from: the platform must name an ELF machine.
+String error = tools.assertRejected('<platform>', 'linux/mips64')
+assert error.contains('has no ELF machine to resolve <libraries> for'): error
 return true

@@ -108,6 +108,23 @@ final class LayerEntries {
         return collector;
     }
 
+    /** Why a path the user named leads nowhere: a dangling link, a link loop, or nothing at all. */
+    private static String missing(Path path) {
+        if (!Files.isSymbolicLink(path)) {
+            return "does not exist";
+        }
+        try {
+            path.toRealPath();
+        } catch (java.nio.file.FileSystemLoopException e) {
+            return "is a loop of symbolic links";
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("Too many levels of symbolic links")) {
+                return "is a loop of symbolic links";
+            }
+        }
+        return "is a symbolic link whose target does not exist";
+    }
+
     private static <T> T present(T spec, String origin, String fix) throws InvalidConfigurationException {
         if (spec == null) {
             throw new InvalidConfigurationException(origin, null, "is empty", fix);
@@ -160,8 +177,7 @@ final class LayerEntries {
         Path file = hostPath(origin + "/<source>", source);
         String element = origin + "/<source>";
         if (!Files.exists(file)) {
-            String problem = Files.isSymbolicLink(file) ? "is a symbolic link whose target does not exist" : "does not exist";
-            throw new InvalidConfigurationException(element, source, problem + " (resolved to " + file + ")",
+            throw new InvalidConfigurationException(element, source, missing(file) + " (resolved to " + file + ")",
                     "correct the path; relative paths resolve against the project directory " + baseDirectory);
         }
         if (Files.isDirectory(file)) {
@@ -201,8 +217,9 @@ final class LayerEntries {
         String element = origin + "/<source>";
         Path root = hostPath(element, spec.source());
         if (!Files.isDirectory(root)) {
-            String problem = Files.exists(root, LinkOption.NOFOLLOW_LINKS) ? "is not a directory" : "does not exist";
-            String fix = Files.exists(root, LinkOption.NOFOLLOW_LINKS)
+            boolean aFile = Files.exists(root);
+            String problem = aFile ? "is not a directory" : missing(root);
+            String fix = aFile
                     ? "declare a single file as a <file> or <binary>"
                     : "correct the path; relative paths resolve against the project directory " + baseDirectory;
             throw new InvalidConfigurationException(element, spec.source(), problem + " (resolved to " + root + ")", fix);
@@ -224,6 +241,10 @@ final class LayerEntries {
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(realRoot)) {
                         String relative = relative(realRoot, dir);
+                        if (excludesEverythingBelow(relative, excludes)) {
+                            // Not walked: nothing in it could be selected.
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
                         if (selected(relative, includes, excludes)) {
                             rejectUnrepresentable(dir, relative);
                             found.add(new DirectoryEntry(join(base, relative), directoryMode, uid, gid,
@@ -266,6 +287,10 @@ final class LayerEntries {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    // The walk opens a folder before preVisitDirectory: an excluded one it could not open is skipped.
+                    if (!file.equals(realRoot) && excludesEverythingBelow(relative(realRoot, file), excludes)) {
+                        return FileVisitResult.CONTINUE;
+                    }
                     throw e;
                 }
             });
@@ -368,6 +393,17 @@ final class LayerEntries {
             normalised.add(p.endsWith("/") ? p + "**" : p);
         }
         return normalised;
+    }
+
+    /** An exclude such as {@code cache/**} or {@code **} that takes the folder and everything in it. */
+    private static boolean excludesEverythingBelow(String relative, List<String> excludes) {
+        for (String pattern : excludes) {
+            if (pattern.equals("**") || (pattern.endsWith("/**")
+                    && SelectorUtils.matchPath(pattern.substring(0, pattern.length() - 3), relative, "/", true))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean selected(String relative, List<String> includes, List<String> excludes) {

@@ -120,7 +120,7 @@ final class SharedLibraries {
         }
         ElfFile reference = programs.isEmpty()
                 ? ElfMachine.reference(platform.architecture()).orElseThrow(() -> new InvalidConfigurationException(
-                        "<libraries>", null, "cannot be resolved for the architecture " + platform.architecture(),
+                        "<platform>", platform.toString(), "has no ELF machine to resolve <libraries> for",
                         "set <platform> to an architecture with ELF support, such as linux/amd64 or linux/arm64"))
                 : programs.get(0).elf();
         Path sysroot = sysroot();

@@ -2,6 +2,12 @@ package org.scratchimage.maven;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -265,13 +271,16 @@ public class BuildMojo extends AbstractMojo {
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request());
         } catch (InvalidConfigurationException e) {
             if ((tags == null || tags.isEmpty()) && e.element().startsWith("<tags>")) {
+                // No cause: Maven would print its message too, with a second, misleading fix.
                 throw new MojoFailureException("The project version \"" + projectVersion + "\", the default tag when"
                         + " <tags> is not set, is not a valid tag. Fix: set <tags><tag>...</tag></tags>, such as "
-                        + "<tag>latest</tag>; tags use letters, digits, '_', '.' and '-'", e);
+                        + "<tag>latest</tag>; tags use letters, digits, '_', '.' and '-'");
             }
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new MojoExecutionException("Could not build the image into " + outputDirectory + ": " + e.getMessage(), e);
+            throw new MojoExecutionException("Could not build the image into " + outputDirectory + ": " + describe(e)
+                    + ". The previous image, if any, was left as it was. Fix: check that the build user can read the"
+                    + " sources and write the folder, and that its file system has room", e);
         }
         if (result.upToDate()) {
             getLog().info(String.format(Locale.ROOT, "Image up to date: %s:%s for %s in %s: manifest %s",
@@ -318,6 +327,30 @@ public class BuildMojo extends AbstractMojo {
             }
         }
         return specs;
+    }
+
+    /** Java's file system exceptions often carry only a path: say what happened to it. */
+    static String describe(IOException e) {
+        if (!(e instanceof FileSystemException fs)) {
+            return e.getMessage();
+        }
+        String what;
+        if (fs.getReason() != null) {
+            what = fs.getReason();
+        } else if (fs instanceof AccessDeniedException) {
+            what = "permission denied";
+        } else if (fs instanceof NoSuchFileException) {
+            what = "no such file or directory";
+        } else if (fs instanceof FileAlreadyExistsException) {
+            what = "it already exists, or a parent of it is not a directory";
+        } else if (fs instanceof NotDirectoryException) {
+            what = "not a directory";
+        } else if (fs instanceof DirectoryNotEmptyException) {
+            what = "directory not empty";
+        } else {
+            what = fs.getClass().getSimpleName();
+        }
+        return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + what;
     }
 
     static String humanSize(long bytes) {

@@ -170,6 +170,17 @@ class BuildMojoTest {
     }
 
     @Test
+    void fileSystemErrorsThatCarryOnlyAPathSayWhatHappened() {
+        assertThat(BuildMojo.describe(new java.nio.file.AccessDeniedException("/x/oci/.scratch-staging")))
+                .isEqualTo("/x/oci/.scratch-staging: permission denied");
+        assertThat(BuildMojo.describe(new java.nio.file.FileAlreadyExistsException("/x/app.conf")))
+                .isEqualTo("/x/app.conf: it already exists, or a parent of it is not a directory");
+        assertThat(BuildMojo.describe(new java.nio.file.FileSystemException("/x/blob", null, "No space left on device")))
+                .isEqualTo("/x/blob: No space left on device");
+        assertThat(BuildMojo.describe(new IOException("disk on fire"))).isEqualTo("disk on fire");
+    }
+
+    @Test
     void sizesAreReportedInBinaryUnits() {
         assertThat(BuildMojo.humanSize(512)).isEqualTo("512 B");
         assertThat(BuildMojo.humanSize(1536)).isEqualTo("1.5 KiB");

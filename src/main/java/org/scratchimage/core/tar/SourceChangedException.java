@@ -10,6 +10,7 @@ public final class SourceChangedException extends IOException {
     SourceChangedException(RegularFileEntry file, long bytesRead) {
         super(file.source() + " changed while the layer was written: expected " + file.size() + " bytes, "
                 + (bytesRead < 0 ? "found more" : "found " + bytesRead)
-                + ". Nothing was written to the layout; build again once the file is stable");
+                + ". Nothing was written to the layout; build again once the file is stable (files under /proc and"
+                + " /sys report sizes they do not hold: copy such a file to a regular one and declare that)");
     }
 }

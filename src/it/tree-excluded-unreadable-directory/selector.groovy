@@ -1,0 +1,4 @@
+def tools = new GroovyClassLoader(getClass().classLoader)
+        .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
+
+return tools.canObeyPermissions()
