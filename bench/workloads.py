@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Writes the benchmark projects: W1 busybox and 400 applet links, W2 a JDK tree (gzip and zstd), W3 20,000
+small files (fixed seed), W5 a 4 GiB tree of sparse files, Jib's project for W2, and an empty project."""
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+work, version, jdk = sys.argv[1], sys.argv[2], sys.argv[3]
+
+# Maven 3.8's default compiler plugin is too old for release 17.
+COMPILER = """<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId>
+<version>3.13.0</version></plugin>"""
+
+PLUGIN = """<plugin><groupId>org.scratchimage</groupId><artifactId>scratch-maven-plugin</artifactId>
+<version>{version}</version><executions><execution><goals><goal>build</goal></goals></execution></executions>
+<configuration>{config}</configuration></plugin>"""
+
+
+def project(name, plugins="", packaging="pom"):
+    os.makedirs(os.path.join(work, name), exist_ok=True)
+    with open(os.path.join(work, name, "pom.xml"), "w") as pom:
+        pom.write(f"""<project><modelVersion>4.0.0</modelVersion><groupId>bench</groupId><artifactId>{name}</artifactId>
+<version>1</version><packaging>{packaging}</packaging>
+<properties><project.build.outputTimestamp>1700000000</project.build.outputTimestamp>
+<maven.compiler.release>17</maven.compiler.release></properties>
+<build><plugins>{COMPILER}{plugins}</plugins></build></project>""")
+
+
+def scratch(config):
+    return PLUGIN.format(version=version, config=config)
+
+
+project("empty")
+
+applets = subprocess.run(["busybox", "--list"], capture_output=True, text=True, check=True).stdout.split()
+applets = [a for a in applets if a != "busybox"][:400]
+links = "".join(f"<symlink><path>/bin/{a}</path><target>busybox</target></symlink>" for a in applets)
+project("w1", scratch("<binaries><binary><source>/bin/busybox</source><path>/bin/busybox</path></binary></binaries>"
+                      f"<symlinks>{links}</symlinks>"))
+
+# W2: the JDK as plain files (links followed, dangling ones such as Debian's lib/src.zip left out, since Jib
+# stops on them), the same copy for every tool. The pipelines archive it without resolving libraries: so does
+# the plugin here.
+w2 = os.path.join(work, "w2-tree")
+for folder, dirs, names in os.walk(jdk, followlinks=True):
+    target = os.path.join(w2, os.path.relpath(folder, jdk))
+    os.makedirs(target, exist_ok=True)
+    for name in names:
+        source = os.path.join(folder, name)
+        if os.path.exists(source):
+            shutil.copy2(source, os.path.join(target, name))
+tree = f"<directories><directory><source>{w2}</source><path>/opt/jdk</path>" \
+       "<resolveLibraries>false</resolveLibraries></directory></directories>"
+project("w2-gzip", scratch(tree))
+project("w2-zstd", scratch(tree + "<compression>zstd</compression>"))
+
+rng = random.Random(20261129)
+words = b"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau\n"
+files = os.path.join(work, "w3-files")
+for i in range(20_000):
+    folder = os.path.join(files, f"d{i % 100:02d}")
+    os.makedirs(folder, exist_ok=True)
+    size = rng.randint(1024, 8192)
+    body = bytearray(words[rng.randrange(len(words))] for _ in range(size)) if i % 2 else bytearray(rng.randbytes(size))
+    with open(os.path.join(folder, f"f{i:05d}.txt"), "wb") as f:
+        f.write(body)
+project("w3", scratch(f"<directories><directory><source>{files}</source><path>/data</path></directory></directories>"))
+
+sparse = os.path.join(work, "w5-files")
+os.makedirs(sparse, exist_ok=True)
+for i in range(16):
+    with open(os.path.join(sparse, f"part-{i:02d}.bin"), "wb") as f:
+        f.truncate(256 * 1024 * 1024)
+project("w5", scratch(f"<directories><directory><source>{sparse}</source><path>/data</path></directory></directories>"))
+
+# Jib 3.5.2 with an empty base (scratch) and the JDK tree as an extra directory, written as a tar.
+jib = f"""<plugin><groupId>com.google.cloud.tools</groupId><artifactId>jib-maven-plugin</artifactId><version>3.5.2</version>
+<configuration><from><image>scratch</image></from><to><image>bench/w2</image></to>
+<container><entrypoint>/opt/jdk/bin/java</entrypoint></container>
+<extraDirectories><paths><path><from>{w2}</from><into>/opt/jdk</into></path></paths></extraDirectories>
+</configuration></plugin>"""
+project("jib-w2", jib, packaging="jar")
+# Jib wants compiled classes: one empty class, the smallest application it accepts.
+main = os.path.join(work, "jib-w2", "src", "main", "java", "bench")
+os.makedirs(main, exist_ok=True)
+with open(os.path.join(main, "Main.java"), "w") as f:
+    f.write("package bench;\npublic final class Main {\n    public static void main(String[] args) {}\n}\n")
