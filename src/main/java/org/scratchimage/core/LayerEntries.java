@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.codehaus.plexus.util.SelectorUtils;
 import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.RegularFileEntry;
@@ -249,6 +248,9 @@ final class LayerEntries {
                             rejectUnrepresentable(dir, relative);
                             found.add(new DirectoryEntry(join(base, relative), directoryMode, uid, gid,
                                     origin + " (host directory " + dir + ")"));
+                            // Like a file's, a selected directory's parents are the tree's, not 0755 0:0.
+                            addTreeParents(found, parentsAdded, base, relative, directoryMode, uid, gid, origin,
+                                    realRoot);
                         }
                     }
                     return FileVisitResult.CONTINUE;
@@ -399,7 +401,7 @@ final class LayerEntries {
     private static boolean excludesEverythingBelow(String relative, List<String> excludes) {
         for (String pattern : excludes) {
             if (pattern.equals("**") || (pattern.endsWith("/**")
-                    && SelectorUtils.matchPath(pattern.substring(0, pattern.length() - 3), relative, "/", true))) {
+                    && matches(pattern.substring(0, pattern.length() - 3), relative))) {
                 return true;
             }
         }
@@ -407,9 +409,68 @@ final class LayerEntries {
     }
 
     private static boolean selected(String relative, List<String> includes, List<String> excludes) {
-        boolean included = includes.isEmpty()
-                || includes.stream().anyMatch(p -> SelectorUtils.matchPath(p, relative, "/", true));
-        return included && excludes.stream().noneMatch(p -> SelectorUtils.matchPath(p, relative, "/", true));
+        boolean included = includes.isEmpty() || includes.stream().anyMatch(p -> matches(p, relative));
+        return included && excludes.stream().noneMatch(p -> matches(p, relative));
+    }
+
+    /**
+     * Ant-style matching of a tree's relative path: {@code **} spans any number of names, {@code *} and {@code ?}
+     * stay within one. Our own, because plexus' SelectorUtils also splits paths at '\', a legal character of a
+     * Linux name: it let {@code **}{@code /*.bak} miss "\x.bak" (a leading '\' made the path "absolute") and
+     * {@code a/b} select "a\b".
+     */
+    private static boolean matches(String pattern, String path) {
+        String[] names = Arrays.stream(pattern.split("/")).filter(name -> !name.isEmpty()).toArray(String[]::new);
+        return matchesNames(names, 0, path.split("/"), 0);
+    }
+
+    private static boolean matchesNames(String[] pattern, int p, String[] path, int s) {
+        for (; p < pattern.length && !pattern[p].equals("**"); p++, s++) {
+            if (s >= path.length || !matchesName(pattern[p], path[s])) {
+                return false;
+            }
+        }
+        if (p == pattern.length) {
+            return s == path.length;
+        }
+        while (p < pattern.length && pattern[p].equals("**")) {
+            p++;
+        }
+        for (int skipped = s; skipped <= path.length; skipped++) {
+            if (matchesNames(pattern, p, path, skipped)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A glob of one name: '*' matches any run of characters, '?' one character; by code point. */
+    private static boolean matchesName(String pattern, String name) {
+        int[] p = pattern.codePoints().toArray();
+        int[] n = name.codePoints().toArray();
+        int i = 0;
+        int j = 0;
+        int star = -1;
+        int resume = 0;
+        while (j < n.length) {
+            // '*' first: a name may hold a '*' itself, which must not use up the wildcard as a literal.
+            if (i < p.length && p[i] == '*') {
+                star = i++;
+                resume = j;
+            } else if (i < p.length && (p[i] == '?' || p[i] == n[j])) {
+                i++;
+                j++;
+            } else if (star >= 0) {
+                i = star + 1;
+                j = ++resume;
+            } else {
+                return false;
+            }
+        }
+        while (i < p.length && p[i] == '*') {
+            i++;
+        }
+        return i == p.length;
     }
 
     private static String relative(Path root, Path file) {
