@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 final class Values {
     /** Largest id accepted: Linux ids are 32-bit and (uid_t) -1 means "no change". */
     static final long MAX_ID = 4_294_967_294L;
+    /** Largest id a runtime accepts in {@code <user>}: runc parses them as signed 32-bit numbers. */
+    static final long MAX_USER_ID = 2_147_483_647L;
 
     private static final Pattern MODE = Pattern.compile("[0-7]{1,4}");
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
@@ -112,6 +114,13 @@ final class Values {
         if (!USER.matcher(value).matches()) {
             throw new InvalidConfigurationException(element, value, "is not a user",
                     "write a name or id, optionally followed by ':' and a group, such as 65532:65532 or nobody");
+        }
+        for (String part : value.split(":")) {
+            // runc, and so Docker, podman and umoci, parse numeric ids as signed 32-bit numbers.
+            if (DIGITS.matcher(part).matches() && (part.length() > 10 || Long.parseLong(part) > MAX_USER_ID)) {
+                throw new InvalidConfigurationException(element, value, "has an id above " + MAX_USER_ID,
+                        "use a user and group id from 0 to " + MAX_USER_ID + ": runtimes refuse larger ones");
+            }
         }
         return value;
     }

@@ -187,13 +187,13 @@ class ValuesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"65532", "65532:65532", "nobody", "app:app", "0:0"})
+    @ValueSource(strings = {"65532", "65532:65532", "nobody", "app:app", "0:0", "2147483647:2147483647", "app:2147483647"})
     void validUsersAreAccepted(String user) throws Exception {
         assertThat(Values.user("<user>", user)).isEqualTo(user);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a:b:c", ":1", "1:", "a b", ""})
+    @ValueSource(strings = {"a:b:c", ":1", "1:", "a b", "", "2147483648", "0:4294967294", "app:99999999999"})
     void aBadUserIsRejected(String user) {
         assertInvalid(() -> Values.user("<user>", user), "<user>", user);
     }
