@@ -44,24 +44,28 @@ public final class ImageBuilder {
     public BuildResult build(BuildRequest request) throws InvalidConfigurationException, IOException {
         ImagePlan plan = ImagePlanner.plan(request, listener);
         Path output = outputDirectory(request);
+        String fingerprint = UpToDate.fingerprint(plan);
+        // Read-only and decided from what the last build recorded: only a layout it wrote can match.
+        Optional<UpToDate.Current> current = UpToDate.check(output, fingerprint);
+        if (current.isPresent()) {
+            UpToDate.Current layout = current.get();
+            return new BuildResult(plan, output.toAbsolutePath().normalize(), layout.manifestDigest(),
+                    layout.configDigest(), layout.layerDigest(), layout.layerSize(), layout.diffId(),
+                    plan.entries().size(), true);
+        }
         // Refused before locking, so that no lock file is made beside a folder that is not ours.
         openLayout(output);
         try (LayoutLock lock = LayoutLock.acquire(output, listener::info)) {
-            String fingerprint = UpToDate.fingerprint(plan);
-            Optional<UpToDate.Current> current = UpToDate.check(output, fingerprint);
-            if (current.isPresent()) {
-                UpToDate.Current layout = current.get();
-                return new BuildResult(plan, output.toAbsolutePath().normalize(), layout.manifestDigest(),
-                        layout.configDigest(), layout.layerDigest(), layout.layerSize(), layout.diffId(),
-                        plan.entries().size(), true);
-            }
-            BuildResult result = write(plan, openLayout(output));
-            UpToDate.record(output, fingerprint, result.manifestDigest());
-            return result;
+            Written written = write(plan, openLayout(output));
+            UpToDate.record(output, fingerprint, written.result(), written.manifestSize(), written.configSize());
+            return written.result();
         }
     }
 
-    private BuildResult write(ImagePlan plan, OciLayout layout) throws IOException {
+    /** A build's result and the sizes of its manifest and config, which the up-to-date state records. */
+    private record Written(BuildResult result, long manifestSize, long configSize) {}
+
+    private Written write(ImagePlan plan, OciLayout layout) throws IOException {
         try (OciLayout.Transaction transaction = layout.begin()) {
             Path layerFile = transaction.newStagingFile();
             LayerWriter.Layer layer;
@@ -77,8 +81,8 @@ public final class ImageBuilder {
                     OciJson.manifest(config, layerDescriptor, plan.created(), plan.annotations()), MediaTypes.MANIFEST);
             transaction.commit(OciJson.index(manifest, plan.platform(), plan.image(), plan.tags()));
             listener.debug("Layer " + layer.digest() + " (diff_id " + layer.diffId() + "), config " + config.digest());
-            return new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(), layer.digest(),
-                    layer.size(), layer.diffId(), layer.entries(), false);
+            return new Written(new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(),
+                    layer.digest(), layer.size(), layer.diffId(), layer.entries(), false), manifest.size(), config.size());
         }
     }
 

@@ -87,6 +87,9 @@ final class SharedLibraries {
     private List<Program> scan() throws InvalidConfigurationException, IOException {
         List<Program> programs = new ArrayList<>();
         for (RegularFileEntry file : collector.regularFiles()) {
+            if (!mayBeProgram(file)) {
+                continue;
+            }
             Optional<ElfFile> elf;
             try {
                 elf = ElfFile.read(file.source());
@@ -103,6 +106,18 @@ final class SharedLibraries {
             }
         }
         return programs;
+    }
+
+    /**
+     * Programs are executable and shared libraries carry ".so" in their names (a jlink runtime's are 0644): other
+     * files are not opened, which keeps a tree of many data files as fast as it can be.
+     */
+    private static boolean mayBeProgram(RegularFileEntry file) {
+        if ((file.mode() & 0111) != 0) {
+            return true;
+        }
+        String name = file.path().substring(file.path().lastIndexOf('/') + 1);
+        return name.endsWith(".so") || name.contains(".so.");
     }
 
     private void resolve(List<Program> elves, Platform platform) throws InvalidConfigurationException, IOException {

@@ -1,7 +1,5 @@
 package org.scratchimage.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,13 +32,11 @@ import org.scratchimage.core.image.SymlinkEntry;
  * File contents are not read: that is what makes the check fast.
  *
  * <p>The state is kept in {@code .<name>.scratch-state} beside the layout folder, written after each commit,
- * with the fingerprint, the manifest digest and the SHA-256 of {@code index.json}. The layout counts as intact
- * when {@code index.json} has that hash and the manifest, config and layer blobs it names are present with
- * their recorded sizes.
+ * with the fingerprint, the SHA-256 of {@code index.json} and the digests and sizes of the three blobs. The
+ * layout counts as intact when {@code index.json} has that hash, the folder holds nothing else than the layout
+ * and the blobs are there with their sizes. No JSON is parsed: a build with nothing to do stays short.
  */
 final class UpToDate {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private UpToDate() {}
 
     /** @return the fingerprint of everything the image is built from */
@@ -96,7 +92,10 @@ final class UpToDate {
      */
     record Current(String manifestDigest, String configDigest, String layerDigest, long layerSize, String diffId) {}
 
-    /** @return the layout, if it is intact and was built from {@code fingerprint} */
+    /**
+     * @return the layout, if it is intact and was built from {@code fingerprint}; decided from the recorded state,
+     *     the hash of {@code index.json}, a listing of the folder and the blobs' sizes, without parsing JSON
+     */
     static Optional<Current> check(Path layout, String fingerprint) throws IOException {
         Properties state = new Properties();
         try (var in = Files.newInputStream(stateFile(layout))) {
@@ -107,31 +106,43 @@ final class UpToDate {
         if (!fingerprint.equals(state.getProperty("fingerprint"))) {
             return Optional.empty();
         }
+        Current current;
         try {
-            byte[] index = Files.readAllBytes(layout.resolve("index.json"));
-            if (!DigestingOutputStream.digestOf(index).equals(state.getProperty("index"))) {
-                return Optional.empty();
-            }
-            String manifestDigest = state.getProperty("manifest");
-            JsonNode manifest = JSON.readTree(blob(layout, manifestDigest));
-            JsonNode layers = manifest.path("layers");
-            if (!present(layout, manifest.path("config")) || layers.size() != 1 || !present(layout, layers.get(0))) {
-                return Optional.empty();
-            }
-            String configDigest = manifest.path("config").path("digest").asText();
-            String layerDigest = layers.get(0).path("digest").asText();
-            // Leftovers of a build that died (a staging folder, blobs nothing references) are cleaned by a build.
-            if (!names(layout).equals(Set.of("oci-layout", "index.json", "blobs"))
-                    || !names(layout.resolve("blobs/sha256")).equals(Set.of(manifestDigest.substring(7),
-                            configDigest.substring(7), layerDigest.substring(7)))) {
-                return Optional.empty();
-            }
-            JsonNode config = JSON.readTree(blob(layout, configDigest));
-            return Optional.of(new Current(manifestDigest, configDigest, layerDigest,
-                    layers.get(0).path("size").asLong(), config.path("rootfs").path("diff_ids").path(0).asText()));
-        } catch (NoSuchFileException e) {
+            current = new Current(digest(state, "manifest"), digest(state, "config"), digest(state, "layer"),
+                    Long.parseLong(state.getProperty("layerSize")), digest(state, "diffId"));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+        try {
+            byte[] index = Files.readAllBytes(layout.resolve("index.json"));
+            // Leftovers of a build that died (a staging folder, blobs nothing references) are cleaned by a build.
+            if (!DigestingOutputStream.digestOf(index).equals(state.getProperty("index"))
+                    || !names(layout).equals(Set.of("oci-layout", "index.json", "blobs"))
+                    || !names(layout.resolve("blobs")).equals(Set.of("sha256"))
+                    || !names(layout.resolve("blobs/sha256")).equals(Set.of(current.manifestDigest().substring(7),
+                            current.configDigest().substring(7), current.layerDigest().substring(7)))
+                    || size(layout, current.manifestDigest()) != Long.parseLong(state.getProperty("manifestSize", "-1"))
+                    || size(layout, current.configDigest()) != Long.parseLong(state.getProperty("configSize", "-1"))
+                    || size(layout, current.layerDigest()) != current.layerSize()) {
+                return Optional.empty();
+            }
+            return Optional.of(current);
+        } catch (NoSuchFileException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String digest(Properties state, String key) {
+        String value = state.getProperty(key);
+        if (value == null || !value.matches("sha256:[a-f0-9]{64}")) {
+            throw new IllegalArgumentException(key);
+        }
+        return value;
+    }
+
+    private static long size(Path layout, String digest) throws IOException {
+        Path file = layout.resolve("blobs/sha256").resolve(digest.substring(7));
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : -2;
     }
 
     private static Set<String> names(Path dir) throws IOException {
@@ -140,27 +151,16 @@ final class UpToDate {
         }
     }
 
-    private static boolean present(Path layout, JsonNode descriptor) throws IOException {
-        String digest = descriptor.path("digest").asText();
-        if (!digest.matches("sha256:[a-f0-9]{64}")) {
-            return false;
-        }
-        Path file = layout.resolve("blobs/sha256").resolve(digest.substring(7));
-        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == descriptor.path("size").asLong(-1);
-    }
-
-    private static byte[] blob(Path layout, String digest) throws IOException {
-        if (digest == null || !digest.matches("sha256:[a-f0-9]{64}")) {
-            throw new NoSuchFileException(String.valueOf(digest));
-        }
-        return Files.readAllBytes(layout.resolve("blobs/sha256").resolve(digest.substring(7)));
-    }
-
     /** Records the state of a layout just committed; written atomically, like the index. */
-    static void record(Path layout, String fingerprint, String manifestDigest) throws IOException {
+    static void record(Path layout, String fingerprint, BuildResult result, long manifestSize, long configSize)
+            throws IOException {
         byte[] index = Files.readAllBytes(layout.resolve("index.json"));
-        String text = "fingerprint=" + fingerprint + "\nmanifest=" + manifestDigest + "\nindex="
-                + DigestingOutputStream.digestOf(index) + "\n";
+        String text = "fingerprint=" + fingerprint
+                + "\nindex=" + DigestingOutputStream.digestOf(index)
+                + "\nmanifest=" + result.manifestDigest() + "\nmanifestSize=" + manifestSize
+                + "\nconfig=" + result.configDigest() + "\nconfigSize=" + configSize
+                + "\nlayer=" + result.layerDigest() + "\nlayerSize=" + result.layerSize()
+                + "\ndiffId=" + result.diffId() + "\n";
         Path state = stateFile(layout);
         Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
         try {
