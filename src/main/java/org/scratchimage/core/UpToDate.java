@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -100,7 +100,8 @@ final class UpToDate {
         Properties state = new Properties();
         try (var in = Files.newInputStream(stateFile(layout))) {
             state.load(in);
-        } catch (NoSuchFileException e) {
+        } catch (FileSystemException e) {
+            // No state, or a path that cannot hold one: not up to date; the build itself reports what is wrong.
             return Optional.empty();
         }
         if (!fingerprint.equals(state.getProperty("fingerprint"))) {
@@ -127,7 +128,7 @@ final class UpToDate {
                 return Optional.empty();
             }
             return Optional.of(current);
-        } catch (NoSuchFileException | NumberFormatException e) {
+        } catch (FileSystemException | NumberFormatException e) {
             return Optional.empty();
         }
     }

@@ -126,4 +126,22 @@ class UpToDateTest {
 
         assertThat(build().upToDate()).isFalse();
     }
+
+    @Test
+    void anOutputPathBelowAFileIsNotUpToDateButAnIoErrorOfTheBuild() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        PlanningFixtures below = new PlanningFixtures(dir);
+        below.files.add(new FileSpec("app", "/app", null, null, null));
+        BuildRequest request = below.request();
+        BuildRequest moved = new BuildRequest(request.baseDirectory(), file.resolve("oci"), request.image(),
+                request.tags(), request.platform(), request.outputTimestamp(), request.sourceDateEpoch(),
+                request.compression(), request.binaries(), request.files(), request.directories(), request.symlinks(),
+                request.container(), request.annotations(), request.hostArchitecture(), request.libraries(),
+                request.sysroot(), request.compressionLevel());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageBuilder(line -> {}).build(moved))
+                .isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageNotContaining("scratch-state");
+    }
 }
