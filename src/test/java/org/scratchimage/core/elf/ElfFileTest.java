@@ -57,9 +57,13 @@ class ElfFileTest {
     @Test
     void aStaticProgramHasNoInterpreterAndNoLibraries() throws Exception {
         Path busybox = Path.of("/bin/busybox");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(busybox) || !"true".equals(System.getenv("CI")));
         if (!Files.exists(busybox)) {
-            throw new AssertionError("busybox-static is missing");
+            String why = "/bin/busybox is missing: apt-get install -y busybox-static";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(why);
+            }
+            System.err.println("SKIPPED LOUDLY: " + why);
+            org.junit.jupiter.api.Assumptions.abort(why);
         }
         ElfFile elf = ElfFile.read(busybox).orElseThrow();
 
