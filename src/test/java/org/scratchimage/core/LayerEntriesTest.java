@@ -179,9 +179,14 @@ class LayerEntriesTest {
 
     @Test
     void treeEntriesWithNonAsciiNamesAreSortedByUtf8Bytes() throws Exception {
-        Assumptions.assumeTrue("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding")),
-                () -> skip("file names are not UTF-8 in this JVM (sun.jnu.encoding="
-                        + System.getProperty("sun.jnu.encoding") + "); run with LANG=C.UTF-8"));
+        if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
+            String why = "file names are not UTF-8 in this JVM (sun.jnu.encoding="
+                    + System.getProperty("sun.jnu.encoding") + "); run with LANG=C.UTF-8, as .ci/run does";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(why);
+            }
+            Assumptions.abort(skip(why));
+        }
         for (String name : List.of("z", "é", "\uFF21", "\uD83D\uDE00", "a-b", "a.b", "a/b")) {
             write("tree/" + name, name);
         }
