@@ -11,7 +11,10 @@ assert layout.config.history[0].created_by == "org.scratchimage:scratch-maven-pl
 List<String> lines = new File(basedir, 'build.log').readLines()
 assert lines.any { it.startsWith('[INFO] Shared libraries: ') && it.contains(' added for 1 programs') }
 if (tools.require('list the layer', 'tar')) {
-    Map entries = tools.listLayer(layout.layer, true)
+    // ls in the app layer, its loader and libraries in the libraries layer below it.
+    assert layout.layers*.name == ['libraries', 'app']
+    assert tools.listLayer(layout.layers[1].file as File, true).keySet() == ['.', 'bin', 'bin/ls'] as Set
+    Map entries = tools.listImage(layout)
     List files = entries.findAll { k, v -> v.mode.startsWith('-') }.keySet().sort()
     assert files.contains('bin/ls')
     assert files.any { it.endsWith('/libc.so.6') }: "no libc in $files"

@@ -9,8 +9,15 @@ assert layout.tags == ['1.0.0', 'latest']
 assert layout.config.history[0].created_by == "org.scratchimage:scratch-maven-plugin:$pluginVersion"
 assert layout.config.config.Entrypoint == ['/opt/java/bin/java', '-jar', '/app/hello.jar']
 
+// The layers come in the order <layers> gives; the jar alone is in the top one.
+assert layout.layers*.name == ['libraries', 'runtime', 'app']
+
 if (tools.require('list the layer', 'tar')) {
-    Map entries = tools.listLayer(layout.layer, true)
+    Map app = tools.listLayer(layout.layers[2].file as File, true)
+    assert app.keySet() == ['.', 'app', 'app/hello.jar'] as Set: "app layer: ${app.keySet()}"
+    Map libraries = tools.listLayer(layout.layers[0].file as File, true)
+    assert libraries.keySet().findAll { libraries[it].mode.startsWith('-') }.every { it.contains('.so') }
+    Map entries = tools.listImage(layout)
     assert entries.containsKey('opt/java/bin/java')
     assert entries.containsKey('opt/java/lib/server/libjvm.so')
     assert entries['app/hello.jar'].mode == '-rw-r--r--'

@@ -157,8 +157,9 @@ class Tools {
      * that blobs/sha256/ holds exactly the blobs the index references, each with the size and sha256 its
      * descriptor gives.
      *
-     * @return [index:, manifest:, config:, manifestDigest:, layer: (the layer blob), layerMediaType:,
-     *     diffId:, tags: (in index order), blobs: (the file names)]
+     * @return [index:, manifest:, config:, manifestDigest:, layers: [[name:, file:, mediaType:, diffId:]] bottom
+     *     first, layer: (the layer blob of a single-layer image, else null), layerMediaType: (the same for all
+     *     layers), diffId: (of a single-layer image), tags: (in index order), blobs: (the file names)]
      */
     Map checkLayout(File layout) {
         assert names(layout) == ['blobs', 'index.json', 'oci-layout']: "$layout holds ${names(layout)}"
@@ -192,18 +193,33 @@ class Tools {
         assert manifest.mediaType == 'application/vnd.oci.image.manifest.v1+json'
         assert manifest.config.mediaType == 'application/vnd.oci.image.config.v1+json'
         Map config = json(check(manifest.config as Map)) as Map
-        assert manifest.layers.size() == 1
-        File layer = check(manifest.layers[0] as Map)
+        assert !manifest.layers.isEmpty()
         assert config.rootfs.type == 'layers'
-        assert config.rootfs.diff_ids.size() == 1
-        String diffId = config.rootfs.diff_ids[0]
-        String mediaType = manifest.layers[0].mediaType
-        // The diff_id is the digest of the uncompressed tar; the blob's digest is of what is stored.
-        assert diffId == (mediaType.endsWith('+gzip') ? gunzipSha256(layer) : sha256(layer))
+        assert config.rootfs.diff_ids.size() == manifest.layers.size()
+        // One history entry per layer, none empty, each named after its layer.
+        assert config.history.size() == manifest.layers.size()
+        List<Map> layers = []
+        manifest.layers.eachWithIndex { Map descriptor, int i ->
+            File file = check(descriptor)
+            String mediaType = descriptor.mediaType
+            String diffId = config.rootfs.diff_ids[i]
+            // The diff_id is the digest of the uncompressed tar; the blob's digest is of what is stored.
+            if (!mediaType.endsWith('+zstd')) {
+                assert diffId == (mediaType.endsWith('+gzip') ? gunzipSha256(file) : sha256(file))
+            }
+            assert !config.history[i].empty_layer
+            String name = config.history[i].comment
+            assert name ==~ /[a-z0-9]+(?:[._-][a-z0-9]+)*/: "history[$i] names no layer: ${config.history[i]}"
+            layers << [name: name, file: file, mediaType: mediaType, diffId: diffId]
+        }
+        assert layers*.name.unique(false) == layers*.name: "a layer name comes twice: ${layers*.name}"
+        assert layers*.mediaType.unique(false).size() == 1: 'every layer has the same codec'
+        boolean single = layers.size() == 1
         List<String> blobs = names(new File(layout, 'blobs/sha256'))
         assert blobs as Set == referenced: "blobs/sha256 holds ${blobs}, the index references ${referenced}"
-        return [index: index, manifest: manifest, config: config, manifestDigest: manifestDigest, layer: layer,
-                layerMediaType: mediaType, diffId: diffId, tags: tags, blobs: blobs]
+        return [index: index, manifest: manifest, config: config, manifestDigest: manifestDigest, layers: layers,
+                layer: single ? layers[0].file : null, layerMediaType: layers[0].mediaType,
+                diffId: single ? layers[0].diffId : null, tags: tags, blobs: blobs]
     }
 
     /** The layer's tar, decompressed with the JDK's reader when it is gzip. */
@@ -251,6 +267,23 @@ class Tools {
         }
         assert !entries.isEmpty(): "tar listed nothing:\n$out"
         return entries
+    }
+
+    /**
+     * The image as a runtime sees it, from GNU tar's listing of every layer applied bottom first. A path in several
+     * layers must be the same directory in each: the plugin never lets a layer change what a lower one holds.
+     */
+    Map<String, Map> listImage(Map layout) {
+        Map<String, Map> image = [:]
+        for (Map layer : layout.layers as List<Map>) {
+            listLayer(layer.file as File, (layer.mediaType as String).endsWith('+gzip')).each { String p, Map e ->
+                if (image.containsKey(p)) {
+                    assert e.mode.startsWith('d') && image[p] == e: "$p differs between layers: ${image[p]} and $e"
+                }
+                image[p] = e
+            }
+        }
+        return image
     }
 
     // ---- real clients

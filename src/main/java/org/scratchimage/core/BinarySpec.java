@@ -10,11 +10,18 @@ package org.scratchimage.core;
  * @param uid owner id, default 0
  * @param gid group id, default 0
  * @param resolveLibraries whether an ELF program gets its interpreter and shared libraries; {@code null} means yes
+ * @param layer the name of the layer it goes to; {@code null} means {@code app}
  */
-public record BinarySpec(String source, String path, String mode, String uid, String gid, Boolean resolveLibraries) {
+public record BinarySpec(String source, String path, String mode, String uid, String gid, Boolean resolveLibraries,
+        String layer) {
 
-    /** A binary whose libraries are resolved. */
+    /** A binary in the default layer. */
+    public BinarySpec(String source, String path, String mode, String uid, String gid, Boolean resolveLibraries) {
+        this(source, path, mode, uid, gid, resolveLibraries, null);
+    }
+
+    /** A binary in the default layer, whose libraries are resolved. */
     public BinarySpec(String source, String path, String mode, String uid, String gid) {
-        this(source, path, mode, uid, gid, null);
+        this(source, path, mode, uid, gid, null, null);
     }
 }

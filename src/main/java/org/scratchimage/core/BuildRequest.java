@@ -26,6 +26,7 @@ import java.util.Map;
  * @param libraries extra shared libraries, by soname or absolute path in the sysroot, each with its closure
  * @param sysroot where shared libraries are looked up, {@code null} for {@code /}; relative to {@code baseDirectory}
  * @param compressionLevel the level of {@code compression}, or {@code null} for the codec's default
+ * @param layers the order of the layers, bottom first, or empty for the default order
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -45,9 +46,11 @@ public record BuildRequest(
         String hostArchitecture,
         List<String> libraries,
         String sysroot,
-        String compressionLevel) {
+        String compressionLevel,
+        List<String> layers) {
 
     public BuildRequest {
+        layers = Copies.list(layers);
         libraries = Copies.list(libraries);
         tags = Copies.list(tags);
         binaries = Copies.list(binaries);
@@ -58,12 +61,23 @@ public record BuildRequest(
         annotations = Copies.map(annotations);
     }
 
+    /** A request with the layers in their default order. */
+    public BuildRequest(Path baseDirectory, Path outputDirectory, String image, List<String> tags, String platform,
+            String outputTimestamp, String sourceDateEpoch, String compression, List<BinarySpec> binaries,
+            List<FileSpec> files, List<DirectorySpec> directories, List<SymlinkSpec> symlinks, ContainerSpec container,
+            Map<String, String> annotations, String hostArchitecture, List<String> libraries, String sysroot,
+            String compressionLevel) {
+        this(baseDirectory, outputDirectory, image, tags, platform, outputTimestamp, sourceDateEpoch, compression,
+                binaries, files, directories, symlinks, container, annotations, hostArchitecture, libraries, sysroot,
+                compressionLevel, null);
+    }
+
     /** A request with no extra libraries, resolving in the host's root. */
     public BuildRequest(Path baseDirectory, Path outputDirectory, String image, List<String> tags, String platform,
             String outputTimestamp, String sourceDateEpoch, String compression, List<BinarySpec> binaries,
             List<FileSpec> files, List<DirectorySpec> directories, List<SymlinkSpec> symlinks, ContainerSpec container,
             Map<String, String> annotations, String hostArchitecture) {
         this(baseDirectory, outputDirectory, image, tags, platform, outputTimestamp, sourceDateEpoch, compression,
-                binaries, files, directories, symlinks, container, annotations, hostArchitecture, null, null, null);
+                binaries, files, directories, symlinks, container, annotations, hostArchitecture, null, null, null, null);
     }
 }

@@ -1,6 +1,7 @@
 package org.scratchimage.core;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.scratchimage.core.image.ImagePlan;
 
 /**
@@ -10,10 +11,7 @@ import org.scratchimage.core.image.ImagePlan;
  * @param layout the layout directory
  * @param manifestDigest the digest of the image manifest: the image's identity
  * @param configDigest the digest of the image configuration
- * @param layerDigest the digest of the layer blob as stored
- * @param layerSize the size of the layer blob as stored
- * @param diffId the sha256 of the uncompressed layer
- * @param entries the number of entries of the layer
+ * @param layers the layers, bottom first, as in the manifest
  * @param upToDate whether the layout on disk already was this image, so nothing was written
  */
 public record BuildResult(
@@ -21,8 +19,54 @@ public record BuildResult(
         Path layout,
         String manifestDigest,
         String configDigest,
-        String layerDigest,
-        long layerSize,
-        String diffId,
-        long entries,
-        boolean upToDate) {}
+        List<Layer> layers,
+        boolean upToDate) {
+
+    public BuildResult {
+        layers = List.copyOf(layers);
+    }
+
+    /**
+     * One layer of the image.
+     *
+     * @param name the layer's name
+     * @param digest the digest of the blob as stored
+     * @param size the size of the blob as stored
+     * @param diffId the sha256 of the uncompressed tar
+     * @param entries the number of tar entries
+     * @param reused whether the blob was taken from the previous layout instead of being written again
+     */
+    public record Layer(String name, String digest, long size, String diffId, long entries, boolean reused) {}
+
+    /** @return the number of entries of all layers */
+    public long entries() {
+        return layers.stream().mapToLong(Layer::entries).sum();
+    }
+
+    /** @return the size of all layer blobs */
+    public long layersSize() {
+        return layers.stream().mapToLong(Layer::size).sum();
+    }
+
+    /** @return the digest of the blob of a single-layer image */
+    public String layerDigest() {
+        return only().digest();
+    }
+
+    /** @return the size of the blob of a single-layer image */
+    public long layerSize() {
+        return only().size();
+    }
+
+    /** @return the diff_id of a single-layer image */
+    public String diffId() {
+        return only().diffId();
+    }
+
+    private Layer only() {
+        if (layers.size() != 1) {
+            throw new IllegalStateException("the image has " + layers.size() + " layers, not one");
+        }
+        return layers.get(0);
+    }
+}

@@ -17,6 +17,7 @@ import java.util.List;
  * @param excludes Ant-style patterns of the tree's paths to leave out
  * @param resolveLibraries whether the tree's ELF files get their interpreters and shared libraries; {@code null}
  *     means yes
+ * @param layer the name of the layer the directory and its tree go to; {@code null} means {@code app}
  */
 public record DirectorySpec(
         String source,
@@ -28,16 +29,23 @@ public record DirectorySpec(
         String directoryMode,
         List<String> includes,
         List<String> excludes,
-        Boolean resolveLibraries) {
+        Boolean resolveLibraries,
+        String layer) {
 
     public DirectorySpec {
         includes = Copies.list(includes);
         excludes = Copies.list(excludes);
     }
 
-    /** A directory whose ELF files' libraries are resolved. */
+    /** A directory in the default layer. */
+    public DirectorySpec(String source, String path, String mode, String uid, String gid, String fileMode,
+            String directoryMode, List<String> includes, List<String> excludes, Boolean resolveLibraries) {
+        this(source, path, mode, uid, gid, fileMode, directoryMode, includes, excludes, resolveLibraries, null);
+    }
+
+    /** A directory in the default layer whose ELF files' libraries are resolved. */
     public DirectorySpec(String source, String path, String mode, String uid, String gid, String fileMode,
             String directoryMode, List<String> includes, List<String> excludes) {
-        this(source, path, mode, uid, gid, fileMode, directoryMode, includes, excludes, null);
+        this(source, path, mode, uid, gid, fileMode, directoryMode, includes, excludes, null, null);
     }
 }

@@ -9,5 +9,12 @@ package org.scratchimage.core;
  * @param mode octal permission bits, default 0644
  * @param uid owner id, default 0
  * @param gid group id, default 0
+ * @param layer the name of the layer it goes to; {@code null} means {@code app}
  */
-public record FileSpec(String source, String path, String mode, String uid, String gid) {}
+public record FileSpec(String source, String path, String mode, String uid, String gid, String layer) {
+
+    /** A file in the default layer. */
+    public FileSpec(String source, String path, String mode, String uid, String gid) {
+        this(source, path, mode, uid, gid, null);
+    }
+}

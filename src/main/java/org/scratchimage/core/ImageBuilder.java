@@ -5,10 +5,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.LayoutLock;
@@ -44,20 +49,28 @@ public final class ImageBuilder {
     public BuildResult build(BuildRequest request) throws InvalidConfigurationException, IOException {
         ImagePlan plan = ImagePlanner.plan(request, listener);
         Path output = outputDirectory(request);
-        String fingerprint = UpToDate.fingerprint(plan);
+        UpToDate.Fingerprints fingerprints = UpToDate.fingerprint(plan);
         // Read-only and decided from what the last build recorded: only a layout it wrote can match.
-        Optional<UpToDate.Current> current = UpToDate.check(output, fingerprint);
+        Optional<UpToDate.Current> current = UpToDate.check(output, fingerprints.image());
         if (current.isPresent()) {
             UpToDate.Current layout = current.get();
+            List<BuildResult.Layer> layers = new ArrayList<>();
+            for (int i = 0; i < plan.layers().size(); i++) {
+                BuildResult.Layer recorded = layout.layers().get(i).layer();
+                layers.add(new BuildResult.Layer(plan.layers().get(i).name(), recorded.digest(), recorded.size(),
+                        recorded.diffId(), recorded.entries(), true));
+            }
             return new BuildResult(plan, output.toAbsolutePath().normalize(), layout.manifestDigest(),
-                    layout.configDigest(), layout.layerDigest(), layout.layerSize(), layout.diffId(),
-                    plan.entries().size(), true);
+                    layout.configDigest(), layers, true);
         }
         // Refused before locking, so that no lock file is made beside a folder that is not ours.
         openLayout(output);
         try (LayoutLock lock = LayoutLock.acquire(output, listener::info)) {
-            Written written = write(plan, openLayout(output));
-            UpToDate.record(output, fingerprint, written.result(), written.manifestSize(), written.configSize());
+            OciLayout layout = openLayout(output);
+            // Read under the lock: the layers another build recorded are only taken from the layout it committed.
+            Map<String, BuildResult.Layer> reusable = UpToDate.reusable(output);
+            Written written = write(plan, fingerprints, reusable, layout);
+            UpToDate.record(output, fingerprints, written.result(), written.manifestSize(), written.configSize());
             return written.result();
         }
     }
@@ -65,24 +78,50 @@ public final class ImageBuilder {
     /** A build's result and the sizes of its manifest and config, which the up-to-date state records. */
     private record Written(BuildResult result, long manifestSize, long configSize) {}
 
-    private Written write(ImagePlan plan, OciLayout layout) throws IOException {
+    private Written write(ImagePlan plan, UpToDate.Fingerprints fingerprints, Map<String, BuildResult.Layer> reusable,
+            OciLayout layout) throws IOException {
         try (OciLayout.Transaction transaction = layout.begin()) {
-            Path layerFile = transaction.newStagingFile();
-            LayerWriter.Layer layer;
-            try (OutputStream out = OciLayout.output(layerFile)) {
-                layer = LayerWriter.write(plan.entries(), plan.created().getEpochSecond(), plan.compression(),
-                        plan.compressionLevel(), out);
+            String mediaType = plan.compression().mediaType();
+            List<BuildResult.Layer> layers = new ArrayList<>();
+            List<Descriptor> descriptors = new ArrayList<>();
+            for (int i = 0; i < plan.layers().size(); i++) {
+                ImageLayer layer = plan.layers().get(i);
+                BuildResult.Layer previous = reusable.get(fingerprints.layers().get(i));
+                Descriptor descriptor = previous == null
+                        ? null
+                        : transaction.reuseBlob(previous.digest(), previous.size(), mediaType);
+                BuildResult.Layer result;
+                if (descriptor != null) {
+                    result = new BuildResult.Layer(layer.name(), previous.digest(), previous.size(), previous.diffId(),
+                            previous.entries(), true);
+                } else {
+                    Path file = transaction.newStagingFile();
+                    LayerWriter.Layer written;
+                    try (OutputStream out = OciLayout.output(file)) {
+                        written = LayerWriter.write(layer.entries(), plan.created().getEpochSecond(),
+                                plan.compression(), plan.compressionLevel(), out);
+                    }
+                    descriptor = transaction.addBlob(file, written.digest(), written.size(), mediaType);
+                    result = new BuildResult.Layer(layer.name(), written.digest(), written.size(), written.diffId(),
+                            written.entries(), false);
+                }
+                listener.info(String.format(Locale.ROOT, "Layer %s: %d entries, %s, %s, %s", result.name(),
+                        result.entries(), Sizes.human(result.size()), result.digest(),
+                        result.reused() ? "reused" : "written"));
+                listener.debug("Layer " + result.name() + " diff_id " + result.diffId());
+                layers.add(result);
+                descriptors.add(descriptor);
             }
-            Descriptor layerDescriptor = transaction.addBlob(layerFile, layer.digest(), layer.size(),
-                    plan.compression().mediaType());
             Descriptor config = transaction.addBlob(OciJson.config(plan.platform(), plan.created(), plan.config(),
-                    layer.diffId(), OciLayout.CREATED_BY_PREFIX + VERSION), MediaTypes.CONFIG);
+                    layers.stream().map(BuildResult.Layer::diffId).toList(),
+                    layers.stream().map(BuildResult.Layer::name).toList(), OciLayout.CREATED_BY_PREFIX + VERSION),
+                    MediaTypes.CONFIG);
             Descriptor manifest = transaction.addBlob(
-                    OciJson.manifest(config, layerDescriptor, plan.created(), plan.annotations()), MediaTypes.MANIFEST);
+                    OciJson.manifest(config, descriptors, plan.created(), plan.annotations()), MediaTypes.MANIFEST);
             transaction.commit(OciJson.index(manifest, plan.platform(), plan.image(), plan.tags()));
-            listener.debug("Layer " + layer.digest() + " (diff_id " + layer.diffId() + "), config " + config.digest());
-            return new Written(new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(),
-                    layer.digest(), layer.size(), layer.diffId(), layer.entries(), false), manifest.size(), config.size());
+            listener.debug("Config " + config.digest());
+            return new Written(new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(), layers,
+                    false), manifest.size(), config.size());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.scratchimage.core.image.Compression;
 import org.scratchimage.core.image.ContainerConfig;
+import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.Platform;
@@ -41,8 +42,10 @@ final class ImagePlanner {
         LayerEntries collector = LayerEntries.declare(request, listener::debug);
         Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
         List<LayerEntry> entries = collector.complete();
-        listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size() + " entries");
-        return new ImagePlan(image, tags, platform, created, compression, compressionLevel, entries, config,
+        List<ImageLayer> layers = collector.layers(request.layers());
+        listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size()
+                + " entries in " + layers.size() + " layers");
+        return new ImagePlan(image, tags, platform, created, compression, compressionLevel, entries, layers, config,
                 annotations);
     }
 

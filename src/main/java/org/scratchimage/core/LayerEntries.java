@@ -18,11 +18,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
@@ -43,7 +46,13 @@ final class LayerEntries {
     /** Where an entry came from; directories of copied trees may coincide with other directories. */
     private enum Kind { DECLARED, TREE_ROOT, IN_TREE }
 
-    private record Declared(LayerEntry entry, Kind kind) {}
+    /** @param layer the layer it was declared into; {@code null} for a parent directory the build added */
+    private record Declared(LayerEntry entry, Kind kind, String layer) {}
+
+    /** The layer of every declaration without a {@code <layer>}. */
+    static final String DEFAULT_LAYER = "app";
+    /** The layer of the resolved shared libraries. */
+    static final String LIBRARIES_LAYER = "libraries";
 
     private final Path baseDirectory;
     private final Consumer<String> debug;
@@ -52,6 +61,8 @@ final class LayerEntries {
     private final Set<String> resolving = new HashSet<>();
     /** Paths of the regular files declared as programs: binaries and files of copied trees, not {@code <file>}s. */
     private final Set<String> programs = new HashSet<>();
+    /** Every layer name in use, in the default order, each with the first declaration that uses it. */
+    private final Map<String, String> layerUses = new LinkedHashMap<>();
 
     private LayerEntries(Path baseDirectory, Consumer<String> debug) {
         this.baseDirectory = baseDirectory;
@@ -68,6 +79,7 @@ final class LayerEntries {
     static LayerEntries declare(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
         LayerEntries collector = new LayerEntries(request.baseDirectory(), debug);
+        collector.useLayers(request);
         List<DirectorySpec> directories = request.directories();
         for (int i = 0; i < directories.size(); i++) {
             String origin = "<directories>/<directory>[" + (i + 1) + "]";
@@ -78,14 +90,14 @@ final class LayerEntries {
             String origin = "<files>/<file>[" + (i + 1) + "]";
             FileSpec spec = present(files.get(i), origin, "give it a <source> and a <path>");
             collector.addFile(origin, spec.source(), spec.path(), spec.mode(),
-                    FILE_MODE, spec.uid(), spec.gid());
+                    FILE_MODE, spec.uid(), spec.gid(), layer(origin, spec.layer()));
         }
         List<BinarySpec> binaries = request.binaries();
         for (int i = 0; i < binaries.size(); i++) {
             String origin = "<binaries>/<binary>[" + (i + 1) + "]";
             BinarySpec spec = present(binaries.get(i), origin, "give it a <source> and a <path>");
             collector.addFile(origin, spec.source(), spec.path(), spec.mode(),
-                    BINARY_MODE, spec.uid(), spec.gid());
+                    BINARY_MODE, spec.uid(), spec.gid(), layer(origin, spec.layer()));
             String path = ImagePaths.relative(origin + "/<path>", spec.path());
             collector.programs.add(path);
             if (!Boolean.FALSE.equals(spec.resolveLibraries())) {
@@ -105,6 +117,39 @@ final class LayerEntries {
             }
         }
         return collector;
+    }
+
+    /**
+     * Checks every {@code <layer>} and records the names in the default order of the layers: the libraries first,
+     * as the part that changes least, then the others in order of first use in {@code <binaries>}, {@code <files>},
+     * {@code <directories>} and {@code <symlinks>}.
+     */
+    private void useLayers(BuildRequest request) throws InvalidConfigurationException {
+        layerUses.put(LIBRARIES_LAYER, "the resolved shared libraries");
+        for (int i = 0; i < request.binaries().size(); i++) {
+            BinarySpec spec = request.binaries().get(i);
+            useLayer("<binaries>/<binary>[" + (i + 1) + "]", spec == null ? null : spec.layer());
+        }
+        for (int i = 0; i < request.files().size(); i++) {
+            FileSpec spec = request.files().get(i);
+            useLayer("<files>/<file>[" + (i + 1) + "]", spec == null ? null : spec.layer());
+        }
+        for (int i = 0; i < request.directories().size(); i++) {
+            DirectorySpec spec = request.directories().get(i);
+            useLayer("<directories>/<directory>[" + (i + 1) + "]", spec == null ? null : spec.layer());
+        }
+        for (int i = 0; i < request.symlinks().size(); i++) {
+            SymlinkSpec spec = request.symlinks().get(i);
+            useLayer("<symlinks>/<symlink>[" + (i + 1) + "]", spec == null ? null : spec.layer());
+        }
+    }
+
+    private void useLayer(String origin, String value) throws InvalidConfigurationException {
+        layerUses.putIfAbsent(layer(origin, value), origin);
+    }
+
+    private static String layer(String origin, String value) throws InvalidConfigurationException {
+        return Values.layer(origin + "/<layer>", value, DEFAULT_LAYER);
     }
 
     /** Why a path the user named leads nowhere: a dangling link, a link loop, or nothing at all. */
@@ -152,7 +197,8 @@ final class LayerEntries {
             Values.mode(origin + "/<fileMode>", spec.fileMode(), FILE_MODE);
             Values.mode(origin + "/<directoryMode>", spec.directoryMode(), DIRECTORY_MODE);
         }
-        put(new DirectoryEntry(path, mode, uid, gid, origin), spec.source() == null ? Kind.DECLARED : Kind.TREE_ROOT);
+        put(new DirectoryEntry(path, mode, uid, gid, origin), spec.source() == null ? Kind.DECLARED : Kind.TREE_ROOT,
+                layer(origin, spec.layer()));
     }
 
     private static void rejectTreeOnlySetting(String element, String value) throws InvalidConfigurationException {
@@ -164,7 +210,7 @@ final class LayerEntries {
     }
 
     private void addFile(String origin, String source, String imagePath, String modeValue, int defaultMode,
-            String uidValue, String gidValue) throws InvalidConfigurationException, IOException {
+            String uidValue, String gidValue, String layer) throws InvalidConfigurationException, IOException {
         String path = ImagePaths.relative(origin + "/<path>", imagePath);
         if (path.isEmpty()) {
             throw new InvalidConfigurationException(origin + "/<path>", imagePath, "is the image root",
@@ -191,7 +237,7 @@ final class LayerEntries {
             throw new InvalidConfigurationException(element, source, "is not readable by the build user",
                     "grant read permission (chmod u+r) or run the build as a user that can read it");
         }
-        put(new RegularFileEntry(path, file, Files.size(file), mode, uid, gid, origin), Kind.DECLARED);
+        put(new RegularFileEntry(path, file, Files.size(file), mode, uid, gid, origin), Kind.DECLARED, layer);
     }
 
     private void addSymlink(SymlinkSpec spec, String origin) throws InvalidConfigurationException {
@@ -209,7 +255,7 @@ final class LayerEntries {
             throw new InvalidConfigurationException(origin + "/<target>", target.replace('\0', '?'),
                     "contains a NUL character", "remove it: a link target cannot hold one");
         }
-        put(new SymlinkEntry(path, target, 0, 0, origin), Kind.DECLARED);
+        put(new SymlinkEntry(path, target, 0, 0, origin), Kind.DECLARED, layer(origin, spec.layer()));
     }
 
     private void addTree(DirectorySpec spec, String origin) throws InvalidConfigurationException, IOException {
@@ -306,8 +352,9 @@ final class LayerEntries {
         }
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
         boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
+        String layer = layer(origin, spec.layer());
         for (LayerEntry entry : found) {
-            put(entry, Kind.IN_TREE);
+            put(entry, Kind.IN_TREE, layer);
             if (entry instanceof RegularFileEntry) {
                 programs.add(entry.path());
                 if (resolve) {
@@ -494,10 +541,10 @@ final class LayerEntries {
         }
     }
 
-    private void put(LayerEntry entry, Kind kind) throws InvalidConfigurationException {
+    private void put(LayerEntry entry, Kind kind, String layer) throws InvalidConfigurationException {
         Declared existing = entries.get(entry.path());
         if (existing == null) {
-            entries.put(entry.path(), new Declared(entry, kind));
+            entries.put(entry.path(), new Declared(entry, kind, layer));
             return;
         }
         LayerEntry other = existing.entry();
@@ -507,7 +554,7 @@ final class LayerEntries {
             if (inTree != otherInTree) {
                 // A directory declared on its own, or a tree's root, wins over the same directory found in a tree.
                 if (otherInTree) {
-                    entries.put(entry.path(), new Declared(entry, kind));
+                    entries.put(entry.path(), new Declared(entry, kind, layer));
                 }
                 return;
             }
@@ -575,7 +622,7 @@ final class LayerEntries {
 
     /** Adds an entry the build derived, such as a resolved library; it conflicts with declarations like any other. */
     void addDerived(LayerEntry entry) throws InvalidConfigurationException {
-        put(entry, Kind.DECLARED);
+        put(entry, Kind.DECLARED, LIBRARIES_LAYER);
     }
 
     /** @return every entry in tar order, with missing parents added and conflicts rejected */
@@ -592,7 +639,7 @@ final class LayerEntries {
                 Declared ancestor = entries.get(parent);
                 if (ancestor == null) {
                     entries.put(parent, new Declared(new DirectoryEntry(parent, DIRECTORY_MODE, 0, 0,
-                            "the parent of " + ImagePaths.absolute(path)), Kind.DECLARED));
+                            "the parent of " + ImagePaths.absolute(path)), Kind.DECLARED, null));
                 } else if (!(ancestor.entry() instanceof DirectoryEntry)) {
                     String kind = ancestor.entry() instanceof SymlinkEntry ? "a symbolic link" : "a file";
                     throw new InvalidConfigurationException(declaration(entry) + "/<path>", ImagePaths.absolute(path),
@@ -604,12 +651,80 @@ final class LayerEntries {
             }
         }
         entries.putIfAbsent("", new Declared(new DirectoryEntry("", DIRECTORY_MODE, 0, 0, "the image root"),
-                Kind.DECLARED));
+                Kind.DECLARED, null));
         List<LayerEntry> all = new ArrayList<>(entries.size());
         for (Declared d : entries.values()) {
             all.add(d.entry());
         }
         all.sort(TAR_ORDER);
         return all;
+    }
+
+    /**
+     * Splits the entries, after {@link #complete}, into their layers. Each layer also holds the root and the parents
+     * of its entries, with the attributes they have in the image, so that it unpacks on its own and changes nothing
+     * a lower layer set.
+     *
+     * @param order the {@code <layers>} as written, bottom first, or empty for the default order
+     * @return the layers that hold entries, in order
+     */
+    List<ImageLayer> layers(List<String> order) throws InvalidConfigurationException {
+        Map<String, List<LayerEntry>> assigned = new HashMap<>();
+        for (Declared d : entries.values()) {
+            if (d.layer() != null) {
+                assigned.computeIfAbsent(d.layer(), name -> new ArrayList<>()).add(d.entry());
+            }
+        }
+        List<ImageLayer> layers = new ArrayList<>();
+        for (String name : layerOrder(order, assigned.keySet())) {
+            List<LayerEntry> own = assigned.get(name);
+            if (own == null) {
+                debug.accept("Layer " + name + " is left out: nothing goes to it");
+                continue;
+            }
+            Map<String, LayerEntry> layer = new HashMap<>();
+            for (LayerEntry entry : own) {
+                layer.put(entry.path(), entry);
+                String path = entry.path();
+                for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+                    String parent = path.substring(0, slash);
+                    if (layer.putIfAbsent(parent, entries.get(parent).entry()) != null) {
+                        break;
+                    }
+                }
+            }
+            layer.putIfAbsent("", entries.get("").entry());
+            List<LayerEntry> sorted = new ArrayList<>(layer.values());
+            sorted.sort(TAR_ORDER);
+            layers.add(new ImageLayer(name, sorted));
+        }
+        return layers;
+    }
+
+    private List<String> layerOrder(List<String> order, Set<String> used) throws InvalidConfigurationException {
+        if (order.isEmpty()) {
+            return new ArrayList<>(layerUses.keySet());
+        }
+        Set<String> listed = new LinkedHashSet<>();
+        for (int i = 0; i < order.size(); i++) {
+            String element = "<layers>/<layer>[" + (i + 1) + "]";
+            String value = order.get(i);
+            if (value == null) {
+                throw new InvalidConfigurationException(element, "", "is empty", "name a layer, or remove the element");
+            }
+            if (!listed.add(Values.layer(element, value, null))) {
+                throw new InvalidConfigurationException(element, value, "is listed twice", "list each layer once");
+            }
+        }
+        for (String name : layerUses.keySet()) {
+            if (used.contains(name) && !listed.contains(name)) {
+                String user = layerUses.get(name);
+                String element = user.startsWith("<") ? user + "/<layer>" : "<layers>";
+                throw new InvalidConfigurationException(element, name, "is a layer that <layers> does not list"
+                        + (user.startsWith("<") ? "" : " (it holds " + user + ")"),
+                        "add <layer>" + name + "</layer> to <layers> where it belongs in the order, bottom first");
+            }
+        }
+        return new ArrayList<>(listed);
     }
 }

@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -18,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.RegularFileEntry;
@@ -31,45 +36,70 @@ import org.scratchimage.core.image.SymlinkEntry;
  * cannot be set back by a user, so content rewritten with the same size and mtime still counts as a change.
  * File contents are not read: that is what makes the check fast.
  *
+ * <p>Each layer has a fingerprint of its own, of the settings that reach its bytes and of its entries. A layer whose
+ * fingerprint did not change since the last build is taken from the layout as it is, without being written again.
+ *
  * <p>The state is kept in {@code .<name>.scratch-state} beside the layout folder, written after each commit,
- * with the fingerprint, the SHA-256 of {@code index.json} and the digests and sizes of the three blobs. The
- * layout counts as intact when {@code index.json} has that hash, the folder holds nothing else than the layout
- * and the blobs are there with their sizes. No JSON is parsed: a build with nothing to do stays short.
+ * with the fingerprints, the SHA-256 of {@code index.json} and the digests and sizes of the blobs. The layout counts
+ * as intact when {@code index.json} has that hash, the folder holds nothing else than the layout and the blobs are
+ * there with their sizes. No JSON is parsed: a build with nothing to do stays short.
  */
 final class UpToDate {
+    private static final String DIGEST = "sha256:[a-f0-9]{64}";
+
     private UpToDate() {}
 
-    /** @return the fingerprint of everything the image is built from */
-    static String fingerprint(ImagePlan plan) throws IOException {
-        MessageDigest sha = DigestingOutputStream.newSha256();
+    /**
+     * @param image the fingerprint of everything the image is built from
+     * @param layers the fingerprint of each layer of the plan, in order
+     */
+    record Fingerprints(String image, List<String> layers) {}
+
+    /** @return the fingerprints of the image and of each of its layers */
+    static Fingerprints fingerprint(ImagePlan plan) throws IOException {
+        // What reaches every layer's bytes: the tar mtimes and the codec.
+        String layerSettings = "scratch " + ImageBuilder.VERSION + '\n' + plan.created() + '\n'
+                + plan.compression() + ' ' + plan.compressionLevel() + '\n';
+        MessageDigest image = DigestingOutputStream.newSha256();
+        update(image, layerSettings + plan.image() + '\n' + plan.tags() + '\n' + plan.platform() + '\n'
+                + plan.config() + '\n' + plan.annotations() + '\n');
+        List<String> layers = new ArrayList<>();
         StringBuilder text = new StringBuilder();
-        text.append("scratch ").append(ImageBuilder.VERSION).append('\n')
-                .append(plan.image()).append('\n').append(plan.tags()).append('\n')
-                .append(plan.platform()).append('\n').append(plan.created()).append('\n')
-                .append(plan.compression()).append(' ').append(plan.compressionLevel()).append('\n')
-                .append(plan.config()).append('\n').append(plan.annotations()).append('\n');
-        update(sha, text);
-        for (LayerEntry entry : plan.entries()) {
-            text.setLength(0);
-            text.append(entry.getClass().getSimpleName()).append(' ').append(entry.path()).append(' ')
-                    .append(Integer.toOctalString(entry.mode())).append(' ').append(entry.uid()).append(':')
-                    .append(entry.gid());
-            if (entry instanceof SymlinkEntry link) {
-                text.append(" -> ").append(link.target());
-            } else if (entry instanceof RegularFileEntry file) {
-                LinkOption[] options = file.followLinks() ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-                Map<String, Object> unix = Files.readAttributes(file.source(), "unix:ino,dev,ctime,lastModifiedTime,size", options);
-                text.append(" < ").append(file.source().toAbsolutePath()).append(" size=").append(unix.get("size"))
-                        .append(" mtime=").append(nanos(unix.get("lastModifiedTime")))
-                        .append(" ctime=").append(nanos(unix.get("ctime")))
-                        .append(" ino=").append(unix.get("ino")).append(" dev=").append(unix.get("dev"));
-            } else if (!(entry instanceof DirectoryEntry)) {
-                throw new IllegalStateException("unknown entry " + entry);
+        for (ImageLayer layer : plan.layers()) {
+            MessageDigest sha = DigestingOutputStream.newSha256();
+            update(sha, layerSettings);
+            for (LayerEntry entry : layer.entries()) {
+                text.setLength(0);
+                describe(entry, text);
+                update(sha, text);
             }
-            text.append('\n');
-            update(sha, text);
+            String fingerprint = HexFormat.of().formatHex(sha.digest());
+            layers.add(fingerprint);
+            update(image, "layer " + layer.name() + ' ' + fingerprint + '\n');
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return new Fingerprints(HexFormat.of().formatHex(image.digest()), layers);
+    }
+
+    private static void describe(LayerEntry entry, StringBuilder text) throws IOException {
+        text.append(entry.getClass().getSimpleName()).append(' ').append(entry.path()).append(' ')
+                .append(Integer.toOctalString(entry.mode())).append(' ').append(entry.uid()).append(':')
+                .append(entry.gid());
+        if (entry instanceof SymlinkEntry link) {
+            text.append(" -> ").append(link.target());
+        } else if (entry instanceof RegularFileEntry file) {
+            text.append(" < ").append(file.source().toAbsolutePath()).append(' ').append(stamp(file));
+        } else if (!(entry instanceof DirectoryEntry)) {
+            throw new IllegalStateException("unknown entry " + entry);
+        }
+        text.append('\n');
+    }
+
+    /** What git's index records of a source to notice a change: size, mtime, ctime, inode and device. */
+    private static String stamp(RegularFileEntry file) throws IOException {
+        LinkOption[] options = file.followLinks() ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        Map<String, Object> unix = Files.readAttributes(file.source(), "unix:ino,dev,ctime,lastModifiedTime,size", options);
+        return "size=" + unix.get("size") + " mtime=" + nanos(unix.get("lastModifiedTime"))
+                + " ctime=" + nanos(unix.get("ctime")) + " ino=" + unix.get("ino") + " dev=" + unix.get("dev");
     }
 
     private static Object nanos(Object time) {
@@ -86,56 +116,113 @@ final class UpToDate {
      *
      * @param manifestDigest the image's manifest
      * @param configDigest its config
-     * @param layerDigest its layer as stored
-     * @param layerSize the layer's size
-     * @param diffId the layer's diff_id
+     * @param layers its layers, bottom first, each with its fingerprint
      */
-    record Current(String manifestDigest, String configDigest, String layerDigest, long layerSize, String diffId) {}
+    record Current(String manifestDigest, String configDigest, List<Recorded> layers) {}
+
+    /**
+     * A layer the last build wrote or reused.
+     *
+     * @param fingerprint the fingerprint of its inputs
+     * @param layer the layer as that build reported it
+     */
+    record Recorded(String fingerprint, BuildResult.Layer layer) {}
 
     /**
      * @return the layout, if it is intact and was built from {@code fingerprint}; decided from the recorded state,
      *     the hash of {@code index.json}, a listing of the folder and the blobs' sizes, without parsing JSON
      */
     static Optional<Current> check(Path layout, String fingerprint) throws IOException {
+        Optional<Properties> loaded = load(layout);
+        if (loaded.isEmpty() || !fingerprint.equals(loaded.get().getProperty("fingerprint"))) {
+            return Optional.empty();
+        }
+        Properties state = loaded.get();
+        try {
+            Current current = new Current(digest(state, "manifest"), digest(state, "config"), layers(state));
+            Set<String> blobs = new HashSet<>();
+            blobs.add(current.manifestDigest().substring(7));
+            blobs.add(current.configDigest().substring(7));
+            for (Recorded recorded : current.layers()) {
+                blobs.add(recorded.layer().digest().substring(7));
+            }
+            byte[] index = Files.readAllBytes(layout.resolve("index.json"));
+            // Leftovers of a build that died (a staging folder, blobs nothing references) are cleaned by a build.
+            if (!DigestingOutputStream.digestOf(index).equals(state.getProperty("index"))
+                    || !names(layout).equals(Set.of("oci-layout", "index.json", "blobs"))
+                    || !names(layout.resolve("blobs")).equals(Set.of("sha256"))
+                    || !names(layout.resolve("blobs/sha256")).equals(blobs)
+                    || size(layout, current.manifestDigest()) != Long.parseLong(state.getProperty("manifestSize", "-1"))
+                    || size(layout, current.configDigest()) != Long.parseLong(state.getProperty("configSize", "-1"))) {
+                return Optional.empty();
+            }
+            for (Recorded recorded : current.layers()) {
+                if (size(layout, recorded.layer().digest()) != recorded.layer().size()) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(current);
+        } catch (FileSystemException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @return the layers the last build recorded, by fingerprint, whatever else changed since; their blobs may be
+     *     gone, which the caller checks when it takes one
+     */
+    static Map<String, BuildResult.Layer> reusable(Path layout) throws IOException {
+        Map<String, BuildResult.Layer> reusable = new HashMap<>();
+        Optional<Properties> state = load(layout);
+        if (state.isPresent()) {
+            try {
+                for (Recorded recorded : layers(state.get())) {
+                    reusable.put(recorded.fingerprint(), recorded.layer());
+                }
+            } catch (IllegalArgumentException e) {
+                return Map.of();
+            }
+        }
+        return reusable;
+    }
+
+    private static Optional<Properties> load(Path layout) throws IOException {
         Properties state = new Properties();
         try (var in = Files.newInputStream(stateFile(layout))) {
             state.load(in);
         } catch (FileSystemException e) {
             // No state, or a path that cannot hold one: not up to date; the build itself reports what is wrong.
             return Optional.empty();
-        }
-        if (!fingerprint.equals(state.getProperty("fingerprint"))) {
-            return Optional.empty();
-        }
-        Current current;
-        try {
-            current = new Current(digest(state, "manifest"), digest(state, "config"), digest(state, "layer"),
-                    Long.parseLong(state.getProperty("layerSize")), digest(state, "diffId"));
         } catch (IllegalArgumentException e) {
+            // A malformed escape: a state file this plugin did not write.
             return Optional.empty();
         }
-        try {
-            byte[] index = Files.readAllBytes(layout.resolve("index.json"));
-            // Leftovers of a build that died (a staging folder, blobs nothing references) are cleaned by a build.
-            if (!DigestingOutputStream.digestOf(index).equals(state.getProperty("index"))
-                    || !names(layout).equals(Set.of("oci-layout", "index.json", "blobs"))
-                    || !names(layout.resolve("blobs")).equals(Set.of("sha256"))
-                    || !names(layout.resolve("blobs/sha256")).equals(Set.of(current.manifestDigest().substring(7),
-                            current.configDigest().substring(7), current.layerDigest().substring(7)))
-                    || size(layout, current.manifestDigest()) != Long.parseLong(state.getProperty("manifestSize", "-1"))
-                    || size(layout, current.configDigest()) != Long.parseLong(state.getProperty("configSize", "-1"))
-                    || size(layout, current.layerDigest()) != current.layerSize()) {
-                return Optional.empty();
+        return Optional.of(state);
+    }
+
+    private static List<Recorded> layers(Properties state) {
+        int count = Integer.parseInt(state.getProperty("layers", "-1"));
+        if (count < 1) {
+            throw new IllegalArgumentException("layers");
+        }
+        List<Recorded> layers = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String key = "layer." + i + ".";
+            String fingerprint = state.getProperty(key + "fingerprint", "");
+            if (!fingerprint.matches("[a-f0-9]{64}")) {
+                throw new IllegalArgumentException(key + "fingerprint");
             }
-            return Optional.of(current);
-        } catch (FileSystemException | NumberFormatException e) {
-            return Optional.empty();
+            layers.add(new Recorded(fingerprint, new BuildResult.Layer(state.getProperty(key + "name", ""),
+                    digest(state, key + "digest"), Long.parseLong(state.getProperty(key + "size", "-1")),
+                    digest(state, key + "diffId"), Long.parseLong(state.getProperty(key + "entries", "-1")),
+                    false)));
         }
+        return layers;
     }
 
     private static String digest(Properties state, String key) {
         String value = state.getProperty(key);
-        if (value == null || !value.matches("sha256:[a-f0-9]{64}")) {
+        if (value == null || !value.matches(DIGEST)) {
             throw new IllegalArgumentException(key);
         }
         return value;
@@ -153,15 +240,25 @@ final class UpToDate {
     }
 
     /** Records the state of a layout just committed; written atomically, like the index. */
-    static void record(Path layout, String fingerprint, BuildResult result, long manifestSize, long configSize)
+    static void record(Path layout, Fingerprints fingerprints, BuildResult result, long manifestSize, long configSize)
             throws IOException {
         byte[] index = Files.readAllBytes(layout.resolve("index.json"));
-        String text = "fingerprint=" + fingerprint
-                + "\nindex=" + DigestingOutputStream.digestOf(index)
-                + "\nmanifest=" + result.manifestDigest() + "\nmanifestSize=" + manifestSize
-                + "\nconfig=" + result.configDigest() + "\nconfigSize=" + configSize
-                + "\nlayer=" + result.layerDigest() + "\nlayerSize=" + result.layerSize()
-                + "\ndiffId=" + result.diffId() + "\n";
+        StringBuilder text = new StringBuilder();
+        text.append("fingerprint=").append(fingerprints.image())
+                .append("\nindex=").append(DigestingOutputStream.digestOf(index))
+                .append("\nmanifest=").append(result.manifestDigest()).append("\nmanifestSize=").append(manifestSize)
+                .append("\nconfig=").append(result.configDigest()).append("\nconfigSize=").append(configSize)
+                .append("\nlayers=").append(result.layers().size()).append('\n');
+        for (int i = 0; i < result.layers().size(); i++) {
+            BuildResult.Layer layer = result.layers().get(i);
+            String key = "layer." + (i + 1) + ".";
+            text.append(key).append("name=").append(layer.name()).append('\n')
+                    .append(key).append("fingerprint=").append(fingerprints.layers().get(i)).append('\n')
+                    .append(key).append("digest=").append(layer.digest()).append('\n')
+                    .append(key).append("size=").append(layer.size()).append('\n')
+                    .append(key).append("diffId=").append(layer.diffId()).append('\n')
+                    .append(key).append("entries=").append(layer.entries()).append('\n');
+        }
         Path state = stateFile(layout);
         Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
         try {

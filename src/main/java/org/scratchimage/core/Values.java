@@ -17,6 +17,7 @@ final class Values {
     private static final Pattern IMAGE = Pattern.compile(
             "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?/)?"
                     + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*");
+    private static final Pattern LAYER = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
     private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp|sctp))?");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern USER = Pattern.compile("[^:\\s]+(?::[^:\\s]+)?");
@@ -61,6 +62,20 @@ final class Values {
                     "write a whole number from 0 to " + MAX_ID + "; names are not resolved because the image has no /etc/passwd of the host");
         }
         return Long.parseLong(trimmed);
+    }
+
+    /** A layer name, or {@code defaultName} when not set: lowercase words joined by '.', '_' or '-'. */
+    static String layer(String element, String value, String defaultName) throws InvalidConfigurationException {
+        if (value == null) {
+            return defaultName;
+        }
+        String trimmed = value.trim();
+        if (trimmed.length() > 64 || !LAYER.matcher(trimmed).matches()) {
+            throw new InvalidConfigurationException(element, value, "is not a layer name",
+                    "use 1 to 64 lowercase letters and digits, joined by single '.', '_' or '-', such as app,"
+                            + " libraries or runtime");
+        }
+        return trimmed;
     }
 
     /** Checks a tag against the OCI reference grammar. */

@@ -27,6 +27,7 @@ import org.scratchimage.core.DirectorySpec;
 import org.scratchimage.core.FileSpec;
 import org.scratchimage.core.ImageBuilder;
 import org.scratchimage.core.InvalidConfigurationException;
+import org.scratchimage.core.Sizes;
 import org.scratchimage.core.SymlinkSpec;
 
 /**
@@ -260,6 +261,18 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "scratch.sysroot", defaultValue = "/")
     private String sysroot;
 
+    /**
+     * The order of the layers, bottom first, such as {@code libraries}, {@code runtime}, {@code app}. Every layer a
+     * {@code <layer>} names, and {@code libraries} when shared libraries are resolved, must be listed; a listed
+     * layer that nothing goes to is left out. Without it: {@code libraries} first, then the layers in order of first
+     * use in {@code <binaries>}, {@code <files>}, {@code <directories>} and {@code <symlinks>}. A layer whose
+     * inputs did not change since the last build is kept as it is, so a registry that has it receives nothing.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<String> layers;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -288,10 +301,14 @@ public class BuildMojo extends AbstractMojo {
                     result.layout(), result.manifestDigest()));
             return;
         }
-        getLog().info(String.format(Locale.ROOT, "Built image %s:%s for %s in %s: manifest %s, %d entries, layer %s (%s)",
+        long reused = result.layers().stream().filter(BuildResult.Layer::reused).count();
+        getLog().info(String.format(Locale.ROOT,
+                "Built image %s:%s for %s in %s: manifest %s, %d entries in %d %s (%s, %s), %d reused",
                 result.plan().image(), String.join(",", result.plan().tags()), result.plan().platform(),
-                result.layout(), result.manifestDigest(), result.entries(), humanSize(result.layerSize()),
-                result.plan().compression().name().toLowerCase(Locale.ROOT)));
+                result.layout(), result.manifestDigest(), result.entries(), result.layers().size(),
+                result.layers().size() == 1 ? "layer" : "layers",
+                Sizes.human(result.layersSize()), result.plan().compression().name().toLowerCase(Locale.ROOT),
+                reused));
     }
 
     BuildRequest request() {
@@ -304,18 +321,20 @@ public class BuildMojo extends AbstractMojo {
                 outputTimestamp,
                 System.getenv("SOURCE_DATE_EPOCH"),
                 compression,
-                map(binaries, b -> new BinarySpec(b.source, b.path, b.mode, b.uid, b.gid, b.resolveLibraries)),
-                map(files, f -> new FileSpec(f.source, f.path, f.mode, f.uid, f.gid)),
+                map(binaries, b -> new BinarySpec(b.source, b.path, b.mode, b.uid, b.gid, b.resolveLibraries,
+                        b.layer)),
+                map(files, f -> new FileSpec(f.source, f.path, f.mode, f.uid, f.gid, f.layer)),
                 map(directories, d -> new DirectorySpec(d.source, d.path, d.mode, d.uid, d.gid, d.fileMode,
-                        d.directoryMode, d.includes, d.excludes, d.resolveLibraries)),
-                map(symlinks, s -> new SymlinkSpec(s.path, s.target)),
+                        d.directoryMode, d.includes, d.excludes, d.resolveLibraries, d.layer)),
+                map(symlinks, s -> new SymlinkSpec(s.path, s.target, s.layer)),
                 new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
                         stopSignal),
                 annotations,
                 System.getProperty("os.arch"),
                 libraries,
                 sysroot,
-                compressionLevel);
+                compressionLevel,
+                layers);
     }
 
     /** An empty element such as {@code <binary/>} arrives as {@code null}; it becomes a declaration with nothing set. */
@@ -351,19 +370,5 @@ public class BuildMojo extends AbstractMojo {
             what = fs.getClass().getSimpleName();
         }
         return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + what;
-    }
-
-    static String humanSize(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

@@ -22,4 +22,10 @@ public class ImageBinary {
      * @since 0.1.0
      */
     Boolean resolveLibraries;
+    /**
+     * The layer this binary goes to; default {@code app}. Lowercase letters and digits joined by '.', '_' or '-'.
+     *
+     * @since 0.1.0
+     */
+    String layer;
 }

@@ -33,4 +33,10 @@ public class ImageDirectory {
      * @since 0.1.0
      */
     Boolean resolveLibraries;
+    /**
+     * The layer this directory, with its whole copied tree, goes to; default {@code app}. Lowercase letters and digits joined by '.', '_' or '-'.
+     *
+     * @since 0.1.0
+     */
+    String layer;
 }

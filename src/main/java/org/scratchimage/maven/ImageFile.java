@@ -16,4 +16,10 @@ public class ImageFile {
     String uid;
     /** Numeric group id; default {@code 0}. */
     String gid;
+    /**
+     * The layer this file goes to; default {@code app}. Lowercase letters and digits joined by '.', '_' or '-'.
+     *
+     * @since 0.1.0
+     */
+    String layer;
 }

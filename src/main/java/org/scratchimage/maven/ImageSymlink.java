@@ -10,4 +10,10 @@ public class ImageSymlink {
     String path;
     /** The link's destination, stored exactly as written: relative ({@code busybox}) or absolute ({@code /bin/busybox}). */
     String target;
+    /**
+     * The layer this link goes to; default {@code app}. Lowercase letters and digits joined by '.', '_' or '-'.
+     *
+     * @since 0.1.0
+     */
+    String layer;
 }

@@ -39,6 +39,7 @@ final class PlanningFixtures {
     final List<String> libraries = new ArrayList<>();
     String sysroot;
     String compressionLevel;
+    final List<String> layers = new ArrayList<>();
 
     PlanningFixtures(Path baseDirectory) {
         this.baseDirectory = baseDirectory;
@@ -49,7 +50,7 @@ final class PlanningFixtures {
                 outputTimestamp, sourceDateEpoch, compression, binaries, files, directories, symlinks,
                 new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
                         stopSignal),
-                annotations, hostArchitecture, libraries, sysroot, compressionLevel);
+                annotations, hostArchitecture, libraries, sysroot, compressionLevel, layers);
     }
 
     ImagePlan plan() throws InvalidConfigurationException, IOException {

@@ -66,6 +66,27 @@ class BuildMojoTest {
     }
 
     @Test
+    @Basedir("/unit/layers")
+    @InjectMojo(goal = "build")
+    void layerAndLayersReachTheImage(BuildMojo mojo) throws Exception {
+        Path out = temp.resolve("oci");
+        setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+
+        mojo.execute();
+
+        JsonNode index = JSON.readTree(out.resolve("index.json").toFile());
+        JsonNode manifest = blob(out, index.path("manifests").get(0).path("digest").asText());
+        JsonNode config = blob(out, manifest.path("config").path("digest").asText());
+        assertThat(manifest.path("layers")).hasSize(2);
+        assertThat(config.path("history").get(0).path("comment").asText()).isEqualTo("links");
+        assertThat(config.path("history").get(1).path("comment").asText()).isEqualTo("app");
+        assertThat(layerEntries(out, manifest.path("layers").get(0).path("digest").asText()))
+                .containsOnlyKeys("./", "bin/", "bin/run", "tmp/");
+        assertThat(layerEntries(out, manifest.path("layers").get(1).path("digest").asText()))
+                .containsOnlyKeys("./", "bin/", "bin/app", "etc/", "etc/app.sh");
+    }
+
+    @Test
     @Basedir("/unit/busybox")
     @InjectMojo(goal = "build")
     @MojoParameter(name = "tags", value = "1.0,latest")
@@ -182,9 +203,9 @@ class BuildMojoTest {
 
     @Test
     void sizesAreReportedInBinaryUnits() {
-        assertThat(BuildMojo.humanSize(512)).isEqualTo("512 B");
-        assertThat(BuildMojo.humanSize(1536)).isEqualTo("1.5 KiB");
-        assertThat(BuildMojo.humanSize(3L * 1024 * 1024)).isEqualTo("3.0 MiB");
+        assertThat(org.scratchimage.core.Sizes.human(512)).isEqualTo("512 B");
+        assertThat(org.scratchimage.core.Sizes.human(1536)).isEqualTo("1.5 KiB");
+        assertThat(org.scratchimage.core.Sizes.human(3L * 1024 * 1024)).isEqualTo("3.0 MiB");
     }
 
     private static JsonNode blob(Path layout, String digest) throws IOException {

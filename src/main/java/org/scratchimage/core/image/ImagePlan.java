@@ -14,7 +14,8 @@ import java.util.SortedMap;
  *     {@code org.opencontainers.image.created} annotation
  * @param compression the layer's compression
  * @param compressionLevel the level of {@code compression}, within its range
- * @param entries the layer's entries in tar order: the root first, then sorted by the UTF-8 bytes of their paths
+ * @param entries every entry of the image in tar order: the root first, then sorted by the UTF-8 bytes of their paths
+ * @param layers the layers, bottom first, none empty; together they hold exactly {@code entries}
  * @param config the runtime configuration
  * @param annotations the user's manifest annotations, sorted
  */
@@ -26,11 +27,13 @@ public record ImagePlan(
         Compression compression,
         int compressionLevel,
         List<LayerEntry> entries,
+        List<ImageLayer> layers,
         ContainerConfig config,
         SortedMap<String, String> annotations) {
 
     public ImagePlan {
         tags = List.copyOf(tags);
         entries = List.copyOf(entries);
+        layers = List.copyOf(layers);
     }
 }

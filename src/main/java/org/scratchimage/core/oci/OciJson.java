@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,17 @@ public final class OciJson {
 
     private OciJson() {}
 
-    /** The image configuration. */
-    public static byte[] config(Platform platform, Instant created, ContainerConfig config, String diffId,
-            String createdBy) {
+    /**
+     * The image configuration.
+     *
+     * @param diffIds the layers' diff_ids, bottom first
+     * @param layerNames the layers' names, in the same order; each is the comment of the layer's history entry
+     */
+    public static byte[] config(Platform platform, Instant created, ContainerConfig config, List<String> diffIds,
+            List<String> layerNames, String createdBy) {
+        if (diffIds.size() != layerNames.size() || diffIds.isEmpty()) {
+            throw new IllegalArgumentException(diffIds.size() + " diff_ids for " + layerNames.size() + " layers");
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("created", created.toString());
         json.put("architecture", platform.architecture());
@@ -39,12 +48,17 @@ public final class OciJson {
         json.put("config", runtime(config));
         Map<String, Object> rootfs = new LinkedHashMap<>();
         rootfs.put("type", "layers");
-        rootfs.put("diff_ids", List.of(diffId));
+        rootfs.put("diff_ids", List.copyOf(diffIds));
         json.put("rootfs", rootfs);
-        Map<String, Object> history = new LinkedHashMap<>();
-        history.put("created", created.toString());
-        history.put("created_by", createdBy);
-        json.put("history", List.of(history));
+        List<Object> history = new ArrayList<>();
+        for (String name : layerNames) {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("created", created.toString());
+            step.put("created_by", createdBy);
+            step.put("comment", name);
+            history.add(step);
+        }
+        json.put("history", history);
         return write(json);
     }
 
@@ -74,14 +88,14 @@ public final class OciJson {
         return json;
     }
 
-    /** The image manifest of a single-layer image. */
-    public static byte[] manifest(Descriptor config, Descriptor layer, Instant created,
+    /** The image manifest; {@code layers} bottom first. */
+    public static byte[] manifest(Descriptor config, List<Descriptor> layers, Instant created,
             SortedMap<String, String> userAnnotations) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("schemaVersion", 2);
         json.put("mediaType", MediaTypes.MANIFEST);
         json.put("config", descriptor(config, null, null));
-        json.put("layers", List.of(descriptor(layer, null, null)));
+        json.put("layers", layers.stream().map(layer -> descriptor(layer, null, null)).toList());
         SortedMap<String, String> annotations = new TreeMap<>(userAnnotations);
         annotations.put(CREATED, created.toString());
         json.put("annotations", annotations);

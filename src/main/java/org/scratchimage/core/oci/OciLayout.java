@@ -249,6 +249,22 @@ public final class OciLayout {
             return descriptor;
         }
 
+        /**
+         * Keeps a blob of the previous layout as it is, without reading or writing it: a layer whose inputs did not
+         * change.
+         *
+         * @return its descriptor, or {@code null} if the layout no longer holds a blob of that digest and size
+         */
+        public Descriptor reuseBlob(String digest, long size, String mediaType) throws IOException {
+            Descriptor descriptor = new Descriptor(mediaType, digest, size);
+            Path blob = blobs.resolve(descriptor.hex());
+            if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) || Files.size(blob) != size) {
+                return null;
+            }
+            referenced.add(descriptor.hex());
+            return descriptor;
+        }
+
         /** Writes a small blob given whole. */
         public Descriptor addBlob(byte[] content, String mediaType) throws IOException {
             Path file = newStagingFile();

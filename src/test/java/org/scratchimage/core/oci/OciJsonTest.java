@@ -1,6 +1,7 @@
 package org.scratchimage.core.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -43,8 +44,8 @@ class OciJsonTest {
 
     @Test
     void configHasTheFieldsTheSpecRequires() throws IOException {
-        byte[] json = OciJson.config(new Platform("linux", "arm", "v7"), CREATED, fullConfig(), DIFF_ID,
-                "org.scratchimage:scratch-maven-plugin:9.9");
+        byte[] json = OciJson.config(new Platform("linux", "arm", "v7"), CREATED, fullConfig(), List.of(DIFF_ID),
+                List.of("app"), "org.scratchimage:scratch-maven-plugin:9.9");
 
         JsonNode config = JsonAssertions.parseCompact(json);
         assertThat(config.path("architecture").asText()).isEqualTo("arm");
@@ -69,13 +70,14 @@ class OciJsonTest {
         assertThat(config.path("history").path(0).path("created").asText()).isEqualTo("2023-11-14T22:13:20Z");
         assertThat(config.path("history").path(0).path("created_by").asText())
                 .isEqualTo("org.scratchimage:scratch-maven-plugin:9.9");
+        assertThat(config.path("history").path(0).path("comment").asText()).isEqualTo("app");
         // Non-ASCII is written as UTF-8 bytes.
         assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"caf\u00e9\":\"cr\u00e8me\"");
     }
 
     @Test
     void configKeysComeInAFixedOrder() throws IOException {
-        byte[] json = OciJson.config(new Platform("linux", "arm", "v7"), CREATED, fullConfig(), DIFF_ID, "x");
+        byte[] json = OciJson.config(new Platform("linux", "arm", "v7"), CREATED, fullConfig(), List.of(DIFF_ID), List.of("app"), "x");
 
         assertThat(JsonAssertions.keySequence(json)).containsExactly(
                 "created", "architecture", "os", "variant",
@@ -84,18 +86,18 @@ class OciJsonTest {
                 "config.Volumes./cache", "config.Volumes./data", "config.WorkingDir", "config.Labels",
                 "config.Labels.caf\u00e9", "config.Labels.team", "config.StopSignal",
                 "rootfs", "rootfs.type", "rootfs.diff_ids",
-                "history", "history.[].created", "history.[].created_by");
+                "history", "history.[].created", "history.[].created_by", "history.[].comment");
     }
 
     @Test
     void anEmptyRuntimeConfigAndNoVariantAreLeftOut() throws IOException {
-        byte[] json = OciJson.config(new Platform("linux", "amd64", null), CREATED, emptyConfig(), DIFF_ID, "x");
+        byte[] json = OciJson.config(new Platform("linux", "amd64", null), CREATED, emptyConfig(), List.of(DIFF_ID), List.of("app"), "x");
 
         JsonNode config = JsonAssertions.parseCompact(json);
         assertThat(config.has("variant")).isFalse();
         assertThat(config.path("config").toString()).isEqualTo("{}");
         assertThat(JsonAssertions.keySequence(json)).containsExactly("created", "architecture", "os", "config",
-                "rootfs", "rootfs.type", "rootfs.diff_ids", "history", "history.[].created", "history.[].created_by");
+                "rootfs", "rootfs.type", "rootfs.diff_ids", "history", "history.[].created", "history.[].created_by", "history.[].comment");
     }
 
     @Test
@@ -103,7 +105,7 @@ class OciJsonTest {
         TreeMap<String, String> annotations = new TreeMap<>();
         annotations.put("org.opencontainers.image.source", "https://example.org/repo");
         annotations.put("a.first", "1");
-        byte[] json = OciJson.manifest(CONFIG, LAYER, CREATED, annotations);
+        byte[] json = OciJson.manifest(CONFIG, List.of(LAYER), CREATED, annotations);
 
         JsonNode manifest = JsonAssertions.parseCompact(json);
         assertThat(manifest.path("schemaVersion").isInt()).isTrue();
@@ -160,8 +162,43 @@ class OciJsonTest {
     }
 
     @Test
+    void everyLayerHasItsDiffIdAndAHistoryEntryNamedAfterIt() throws IOException {
+        String lower = "sha256:" + "1".repeat(64);
+        byte[] json = OciJson.config(new Platform("linux", "amd64", null), CREATED, emptyConfig(),
+                List.of(lower, DIFF_ID), List.of("libraries", "app"), "x");
+
+        JsonNode config = JsonAssertions.parseCompact(json);
+        assertThat(config.path("rootfs").path("diff_ids").toString())
+                .isEqualTo("[\"" + lower + "\",\"" + DIFF_ID + "\"]");
+        assertThat(config.path("history")).hasSize(2);
+        assertThat(config.path("history").path(0).path("comment").asText()).isEqualTo("libraries");
+        assertThat(config.path("history").path(1).path("comment").asText()).isEqualTo("app");
+        assertThat(config.path("history").path(1).path("created_by").asText()).isEqualTo("x");
+        assertThat(config.path("history").path(1).has("empty_layer")).isFalse();
+    }
+
+    @Test
+    void aConfigNeedsOneNamePerDiffId() {
+        assertThatThrownBy(() -> OciJson.config(new Platform("linux", "amd64", null), CREATED, emptyConfig(),
+                List.of(DIFF_ID), List.of("a", "b"), "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OciJson.config(new Platform("linux", "amd64", null), CREATED, emptyConfig(),
+                List.of(), List.of(), "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theManifestListsTheLayersInOrder() throws IOException {
+        Descriptor lower = new Descriptor(LAYER.mediaType(), "sha256:" + "1".repeat(64), 7);
+        byte[] json = OciJson.manifest(CONFIG, List.of(lower, LAYER), CREATED, new TreeMap<>());
+
+        JsonNode layers = JsonAssertions.parseCompact(json).path("layers");
+        assertThat(layers).hasSize(2);
+        assertThat(layers.path(0).path("digest").asText()).isEqualTo(lower.digest());
+        assertThat(layers.path(1).path("digest").asText()).isEqualTo(LAYER.digest());
+    }
+
+    @Test
     void theSameInputGivesTheSameBytes() {
-        assertThat(OciJson.config(new Platform("linux", "amd64", null), CREATED, fullConfig(), DIFF_ID, "x"))
-                .isEqualTo(OciJson.config(new Platform("linux", "amd64", null), CREATED, fullConfig(), DIFF_ID, "x"));
+        assertThat(OciJson.config(new Platform("linux", "amd64", null), CREATED, fullConfig(), List.of(DIFF_ID), List.of("app"), "x"))
+                .isEqualTo(OciJson.config(new Platform("linux", "amd64", null), CREATED, fullConfig(), List.of(DIFF_ID), List.of("app"), "x"));
     }
 }

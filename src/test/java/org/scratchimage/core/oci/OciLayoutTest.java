@@ -40,9 +40,9 @@ class OciLayoutTest {
             }
             Descriptor layer = transaction.addBlob(staged, "sha256:" + LayoutSnapshot.sha256(layerBytes),
                     layerBytes.length, LAYER_TYPE);
-            Descriptor config = transaction.addBlob(OciJson.config(PLATFORM, CREATED, emptyConfig(), layer.digest(),
-                    OciLayout.CREATED_BY_PREFIX + "test"), MediaTypes.CONFIG);
-            Descriptor manifest = transaction.addBlob(OciJson.manifest(config, layer, CREATED, new TreeMap<>()),
+            Descriptor config = transaction.addBlob(OciJson.config(PLATFORM, CREATED, emptyConfig(),
+                    List.of(layer.digest()), List.of("app"), OciLayout.CREATED_BY_PREFIX + "test"), MediaTypes.CONFIG);
+            Descriptor manifest = transaction.addBlob(OciJson.manifest(config, List.of(layer), CREATED, new TreeMap<>()),
                     MediaTypes.MANIFEST);
             transaction.commit(OciJson.index(manifest, PLATFORM, "app", List.of(tag)));
             return new Written(layer, config, manifest);

@@ -1,0 +1,320 @@
+package org.scratchimage.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.scratchimage.core.PlanningFixtures.assertInvalid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scratchimage.core.elf.Gcc;
+import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.ImageLayer;
+import org.scratchimage.core.image.ImagePlan;
+import org.scratchimage.core.image.LayerEntry;
+
+/** Several layers: how entries are split and ordered, and that an unchanged layer survives a rebuild untouched. */
+class LayersTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private PlanningFixtures fixtures;
+
+    @BeforeEach
+    void project() throws Exception {
+        Files.createDirectories(dir.resolve("runtime/lib/modules"));
+        Files.writeString(dir.resolve("runtime/lib/modules/java.base"), "base module\n");
+        Files.writeString(dir.resolve("runtime/release"), "JAVA_VERSION=17\n");
+        Files.writeString(dir.resolve("app.jar"), "jar v1\n");
+        Files.writeString(dir.resolve("app.conf"), "port=8080\n");
+        fixtures = new PlanningFixtures(dir);
+        fixtures.directories.add(new DirectorySpec("runtime", "/opt/java", null, null, null, null, null, null, null,
+                null, "runtime"));
+        fixtures.files.add(new FileSpec("app.jar", "/opt/app/app.jar", null, null, null, null));
+        fixtures.files.add(new FileSpec("app.conf", "/etc/app.conf", "0640", null, null, "config"));
+        fixtures.symlinks.add(new SymlinkSpec("/opt/app/current.jar", "app.jar", null));
+    }
+
+    private static Map<String, List<String>> pathsByLayer(ImagePlan plan) {
+        Map<String, List<String>> layers = new java.util.LinkedHashMap<>();
+        for (ImageLayer layer : plan.layers()) {
+            layers.put(layer.name(), layer.entries().stream().map(LayerEntry::path).toList());
+        }
+        return layers;
+    }
+
+    @Test
+    void withoutLayersEveryDeclarationGoesToApp() throws Exception {
+        PlanningFixtures plain = new PlanningFixtures(dir).file("app.jar", "/opt/app/app.jar")
+                .tree("runtime", "/opt/java").symlink("/opt/app/current.jar", "app.jar");
+
+        ImagePlan plan = plain.plan();
+
+        assertThat(plan.layers()).hasSize(1);
+        assertThat(plan.layers().get(0).name()).isEqualTo("app");
+        assertThat(plan.layers().get(0).entries()).isEqualTo(plan.entries());
+    }
+
+    @Test
+    void theDefaultOrderIsFirstUseInFilesThenDirectoriesThenSymlinks() throws Exception {
+        ImagePlan plan = fixtures.plan();
+
+        // <files> come before <directories>, whatever the order of the elements in the pom.
+        assertThat(pathsByLayer(plan).keySet()).containsExactly("app", "config", "runtime");
+    }
+
+    @Test
+    void eachLayerHoldsItsEntriesWithTheRootAndTheirParents() throws Exception {
+        Map<String, List<String>> layers = pathsByLayer(fixtures.plan());
+
+        assertThat(layers.get("app")).containsExactly("", "opt", "opt/app", "opt/app/app.jar", "opt/app/current.jar");
+        assertThat(layers.get("config")).containsExactly("", "etc", "etc/app.conf");
+        assertThat(layers.get("runtime")).containsExactly("", "opt", "opt/java", "opt/java/lib",
+                "opt/java/lib/modules", "opt/java/lib/modules/java.base", "opt/java/release");
+    }
+
+    @Test
+    void theLayersTogetherHoldExactlyTheImageWithTheSameAttributesEverywhere() throws Exception {
+        // A parent declared with its own mode in one layer keeps that mode in every layer that needs it.
+        fixtures.directories.add(new DirectorySpec(null, "/opt", "0711", "7", "8", null, null, null, null, null,
+                "base"));
+        ImagePlan plan = fixtures.plan();
+
+        Set<LayerEntry> union = new LinkedHashSet<>();
+        for (ImageLayer layer : plan.layers()) {
+            union.addAll(layer.entries());
+            assertThat(layer.entries()).isSortedAccordingTo(LayerEntries.TAR_ORDER);
+        }
+        assertThat(union).containsExactlyInAnyOrderElementsOf(plan.entries());
+        List<LayerEntry> opts = plan.layers().stream().flatMap(l -> l.entries().stream())
+                .filter(e -> e.path().equals("opt")).toList();
+        assertThat(opts).hasSize(3).allSatisfy(opt -> {
+            assertThat(opt).isInstanceOf(DirectoryEntry.class);
+            assertThat(opt.mode()).isEqualTo(0711);
+            assertThat(opt.uid()).isEqualTo(7);
+        });
+    }
+
+    @Test
+    void layersGiveTheOrderAndAListedLayerWithNothingInItIsLeftOut() throws Exception {
+        fixtures.layers.addAll(List.of("libraries", "runtime", "config", "unused", "app"));
+
+        ImagePlan plan = fixtures.plan();
+
+        assertThat(pathsByLayer(plan).keySet()).containsExactly("runtime", "config", "app");
+    }
+
+    @Test
+    void aDynamicProgramsLibrariesGoToTheLibrariesLayerFirst() throws Exception {
+        Gcc.requireGcc();
+        Gcc.compile(dir, "#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }", "-o", "hello");
+        PlanningFixtures program = new PlanningFixtures(dir).binary("hello", "/usr/bin/hello");
+        program.platform = null;
+
+        ImagePlan plan = program.plan();
+
+        assertThat(pathsByLayer(plan).keySet()).containsExactly("libraries", "app");
+        List<String> libraries = pathsByLayer(plan).get("libraries");
+        assertThat(libraries).anyMatch(p -> p.endsWith("/libc.so.6")).noneMatch(p -> p.equals("usr/bin/hello"));
+        assertThat(pathsByLayer(plan).get("app")).contains("usr/bin/hello").noneMatch(p -> p.endsWith(".so.6"));
+    }
+
+    @Test
+    void librariesMustBeListedWhenLayersIsSet() throws Exception {
+        Gcc.requireGcc();
+        Gcc.compile(dir, "int main(void) { return 0; }", "-o", "hello");
+        PlanningFixtures program = new PlanningFixtures(dir).binary("hello", "/usr/bin/hello");
+        program.platform = null;
+        program.layers.add("app");
+
+        InvalidConfigurationException e = assertInvalid(program::plan, "<layers>", "libraries");
+        assertThat(e.getMessage()).contains("resolved shared libraries").contains("<layer>libraries</layer>");
+    }
+
+    @Test
+    void aLayerThatLayersDoesNotListIsRejectedAtTheElementThatUsesIt() {
+        fixtures.layers.addAll(List.of("app", "runtime"));
+
+        InvalidConfigurationException e = assertInvalid(fixtures::plan, "<files>/<file>[2]/<layer>", "config");
+        assertThat(e.getMessage()).contains("add <layer>config</layer> to <layers>");
+    }
+
+    @Test
+    void aLayerListedTwiceIsRejected() {
+        fixtures.layers.addAll(List.of("runtime", "config", "app", "config"));
+
+        assertInvalid(fixtures::plan, "<layers>/<layer>[4]", "config");
+    }
+
+    @Test
+    void badLayerNamesAreRejectedWithTheirElement() {
+        for (String bad : List.of("App", "my layer", "-app", "app-", "a..b", "", " ", "x".repeat(65), "../etc")) {
+            PlanningFixtures f = new PlanningFixtures(dir);
+            f.binaries.add(new BinarySpec("app.jar", "/app", null, null, null, null, bad));
+            assertInvalid(f::plan, "<binaries>/<binary>[1]/<layer>", bad);
+        }
+        PlanningFixtures listed = new PlanningFixtures(dir).file("app.jar", "/app.jar");
+        listed.layers.add("App");
+        assertInvalid(listed::plan, "<layers>/<layer>[1]", "App");
+    }
+
+    @Test
+    void goodLayerNamesAreAccepted() throws Exception {
+        for (String good : List.of("a", "app", "app-2", "java.base", "x_y", "0", "x".repeat(64))) {
+            PlanningFixtures f = new PlanningFixtures(dir);
+            f.symlinks.add(new SymlinkSpec("/link", "x", good));
+            assertThat(f.plan().layers().get(0).name()).isEqualTo(good);
+        }
+    }
+
+    @Test
+    void theImageListsTheLayersInOrderWithTheirDiffIdsAndNames() throws Exception {
+        fixtures.layers.addAll(List.of("runtime", "config", "app"));
+
+        BuildResult result = new ImageBuilder(line -> {}).build(fixtures.request());
+
+        JsonNode manifest = blob(result.manifestDigest());
+        JsonNode config = blob(result.configDigest());
+        assertThat(manifest.path("layers")).hasSize(3);
+        assertThat(config.path("rootfs").path("diff_ids")).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            String digest = manifest.path("layers").path(i).path("digest").asText();
+            Path file = dir.resolve("target/oci/blobs/sha256").resolve(digest.substring(7));
+            // Checked from the bytes, not from what the builder says it wrote.
+            assertThat("sha256:" + sha256(Files.newInputStream(file))).isEqualTo(digest);
+            assertThat("sha256:" + sha256(new GZIPInputStream(Files.newInputStream(file))))
+                    .isEqualTo(config.path("rootfs").path("diff_ids").path(i).asText());
+            assertThat(config.path("history").path(i).path("comment").asText())
+                    .isEqualTo(List.of("runtime", "config", "app").get(i));
+        }
+        assertThat(result.layers()).extracting(BuildResult.Layer::name).containsExactly("runtime", "config", "app");
+        assertThat(result.layers()).noneMatch(BuildResult.Layer::reused);
+    }
+
+    @Test
+    void anUnchangedLayerIsKeptAsItIsAndTheChangedOneIsWritten() throws Exception {
+        List<String> log = new ArrayList<>();
+        BuildResult first = new ImageBuilder(log::add).build(fixtures.request());
+        Map<String, Object> runtimeBlob = blobFile(first, "runtime");
+        Map<String, Object> configBlob = blobFile(first, "config");
+        Thread.sleep(20);
+        Files.writeString(dir.resolve("app.jar"), "jar v2\n");
+        log.clear();
+
+        BuildResult second = new ImageBuilder(log::add).build(fixtures.request());
+
+        assertThat(second.upToDate()).isFalse();
+        assertThat(layer(second, "runtime").reused()).isTrue();
+        assertThat(layer(second, "config").reused()).isTrue();
+        assertThat(layer(second, "app").reused()).isFalse();
+        assertThat(layer(second, "runtime").digest()).isEqualTo(layer(first, "runtime").digest());
+        assertThat(layer(second, "app").digest()).isNotEqualTo(layer(first, "app").digest());
+        // Not rewritten: the same file, untouched.
+        assertThat(blobFile(second, "runtime")).isEqualTo(runtimeBlob);
+        assertThat(blobFile(second, "config")).isEqualTo(configBlob);
+        assertThat(log).anyMatch(l -> l.startsWith("Layer runtime: ") && l.endsWith(", reused"))
+                .anyMatch(l -> l.startsWith("Layer app: ") && l.endsWith(", written"));
+        // The old app layer is pruned, nothing else is left.
+        assertThat(Files.list(dir.resolve("target/oci/blobs/sha256")).count()).isEqualTo(5);
+    }
+
+    @Test
+    void anImageWithReusedLayersIsTheImageOfAColdBuild() throws Exception {
+        new ImageBuilder(line -> {}).build(fixtures.request());
+        Files.writeString(dir.resolve("app.jar"), "jar v2\n");
+        BuildResult reusing = new ImageBuilder(line -> {}).build(fixtures.request());
+        assertThat(reusing.layers()).filteredOn(BuildResult.Layer::reused).hasSize(2);
+
+        PlanningFixtures cold = fixtures;
+        Path elsewhere = dir.resolve("cold");
+        BuildResult fresh = new ImageBuilder(line -> {}).build(withOutput(cold.request(), elsewhere));
+
+        assertThat(fresh.layers()).noneMatch(BuildResult.Layer::reused);
+        assertThat(fresh.manifestDigest()).isEqualTo(reusing.manifestDigest());
+        assertThat(fresh.configDigest()).isEqualTo(reusing.configDigest());
+    }
+
+    @Test
+    void aLayerIsWrittenAgainWhenItsBlobIsGoneOrItsCodecChanged() throws Exception {
+        BuildResult first = new ImageBuilder(line -> {}).build(fixtures.request());
+        Files.delete(dir.resolve("target/oci/blobs/sha256").resolve(layer(first, "runtime").digest().substring(7)));
+        Files.writeString(dir.resolve("app.jar"), "jar v2\n");
+
+        BuildResult second = new ImageBuilder(line -> {}).build(fixtures.request());
+
+        assertThat(layer(second, "runtime").reused()).isFalse();
+        assertThat(layer(second, "runtime").digest()).isEqualTo(layer(first, "runtime").digest());
+        assertThat(dir.resolve("target/oci/blobs/sha256").resolve(layer(second, "runtime").digest().substring(7)))
+                .isRegularFile();
+        assertThat(layer(second, "config").reused()).isTrue();
+
+        fixtures.compressionLevel = "9";
+        BuildResult third = new ImageBuilder(line -> {}).build(fixtures.request());
+
+        assertThat(third.layers()).noneMatch(BuildResult.Layer::reused);
+    }
+
+    @Test
+    void aChangeInOneLayersSourceDoesNotReuseItEvenWithTheSameSizeAndMtime() throws Exception {
+        BuildResult first = new ImageBuilder(line -> {}).build(fixtures.request());
+        Path module = dir.resolve("runtime/lib/modules/java.base");
+        FileTime mtime = Files.getLastModifiedTime(module);
+        Thread.sleep(20);
+        Files.writeString(module, "BASE MODULE\n");
+        Files.setLastModifiedTime(module, mtime);
+
+        BuildResult second = new ImageBuilder(line -> {}).build(fixtures.request());
+
+        assertThat(layer(second, "runtime").reused()).isFalse();
+        assertThat(layer(second, "runtime").digest()).isNotEqualTo(layer(first, "runtime").digest());
+        assertThat(layer(second, "app").reused()).isTrue();
+    }
+
+    private static BuildRequest withOutput(BuildRequest r, Path output) {
+        return new BuildRequest(r.baseDirectory(), output, r.image(), r.tags(), r.platform(), r.outputTimestamp(),
+                r.sourceDateEpoch(), r.compression(), r.binaries(), r.files(), r.directories(), r.symlinks(),
+                r.container(), r.annotations(), r.hostArchitecture(), r.libraries(), r.sysroot(),
+                r.compressionLevel(), r.layers());
+    }
+
+    private static BuildResult.Layer layer(BuildResult result, String name) {
+        return result.layers().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private Map<String, Object> blobFile(BuildResult result, String name) throws Exception {
+        Path file = dir.resolve("target/oci/blobs/sha256").resolve(layer(result, name).digest().substring(7));
+        return Files.readAttributes(file, "unix:ino,lastModifiedTime,ctime").entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toString()));
+    }
+
+    private JsonNode blob(String digest) throws Exception {
+        return JSON.readTree(Files.readAllBytes(dir.resolve("target/oci/blobs/sha256").resolve(digest.substring(7))));
+    }
+
+    private static String sha256(InputStream in) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (in) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}
