@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the benchmark projects: W1 busybox and 400 applet links, W2 a JDK tree (gzip and zstd), W3 20,000
-small files (fixed seed), W5 a 4 GiB tree of sparse files, Jib's project for W2, and an empty project."""
+small files (fixed seed), W5 a 4 GiB tree of sparse files, W6 the JDK tree in a layer of its own below a small
+application layer, Jib's project for W2, and an empty project."""
 import os
 import random
 import shutil
@@ -55,6 +56,16 @@ tree = f"<directories><directory><source>{w2}</source><path>/opt/jdk</path>" \
        "<resolveLibraries>false</resolveLibraries></directory></directories>"
 project("w2-gzip", scratch(tree))
 project("w2-zstd", scratch(tree + "<compression>zstd</compression>"))
+
+# W6: the JDK in layer "runtime", a 1 MiB application file in layer "app"; bench/run rewrites the file before
+# each build, so only the app layer changes.
+app = os.path.join(work, "w6-app.bin")
+with open(app, "wb") as f:
+    f.write(random.Random(6).randbytes(1024 * 1024))
+project("w6", scratch(f"<layers><layer>runtime</layer><layer>app</layer></layers>"
+                      f"<directories><directory><source>{w2}</source><path>/opt/jdk</path><layer>runtime</layer>"
+                      "<resolveLibraries>false</resolveLibraries></directory></directories>"
+                      f"<files><file><source>{app}</source><path>/app/app.bin</path></file></files>"))
 
 rng = random.Random(20261129)
 words = b"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau\n"
