@@ -11,8 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.RegularFileEntry;
@@ -40,8 +40,51 @@ final class LayerEntries {
     static final int DIRECTORY_MODE = 0755;
 
     /** Sorts by the UTF-8 bytes of the path, so every parent precedes its children and the root comes first. */
-    static final Comparator<LayerEntry> TAR_ORDER = (a, b) -> Arrays.compareUnsigned(
-            a.path().getBytes(StandardCharsets.UTF_8), b.path().getBytes(StandardCharsets.UTF_8));
+    static final Comparator<LayerEntry> TAR_ORDER = (a, b) -> compareUtf8(a.path(), b.path());
+
+    /**
+     * Compares two strings as their UTF-8 bytes compare, without encoding them (a sort of 20,000 paths encoded
+     * each twice per comparison). UTF-16 order is code point order, and so UTF-8 order, except where a surrogate
+     * meets a char from U+E000: only then are the bytes compared.
+     */
+    static int compareUtf8(String a, String b) {
+        int length = Math.min(a.length(), b.length());
+        for (int i = 0; i < length; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+                    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
+                            b.getBytes(StandardCharsets.UTF_8));
+                }
+                return Character.compare(x, y);
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    }
+
+    /** Sorts in {@link #TAR_ORDER}; by String's own, intrinsic compareTo when no path holds a surrogate. */
+    static void sortInTarOrder(List<? extends LayerEntry> entries) {
+        for (LayerEntry entry : entries) {
+            if (mayHoldSurrogates(entry.path())) {
+                entries.sort(TAR_ORDER);
+                return;
+            }
+        }
+        entries.sort(BY_PATH);
+    }
+
+    private static final Comparator<LayerEntry> BY_PATH = (a, b) -> a.path().compareTo(b.path());
+
+    /** Only a string with a char from U+D800 can hold one; Latin-1 strings, most paths, are told at once. */
+    private static boolean mayHoldSurrogates(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= Character.MIN_SURROGATE) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Where an entry came from; directories of copied trees may coincide with other directories. */
     private enum Kind { DECLARED, TREE_ROOT, IN_TREE }
@@ -237,7 +280,8 @@ final class LayerEntries {
             throw new InvalidConfigurationException(element, source, "is not readable by the build user",
                     "grant read permission (chmod u+r) or run the build as a user that can read it");
         }
-        put(new RegularFileEntry(path, file, Files.size(file), mode, uid, gid, origin), Kind.DECLARED, layer);
+        FileStamp stamp = FileStamp.read(file, true);
+        put(new RegularFileEntry(path, file, stamp.size(), mode, uid, gid, origin, true, stamp), Kind.DECLARED, layer);
     }
 
     private void addSymlink(SymlinkSpec spec, String origin) throws InvalidConfigurationException {
@@ -280,12 +324,13 @@ final class LayerEntries {
         List<String> excludes = patterns(spec.excludes());
         List<LayerEntry> found = new ArrayList<>();
         Set<String> parentsAdded = new HashSet<>();
+        String rootPrefix = realRoot.toString().endsWith("/") ? realRoot.toString() : realRoot + "/";
         try {
             Files.walkFileTree(realRoot, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(realRoot)) {
-                        String relative = relative(realRoot, dir);
+                        String relative = relative(rootPrefix, realRoot, dir);
                         if (excludesEverythingBelow(relative, excludes)) {
                             // Not walked: nothing in it could be selected.
                             return FileVisitResult.SKIP_SUBTREE;
@@ -304,7 +349,7 @@ final class LayerEntries {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    String relative = relative(realRoot, file);
+                    String relative = relative(rootPrefix, realRoot, file);
                     if (!selected(relative, includes, excludes)) {
                         return FileVisitResult.CONTINUE;
                     }
@@ -322,8 +367,10 @@ final class LayerEntries {
                             throw new RejectedFileException(file, "which the build user cannot read",
                                     "grant read permission, or add it to <excludes>");
                         }
-                        int mode = fileMode >= 0 ? fileMode : ownerExecutable(file, attrs) ? BINARY_MODE : FILE_MODE;
-                        found.add(new RegularFileEntry(path, file, attrs.size(), mode, uid, gid, from, false));
+                        // The walk's attributes lack ctime, inode and the mode: one lstat takes all the build needs.
+                        FileStamp stamp = FileStamp.read(file, false);
+                        int mode = fileMode >= 0 ? fileMode : stamp.ownerExecutable() ? BINARY_MODE : FILE_MODE;
+                        found.add(new RegularFileEntry(path, file, stamp.size(), mode, uid, gid, from, false, stamp));
                     } else {
                         throw new RejectedFileException(file, "which is a fifo, socket or device",
                                 "remove it from the tree or add it to <excludes>;"
@@ -336,7 +383,8 @@ final class LayerEntries {
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
                     // The walk opens a folder before preVisitDirectory: an excluded one it could not open is skipped.
-                    if (!file.equals(realRoot) && excludesEverythingBelow(relative(realRoot, file), excludes)) {
+                    if (!file.equals(realRoot)
+                            && excludesEverythingBelow(relative(rootPrefix, realRoot, file), excludes)) {
                         return FileVisitResult.CONTINUE;
                     }
                     throw e;
@@ -400,6 +448,9 @@ final class LayerEntries {
      */
     private static void rejectUnrepresentable(Path file, String relative) {
         rejectUndecodable(file, relative);
+        if (!relative.contains(".wh.")) {
+            return;
+        }
         for (String segment : relative.split("/")) {
             if (segment.startsWith(".wh.")) {
                 throw new RejectedFileException(file, "whose path has a name starting with \".wh.\"",
@@ -419,13 +470,6 @@ final class LayerEntries {
                     "rename it or add it to <excludes>; for non-ASCII names run Maven with a UTF-8 locale,"
                             + " such as LANG=C.UTF-8");
         }
-    }
-
-    private static boolean ownerExecutable(Path file, BasicFileAttributes attrs) throws IOException {
-        PosixFileAttributes posix = attrs instanceof PosixFileAttributes p
-                ? p
-                : Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return posix.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
     }
 
     private static List<String> patterns(List<String> patterns) {
@@ -456,8 +500,19 @@ final class LayerEntries {
     }
 
     private static boolean selected(String relative, List<String> includes, List<String> excludes) {
-        boolean included = includes.isEmpty() || includes.stream().anyMatch(p -> matches(p, relative));
-        return included && excludes.stream().noneMatch(p -> matches(p, relative));
+        boolean included = includes.isEmpty();
+        for (int i = 0; i < includes.size() && !included; i++) {
+            included = matches(includes.get(i), relative);
+        }
+        if (!included) {
+            return false;
+        }
+        for (String pattern : excludes) {
+            if (matches(pattern, relative)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -520,7 +575,12 @@ final class LayerEntries {
         return i == p.length;
     }
 
-    private static String relative(Path root, Path file) {
+    /** The walk yields {@code root} resolved with the names below it: its path string starts with the root's. */
+    private static String relative(String rootPrefix, Path root, Path file) {
+        String text = file.toString();
+        if (text.startsWith(rootPrefix)) {
+            return text.substring(rootPrefix.length());
+        }
         return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
     }
 
@@ -600,13 +660,18 @@ final class LayerEntries {
 
     /** @return every regular file declared so far, in tar order */
     List<RegularFileEntry> regularFiles() {
+        return regularFiles(file -> true);
+    }
+
+    /** @return the regular files declared so far that {@code filter} accepts, in tar order; filtered before sorting */
+    List<RegularFileEntry> regularFiles(Predicate<RegularFileEntry> filter) {
         List<RegularFileEntry> files = new ArrayList<>();
         for (Declared d : entries.values()) {
-            if (d.entry() instanceof RegularFileEntry file) {
+            if (d.entry() instanceof RegularFileEntry file && filter.test(file)) {
                 files.add(file);
             }
         }
-        files.sort(TAR_ORDER);
+        sortInTarOrder(files);
         return files;
     }
 
@@ -631,7 +696,7 @@ final class LayerEntries {
         for (Declared d : entries.values()) {
             declared.add(d.entry());
         }
-        declared.sort(TAR_ORDER);
+        sortInTarOrder(declared);
         for (LayerEntry entry : declared) {
             String path = entry.path();
             for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
@@ -656,7 +721,7 @@ final class LayerEntries {
         for (Declared d : entries.values()) {
             all.add(d.entry());
         }
-        all.sort(TAR_ORDER);
+        sortInTarOrder(all);
         return all;
     }
 
@@ -695,7 +760,7 @@ final class LayerEntries {
             }
             layer.putIfAbsent("", entries.get("").entry());
             List<LayerEntry> sorted = new ArrayList<>(layer.values());
-            sorted.sort(TAR_ORDER);
+            sortInTarOrder(sorted);
             layers.add(new ImageLayer(name, sorted));
         }
         return layers;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.scratchimage.core.elf.ElfFormatException;
 import org.scratchimage.core.elf.ElfMachine;
 import org.scratchimage.core.elf.LibraryNotFoundException;
 import org.scratchimage.core.elf.LibraryResolver;
+import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.image.RegularFileEntry;
@@ -86,10 +86,7 @@ final class SharedLibraries {
     /** Reads the header of every regular file; a broken ELF file is an error only where libraries are resolved. */
     private List<Program> scan() throws InvalidConfigurationException, IOException {
         List<Program> programs = new ArrayList<>();
-        for (RegularFileEntry file : collector.regularFiles()) {
-            if (!mayBeProgram(file)) {
-                continue;
-            }
+        for (RegularFileEntry file : collector.regularFiles(SharedLibraries::mayBeProgram)) {
             Optional<ElfFile> elf;
             try {
                 elf = ElfFile.read(file.source());
@@ -159,11 +156,12 @@ final class SharedLibraries {
             String path = canonical(library.imagePath());
             String origin = "the libraries of " + library.neededBy();
             if (library.hostFile() != null) {
-                long size = Files.size(library.hostFile());
-                bytes += size;
-                boolean executable = Files.getPosixFilePermissions(library.hostFile()).contains(PosixFilePermission.OWNER_EXECUTE);
-                collector.addDerived(new RegularFileEntry(path, library.hostFile(), size,
-                        executable ? LayerEntries.BINARY_MODE : LayerEntries.FILE_MODE, 0, 0, origin, false));
+                // Followed like Files.size did: the resolver hands over the library's real file.
+                FileStamp stamp = FileStamp.read(library.hostFile(), true);
+                bytes += stamp.size();
+                int mode = stamp.ownerExecutable() ? LayerEntries.BINARY_MODE : LayerEntries.FILE_MODE;
+                collector.addDerived(new RegularFileEntry(path, library.hostFile(), stamp.size(), mode, 0, 0, origin,
+                        false, stamp));
             } else {
                 collector.addDerived(new SymlinkEntry(path, library.linkTarget(), 0, 0, origin));
             }
@@ -208,10 +206,7 @@ final class SharedLibraries {
 
     /** Warns about scripts whose {@code #!} interpreter the image does not hold: they would fail to start. */
     private void warnAboutScripts() throws IOException {
-        for (RegularFileEntry file : collector.regularFiles()) {
-            if ((file.mode() & 0111) == 0 || file.size() < 3) {
-                continue;
-            }
+        for (RegularFileEntry file : collector.regularFiles(file -> (file.mode() & 0111) != 0 && file.size() >= 3)) {
             byte[] head;
             try (InputStream in = Files.newInputStream(file.source())) {
                 head = in.readNBytes(256);

@@ -7,7 +7,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
@@ -96,15 +96,9 @@ final class UpToDate {
 
     /** What git's index records of a source to notice a change: size, mtime, ctime, inode and device. */
     private static String stamp(RegularFileEntry file) throws IOException {
-        LinkOption[] options = file.followLinks() ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-        Map<String, Object> unix = Files.readAttributes(file.source(), "unix:ino,dev,ctime,lastModifiedTime,size", options);
-        return "size=" + unix.get("size") + " mtime=" + nanos(unix.get("lastModifiedTime"))
-                + " ctime=" + nanos(unix.get("ctime")) + " ino=" + unix.get("ino") + " dev=" + unix.get("dev");
-    }
-
-    private static Object nanos(Object time) {
-        FileTime fileTime = (FileTime) time;
-        return fileTime.toInstant().getEpochSecond() + "." + fileTime.toInstant().getNano();
+        // Stamped when the plan was made: no second stat per file.
+        FileStamp stamp = file.stamp() != null ? file.stamp() : FileStamp.read(file.source(), file.followLinks());
+        return stamp.describe();
     }
 
     private static void update(MessageDigest sha, CharSequence text) {

@@ -66,13 +66,17 @@ public record ElfFile(
     /** @return {@code true} if {@code file} starts with the ELF magic */
     public static boolean isElf(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer magic = ByteBuffer.allocate(4);
-            while (magic.hasRemaining() && channel.read(magic) >= 0) {
-                // read until four bytes or end of file
-            }
-            return magic.position() == 4 && magic.get(0) == 0x7f && magic.get(1) == 'E' && magic.get(2) == 'L'
-                    && magic.get(3) == 'F';
+            return isElf(channel);
         }
+    }
+
+    private static boolean isElf(FileChannel channel) throws IOException {
+        ByteBuffer magic = ByteBuffer.allocate(4);
+        while (magic.hasRemaining() && channel.read(magic, magic.position()) >= 0) {
+            // read until four bytes or end of file
+        }
+        return magic.position() == 4 && magic.get(0) == 0x7f && magic.get(1) == 'E' && magic.get(2) == 'L'
+                && magic.get(3) == 'F';
     }
 
     /**
@@ -82,10 +86,11 @@ public record ElfFile(
      * @throws ElfFormatException if it is ELF but truncated or inconsistent
      */
     public static Optional<ElfFile> read(Path file) throws IOException, ElfFormatException {
-        if (!isElf(file)) {
-            return Optional.empty();
-        }
+        // One open for the magic and the headers: the planner reads every program and library of the image.
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (!isElf(channel)) {
+                return Optional.empty();
+            }
             return Optional.of(new Reader(file, channel).read());
         }
     }
@@ -130,8 +135,16 @@ public record ElfFile(
             List<long[]> loads = new ArrayList<>();
             long[] dynamic = null;
             String interpreter = null;
+            // The table in one read when it lies in the file, else header by header, to name the one cut off.
+            long tableSize = (long) (phnum - 1) * phentsize + minimum;
+            ByteBuffer table = phnum > 0 && tableSize <= MAX_STRING && phoff >= 0 && phoff <= fileSize
+                    && fileSize - phoff >= tableSize
+                    ? bytes(phoff, (int) tableSize, "the program headers")
+                    : null;
             for (int i = 0; i < phnum; i++) {
-                ByteBuffer ph = bytes(add(phoff, (long) i * phentsize), minimum, "program header " + i);
+                ByteBuffer ph = table != null
+                        ? table.slice(i * phentsize, minimum).order(order)
+                        : bytes(add(phoff, (long) i * phentsize), minimum, "program header " + i);
                 int type = ph.getInt(0);
                 long offset = is64 ? ph.getLong(8) : Integer.toUnsignedLong(ph.getInt(4));
                 long vaddr = is64 ? ph.getLong(16) : Integer.toUnsignedLong(ph.getInt(8));
@@ -231,19 +244,28 @@ public record ElfFile(
             return buffer.flip();
         }
 
-        /** A NUL-terminated string at {@code offset}, at most {@code limit} bytes long. */
+        /**
+         * A NUL-terminated string at {@code offset}, at most {@code limit} bytes long. Read in growing chunks: a
+         * soname is a few bytes, and reading the whole limit for each cost a 64 KiB read per string.
+         */
         private String string(long offset, long limit, String what) throws IOException, ElfFormatException {
             if (offset < 0 || offset >= fileSize) {
                 throw new ElfFormatException(file, what + " lies beyond the end of the file (truncated?)");
             }
             int length = (int) Math.min(limit, fileSize - offset);
-            ByteBuffer buffer = bytes(offset, length, what);
-            for (int i = 0; i < length; i++) {
-                if (buffer.get(i) == 0) {
-                    return new String(buffer.array(), 0, i, StandardCharsets.UTF_8);
+            int chunk = Math.min(length, 256);
+            while (true) {
+                ByteBuffer buffer = bytes(offset, chunk, what);
+                for (int i = 0; i < chunk; i++) {
+                    if (buffer.get(i) == 0) {
+                        return new String(buffer.array(), 0, i, StandardCharsets.UTF_8);
+                    }
                 }
+                if (chunk == length) {
+                    throw new ElfFormatException(file, what + " is not NUL-terminated");
+                }
+                chunk = (int) Math.min(length, chunk * 8L);
             }
-            throw new ElfFormatException(file, what + " is not NUL-terminated");
         }
     }
 }

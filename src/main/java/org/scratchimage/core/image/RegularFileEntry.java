@@ -15,9 +15,17 @@ import java.nio.file.Path;
  * @param followLinks whether {@code source} may be a symbolic link to follow: true for a declared {@code <binary>}
  *     or {@code <file>}, false for a file found in a copied tree, which must not turn into a link to elsewhere
  *     between planning and writing
+ * @param stamp what the stat of {@code source} said when the build was planned, or {@code null} if it was not
+ *     taken; the up-to-date check uses it instead of a second stat
  */
 public record RegularFileEntry(String path, Path source, long size, int mode, long uid, long gid, String origin,
-        boolean followLinks) implements LayerEntry {
+        boolean followLinks, FileStamp stamp) implements LayerEntry {
+
+    /** A file without a recorded stamp. */
+    public RegularFileEntry(String path, Path source, long size, int mode, long uid, long gid, String origin,
+            boolean followLinks) {
+        this(path, source, size, mode, uid, gid, origin, followLinks, null);
+    }
 
     /** A file whose source may be a link, as for {@code <binary>} and {@code <file>}. */
     public RegularFileEntry(String path, Path source, long size, int mode, long uid, long gid, String origin) {

@@ -140,7 +140,7 @@ public final class LayerTarWriter {
                 out.write(buffer, 0, n);
                 copied += n;
             }
-            if (in.read() >= 0) {
+            if (in.read(buffer, 0, 1) > 0) {
                 throw new SourceChangedException(file, -1);
             }
         }

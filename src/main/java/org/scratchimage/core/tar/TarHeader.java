@@ -20,6 +20,8 @@ final class TarHeader {
     static final long MAX_ID = 07777777L;
     /** Largest value of the 11-digit octal size and mtime fields. */
     static final long MAX_NUMBER = 077777777777L;
+    private static final byte[] MAGIC = "ustar\0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VERSION = "00".getBytes(StandardCharsets.US_ASCII);
 
     private TarHeader() {}
 
@@ -40,8 +42,8 @@ final class TarHeader {
         octal(header, 136, 12, mtime);
         header[156] = type;
         put(header, 157, NAME_LENGTH, linkName);
-        put(header, 257, 6, "ustar\0".getBytes(StandardCharsets.US_ASCII));
-        put(header, 263, 2, "00".getBytes(StandardCharsets.US_ASCII));
+        put(header, 257, 6, MAGIC);
+        put(header, 263, 2, VERSION);
         // 265: uname[32] and 297: gname[32] stay empty.
         octal(header, 329, 8, 0);
         octal(header, 337, 8, 0);
@@ -51,10 +53,8 @@ final class TarHeader {
         for (byte b : header) {
             checksum += b & 0xff;
         }
-        // Six digits, NUL, space: the layout of GNU tar and Go's archive/tar.
-        byte[] digits = String.format("%06o", checksum).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(digits, 0, header, 148, 6);
-        header[154] = 0;
+        // Six digits, NUL, space: the layout of GNU tar and Go's archive/tar. 512 bytes of 255 need at most six.
+        octal(header, 148, 7, checksum);
         header[155] = ' ';
         return header;
     }
@@ -68,13 +68,16 @@ final class TarHeader {
 
     /** Zero-padded octal digits filling the field but its last byte, which is NUL. */
     private static void octal(byte[] header, int offset, int length, long value) {
-        String digits = Long.toOctalString(value);
         int width = length - 1;
-        if (value < 0 || digits.length() > width) {
+        if (value < 0 || (width < 21 && value >>> (3 * width) != 0)) {
             throw new IllegalArgumentException(value + " does not fit a " + length + "-byte octal field");
         }
-        byte[] field = ("0".repeat(width - digits.length()) + digits).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(field, 0, header, offset, width);
+        // Written digit by digit from the right: a header per file of a large tree, so no strings.
+        long rest = value;
+        for (int i = offset + width - 1; i >= offset; i--) {
+            header[i] = (byte) ('0' + (rest & 7));
+            rest >>>= 3;
+        }
         header[offset + width] = 0;
     }
 }

@@ -181,6 +181,37 @@ class ElfFileTest {
         assertThatThrownBy(() -> ElfFile.read(file)).isInstanceOf(ElfFormatException.class);
     }
 
+    @Test
+    void stringsLongerThanOneReadChunkAreReadWhole() throws Exception {
+        // The reader fetches strings in growing chunks: a string across several of them must come back whole.
+        String rpath = "/opt/" + "r".repeat(3000) + "/lib";
+        String soname = "lib" + "s".repeat(700) + ".so.1";
+        byte[] bytes = new SyntheticElf(64, true, 62).interpreter("/lib64/" + "i".repeat(300) + ".so.2")
+                .needed("libc.so.6", "lib" + "n".repeat(5000) + ".so").soname(soname).rpath(rpath).bytes();
+        Path file = Files.write(dir.resolve("long"), bytes);
+
+        ElfFile elf = ElfFile.read(file).orElseThrow();
+
+        assertThat(elf.interpreter()).isEqualTo("/lib64/" + "i".repeat(300) + ".so.2");
+        assertThat(elf.needed()).containsExactly("libc.so.6", "lib" + "n".repeat(5000) + ".so");
+        assertThat(elf.soname()).isEqualTo(soname);
+        assertThat(elf.rpath()).isEqualTo(rpath);
+    }
+
+    @Test
+    void aStringRunningIntoTheEndOfTheFileIsAnErrorWhateverItsLength() throws Exception {
+        for (int length : new int[] {10, 255, 256, 257, 2047, 2048, 2049, 70_000}) {
+            String interpreter = "/" + "x".repeat(length);
+            byte[] bytes = new SyntheticElf(64, true, 62).interpreter(interpreter).bytes();
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            byte[] cut = Arrays.copyOf(bytes, text.indexOf(interpreter) + interpreter.length());
+            Path file = Files.write(dir.resolve("cut-" + length), cut);
+
+            assertThatThrownBy(() -> ElfFile.read(file)).as("length %d", length)
+                    .isInstanceOf(ElfFormatException.class);
+        }
+    }
+
     private static String hostInterpreter() throws IOException, ElfFormatException {
         return ElfFile.read(Path.of("/bin/ls")).orElseThrow().interpreter();
     }
