@@ -1,6 +1,5 @@
 package org.scratchimage.core.oci;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,7 +24,10 @@ public final class OciJson {
     public static final String CONTAINERD_NAME = "io.containerd.image.name";
     public static final String CREATED = "org.opencontainers.image.created";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Made on the first read only: building Jackson's mapper costs a cold JVM some 100 ms, and writing needs none. */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper();
+    }
 
     private OciJson() {}
 
@@ -150,14 +152,10 @@ public final class OciJson {
     }
 
     private static byte[] write(Object json) {
-        try {
-            return MAPPER.writeValueAsBytes(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("maps of strings always serialise", e);
-        }
+        return JsonText.write(json);
     }
 
     static JsonNode read(byte[] json) throws IOException {
-        return MAPPER.readTree(json);
+        return Mapper.INSTANCE.readTree(json);
     }
 }

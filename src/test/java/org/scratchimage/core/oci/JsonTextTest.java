@@ -1,0 +1,81 @@
+package org.scratchimage.core.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Our JSON writer must give Jackson's bytes: the config, manifest and index digests depend on every byte. */
+class JsonTextTest {
+    private static final ObjectMapper JACKSON = new ObjectMapper();
+    private static final String[] PIECES = {"a", "Z", "0", " ", "\"", "\\", "/", "\b", "\t", "\n", "\f", "\r", "\u0000",
+        "\u0001", "\u001F", "\u007F", "\uD800", "\uDFFF", "\uE000", "\uFFFF", "\u0080", "é", "中", "\u2028", "\u2029", "\uFFFD", "😀", "<", ">", "&", "'", "="};
+
+    @Test
+    void writesWhatJacksonWritesForRandomDocuments() throws Exception {
+        Random random = new Random(11);
+        for (int i = 0; i < 3000; i++) {
+            Object document = randomValue(random, 0);
+            assertThat(new String(JsonText.write(document), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(JACKSON.writeValueAsBytes(document), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void escapesAsJsonRequiresAndNoMore() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("k\"", "q\"b\\n\nt\tc\u0001d\u001Fe\u007F/é");
+        json.put("n", 2);
+        json.put("l", List.of(9_000_000_000L, "x", Map.of(), "😀\uDC00"));
+
+        assertThat(new String(JsonText.write(json), StandardCharsets.UTF_8))
+                .isEqualTo("{\"k\\\"\":\"q\\\"b\\\\n\\nt\\tc\\u0001d\\u001Fe\u007F/é\",\"n\":2,\"l\":[9000000000,\"x\",{},\"\\uD83D\\uDE00\\uDC00\"]}");
+    }
+
+    @Test
+    void refusesWhatItCannotWrite() {
+        assertThatThrownBy(() -> JsonText.write(Map.of("a", 1.5))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static Object randomValue(Random random, int depth) {
+        int kind = random.nextInt(depth > 3 ? 3 : 6);
+        switch (kind) {
+            case 0:
+                return randomString(random);
+            case 1:
+                return random.nextInt();
+            case 2:
+                return random.nextLong();
+            case 3: {
+                Map<String, Object> map = random.nextBoolean() ? new LinkedHashMap<>() : new TreeMap<>();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    map.put(randomString(random), randomValue(random, depth + 1));
+                }
+                return map;
+            }
+            default: {
+                List<Object> list = new ArrayList<>();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    list.add(randomValue(random, depth + 1));
+                }
+                return list;
+            }
+        }
+    }
+
+    private static String randomString(Random random) {
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(8); i > 0; i--) {
+            text.append(PIECES[random.nextInt(PIECES.length)]);
+        }
+        return text.toString();
+    }
+}
