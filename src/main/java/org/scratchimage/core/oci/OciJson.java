@@ -1,8 +1,5 @@
 package org.scratchimage.core.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,11 +20,6 @@ public final class OciJson {
     /** The annotation that carries {@code name:tag}, read by containerd and Docker. */
     public static final String CONTAINERD_NAME = "io.containerd.image.name";
     public static final String CREATED = "org.opencontainers.image.created";
-
-    /** Made on the first read only: building Jackson's mapper costs a cold JVM some 100 ms, and writing needs none. */
-    private static final class Mapper {
-        static final ObjectMapper INSTANCE = new ObjectMapper();
-    }
 
     private OciJson() {}
 
@@ -153,9 +145,5 @@ public final class OciJson {
 
     private static byte[] write(Object json) {
         return JsonText.write(json);
-    }
-
-    static JsonNode read(byte[] json) throws IOException {
-        return Mapper.INSTANCE.readTree(json);
     }
 }

@@ -1,6 +1,5 @@
 package org.scratchimage.core.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.scratchimage.core.compress.DigestingOutputStream;
@@ -117,20 +117,23 @@ public final class OciLayout {
             return;
         }
         try {
-            JsonNode index = OciJson.read(Files.readAllBytes(directory.resolve("index.json")));
-            JsonNode manifests = index.path("manifests");
+            Object index = JsonReader.parse(Files.readAllBytes(directory.resolve("index.json")));
+            Object manifests = index instanceof Map<?, ?> map ? map.get("manifests") : null;
             // The plugin always lists at least one tag; an empty index proves nothing about who wrote the blobs.
-            if (!manifests.isArray() || manifests.isEmpty()) {
+            if (!(manifests instanceof List<?> list) || list.isEmpty()) {
                 throw new UnsafeOutputDirectoryException(directory,
                         "holds an OCI layout whose index.json lists no image, which this plugin never writes");
             }
-            for (JsonNode manifest : manifests) {
-                JsonNode image = OciJson.read(readBlob(manifest.path("digest").asText()));
-                JsonNode config = OciJson.read(readBlob(image.path("config").path("digest").asText()));
-                String createdBy = config.path("history").path(0).path("created_by").asText("");
-                if (!createdBy.startsWith(CREATED_BY_PREFIX)) {
+            for (Object manifest : list) {
+                Object image = JsonReader.parse(readBlob(JsonReader.string(manifest, "digest")));
+                Object imageConfig = image instanceof Map<?, ?> map ? map.get("config") : null;
+                Object config = JsonReader.parse(readBlob(JsonReader.string(imageConfig, "digest")));
+                Object history = config instanceof Map<?, ?> map ? map.get("history") : null;
+                Object first = history instanceof List<?> steps && !steps.isEmpty() ? steps.get(0) : null;
+                if (!JsonReader.string(first, "created_by").startsWith(CREATED_BY_PREFIX)) {
                     throw new UnsafeOutputDirectoryException(directory,
-                            "holds an OCI layout that another tool wrote (image " + manifest.path("digest").asText() + ")");
+                            "holds an OCI layout that another tool wrote (image "
+                                    + JsonReader.string(manifest, "digest") + ")");
                 }
             }
         } catch (IOException e) {
