@@ -89,7 +89,8 @@ final class SharedLibraries {
         for (RegularFileEntry file : collector.regularFiles(SharedLibraries::mayBeProgram)) {
             Optional<ElfFile> elf;
             try {
-                elf = ElfFile.read(file.source());
+                // A file whose libraries are not resolved only tells the platform: its header is enough.
+                elf = collector.resolvesLibraries(file) ? ElfFile.read(file.source()) : ElfFile.readHeader(file.source());
             } catch (ElfFormatException e) {
                 if (collector.resolvesLibraries(file)) {
                     throw new InvalidConfigurationException(declaration(file), file.source().toString(),

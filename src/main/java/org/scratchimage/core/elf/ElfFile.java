@@ -95,6 +95,25 @@ public record ElfFile(
         }
     }
 
+    /**
+     * Reads only the ELF header: class, byte order and machine, what the platform is derived from. The other fields
+     * are left empty ({@code null}, no {@code needed}): for a file whose libraries are not resolved.
+     *
+     * @return empty if the file is not ELF at all
+     * @throws ElfFormatException if it is ELF but its header is cut off or unknown
+     */
+    public static Optional<ElfFile> readHeader(Path file) throws IOException, ElfFormatException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (!isElf(channel)) {
+                return Optional.empty();
+            }
+            Reader reader = new Reader(file, channel);
+            ByteBuffer header = reader.header();
+            return Optional.of(new ElfFile(reader.is64 ? 64 : 32, reader.order == ByteOrder.LITTLE_ENDIAN,
+                    Short.toUnsignedInt(header.getShort(18)), null, List.of(), null, null, null));
+        }
+    }
+
     private static final class Reader {
         private final Path file;
         private final FileChannel channel;
@@ -108,7 +127,8 @@ public record ElfFile(
             this.fileSize = channel.size();
         }
 
-        ElfFile read() throws IOException, ElfFormatException {
+        /** Reads the identification bytes and the ELF header, and sets the class and byte order. */
+        ByteBuffer header() throws IOException, ElfFormatException {
             ByteBuffer ident = bytes(0, 16, "the identification bytes");
             int elfClass = ident.get(4);
             int data = ident.get(5);
@@ -120,7 +140,11 @@ public record ElfFile(
             }
             is64 = elfClass == 2;
             order = data == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-            ByteBuffer header = bytes(0, is64 ? 64 : 52, "the ELF header");
+            return bytes(0, is64 ? 64 : 52, "the ELF header");
+        }
+
+        ElfFile read() throws IOException, ElfFormatException {
+            ByteBuffer header = header();
             int machine = Short.toUnsignedInt(header.getShort(18));
             long phoff = is64 ? header.getLong(32) : Integer.toUnsignedLong(header.getInt(28));
             int phentsize = Short.toUnsignedInt(header.getShort(is64 ? 54 : 42));

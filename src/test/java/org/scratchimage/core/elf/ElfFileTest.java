@@ -139,6 +139,28 @@ class ElfFileTest {
     }
 
     @Test
+    void theHeaderAloneGivesWhatAFullReadGivesForThePlatform() throws Exception {
+        for (int[] kind : new int[][] {{64, 1, 62}, {32, 1, 40}, {64, 0, 22}, {32, 0, 8}}) {
+            Path file = Files.write(dir.resolve("p" + kind[2]), new SyntheticElf(kind[0], kind[1] == 1, kind[2])
+                    .interpreter("/lib/ld.so.1").needed("libc.so.6").bytes());
+            ElfFile full = ElfFile.read(file).orElseThrow();
+            ElfFile header = ElfFile.readHeader(file).orElseThrow();
+
+            assertThat(header.elfClass()).isEqualTo(full.elfClass()).isEqualTo(kind[0]);
+            assertThat(header.littleEndian()).isEqualTo(full.littleEndian());
+            assertThat(header.machine()).isEqualTo(full.machine()).isEqualTo(kind[2]);
+            assertThat(ElfMachine.of(header)).isEqualTo(ElfMachine.of(full));
+            assertThat(header.interpreter()).isNull();
+            assertThat(header.needed()).isEmpty();
+        }
+        assertThat(ElfFile.readHeader(Files.writeString(dir.resolve("text"), "#!/bin/sh\n"))).isEmpty();
+        byte[] whole = new SyntheticElf(64, true, 62).bytes();
+        Path cut = Files.write(dir.resolve("cut"), Arrays.copyOf(whole, 40));
+        assertThatThrownBy(() -> ElfFile.readHeader(cut)).isInstanceOf(ElfFormatException.class)
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
     void randomCorruptionNeverEscapesAsAnUncheckedException() throws Exception {
         byte[] whole = new SyntheticElf(64, true, 62).interpreter("/lib64/ld-linux-x86-64.so.2")
                 .needed("libc.so.6", "libz.so.1").soname("liby.so").rpath("$ORIGIN").bytes();
