@@ -79,5 +79,24 @@ for name, table in (("W1 busybox + 400 links", w1), ("W2 JDK tree, cold", w2), (
                     ("W6 W2 tree + app layer", w6)):
     for cmd, median in table.items():
         lines.append(f"| {name} | {cmd} | {median:.2f} |")
+lines += [
+    "",
+    "## Where the time goes",
+    "",
+    "- **Cold builds** stream every layer once: the tar framing, the SHA-256 of the tar (diff_id), the compression",
+    "  and the SHA-256 of the blob happen in one pass over fixed buffers, so memory does not grow with the tree.",
+    "  gzip is cut into 128 KiB blocks deflated on every core, each primed with the previous 32 KiB, pigz-style,",
+    "  so the bytes depend on the level only; zstd runs zstd-jni's own workers.",
+    "- **Per file** the planner makes one `lstat` beyond the tree walk's (size, mtime, ctime, inode and mode at",
+    "  once, reused by the up-to-date fingerprint), one `access` check, and, for executables and `.so` files, one",
+    "  read of the ELF header (the whole dynamic section only where libraries are resolved). The writer then opens",
+    "  and reads each file once.",
+    "- **Nothing changed** (W4): the plan is made again and fingerprinted, and the layout is checked against the",
+    "  recorded state by hashing `index.json` and listing the blobs: no file content is read, no JSON is parsed.",
+    "  What is left above `mvn validate` is mostly Maven building the plugin's class realm and the JVM's first",
+    "  run of our code, which is why the plugin keeps a single runtime dependency, zstd-jni.",
+    "- **Something changed** (W6): every layer whose inputs did not change is taken from the previous layout as",
+    "  it is; only the others are written.",
+]
 with open(out, "w") as f:
     f.write("\n".join(lines) + "\n")
