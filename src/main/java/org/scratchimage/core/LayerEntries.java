@@ -104,8 +104,16 @@ final class LayerEntries {
     private final Set<String> resolving = new HashSet<>();
     /** Paths of the regular files declared as programs: binaries and files of copied trees, not {@code <file>}s. */
     private final Set<String> programs = new HashSet<>();
-    /** Every layer name in use, in the default order, each with the first declaration that uses it. */
-    private final Map<String, String> layerUses = new LinkedHashMap<>();
+    /**
+     * The first use of a layer name.
+     *
+     * @param origin the declaration, such as {@code <files>/<file>[2]}, or a description for the libraries
+     * @param declared whether the declaration names the layer in its {@code <layer>}, rather than getting the default
+     */
+    private record LayerUse(String origin, boolean declared) {}
+
+    /** Every layer name in use, in order of first use, each with its first use. */
+    private final Map<String, LayerUse> layerUses = new LinkedHashMap<>();
 
     private LayerEntries(Path baseDirectory, Consumer<String> debug) {
         this.baseDirectory = baseDirectory;
@@ -163,12 +171,10 @@ final class LayerEntries {
     }
 
     /**
-     * Checks every {@code <layer>} and records the names in the default order of the layers: the libraries first,
-     * as the part that changes least, then the others in order of first use in {@code <binaries>}, {@code <files>},
+     * Checks every {@code <layer>} and records the names in order of first use in {@code <binaries>}, {@code <files>},
      * {@code <directories>} and {@code <symlinks>}.
      */
     private void useLayers(BuildRequest request) throws InvalidConfigurationException {
-        layerUses.put(LIBRARIES_LAYER, "the resolved shared libraries");
         for (int i = 0; i < request.binaries().size(); i++) {
             BinarySpec spec = request.binaries().get(i);
             useLayer("<binaries>/<binary>[" + (i + 1) + "]", spec == null ? null : spec.layer());
@@ -188,7 +194,7 @@ final class LayerEntries {
     }
 
     private void useLayer(String origin, String value) throws InvalidConfigurationException {
-        layerUses.putIfAbsent(layer(origin, value), origin);
+        layerUses.putIfAbsent(layer(origin, value), new LayerUse(origin, value != null));
     }
 
     private static String layer(String origin, String value) throws InvalidConfigurationException {
@@ -687,6 +693,7 @@ final class LayerEntries {
 
     /** Adds an entry the build derived, such as a resolved library; it conflicts with declarations like any other. */
     void addDerived(LayerEntry entry) throws InvalidConfigurationException {
+        layerUses.putIfAbsent(LIBRARIES_LAYER, new LayerUse("the resolved shared libraries", false));
         put(entry, Kind.DECLARED, LIBRARIES_LAYER);
     }
 
@@ -741,7 +748,13 @@ final class LayerEntries {
             }
         }
         List<ImageLayer> layers = new ArrayList<>();
-        for (String name : layerOrder(order, assigned.keySet())) {
+        List<String> names = layerOrder(order, assigned.keySet());
+        if (assigned.isEmpty()) {
+            // Nothing declared: the image is its root alone, which still makes one layer, as an image needs one.
+            String name = order.isEmpty() ? DEFAULT_LAYER : names.get(0);
+            return List.of(new ImageLayer(name, List.of(entries.get("").entry())));
+        }
+        for (String name : names) {
             List<LayerEntry> own = assigned.get(name);
             if (own == null) {
                 debug.accept("Layer " + name + " is left out: nothing goes to it");
@@ -768,7 +781,17 @@ final class LayerEntries {
 
     private List<String> layerOrder(List<String> order, Set<String> used) throws InvalidConfigurationException {
         if (order.isEmpty()) {
-            return new ArrayList<>(layerUses.keySet());
+            // The libraries first, as the part that changes least, then the others in order of first use.
+            List<String> names = new ArrayList<>();
+            if (layerUses.containsKey(LIBRARIES_LAYER)) {
+                names.add(LIBRARIES_LAYER);
+            }
+            for (String name : layerUses.keySet()) {
+                if (!name.equals(LIBRARIES_LAYER)) {
+                    names.add(name);
+                }
+            }
+            return names;
         }
         Set<String> listed = new LinkedHashSet<>();
         for (int i = 0; i < order.size(); i++) {
@@ -781,14 +804,24 @@ final class LayerEntries {
                 throw new InvalidConfigurationException(element, value, "is listed twice", "list each layer once");
             }
         }
-        for (String name : layerUses.keySet()) {
-            if (used.contains(name) && !listed.contains(name)) {
-                String user = layerUses.get(name);
-                String element = user.startsWith("<") ? user + "/<layer>" : "<layers>";
-                throw new InvalidConfigurationException(element, name, "is a layer that <layers> does not list"
-                        + (user.startsWith("<") ? "" : " (it holds " + user + ")"),
-                        "add <layer>" + name + "</layer> to <layers> where it belongs in the order, bottom first");
+        for (Map.Entry<String, LayerUse> use : layerUses.entrySet()) {
+            String name = use.getKey();
+            if (!used.contains(name) || listed.contains(name)) {
+                continue;
             }
+            LayerUse first = use.getValue();
+            String fix = "add <layer>" + name + "</layer> to <layers> where it belongs in the order, bottom first";
+            if (first.declared()) {
+                throw new InvalidConfigurationException(first.origin() + "/<layer>", name,
+                        "is a layer that <layers> does not list", fix);
+            }
+            if (name.equals(DEFAULT_LAYER) && first.origin().startsWith("<")) {
+                throw new InvalidConfigurationException(first.origin(), name,
+                        "has no <layer>, so it goes to the default layer app, which <layers> does not list",
+                        fix + ", or give the declaration a <layer> that <layers> lists");
+            }
+            throw new InvalidConfigurationException("<layers>", name,
+                    "is a layer that <layers> does not list (it holds " + first.origin() + ")", fix);
         }
         return new ArrayList<>(listed);
     }

@@ -156,6 +156,40 @@ class LayersTest {
     }
 
     @Test
+    void anOwnUseOfTheLibrariesLayerIsNamedWhenLayersDoesNotListIt() {
+        PlanningFixtures f = new PlanningFixtures(dir);
+        f.files.add(new FileSpec("app.conf", "/etc/app.conf", null, null, null, "libraries"));
+        f.layers.add("app");
+
+        InvalidConfigurationException e = assertInvalid(f::plan, "<files>/<file>[1]/<layer>", "libraries");
+        assertThat(e.getMessage()).doesNotContain("resolved");
+    }
+
+    @Test
+    void aDeclarationWithoutLayerIsNamedWhenLayersDoesNotListApp() {
+        PlanningFixtures f = new PlanningFixtures(dir).file("app.conf", "/etc/app.conf");
+        f.layers.add("runtime");
+
+        InvalidConfigurationException e = assertInvalid(f::plan, "<files>/<file>[1]", "app");
+        assertThat(e.getMessage()).contains("has no <layer>").contains("default layer app");
+    }
+
+    @Test
+    void anImageWithNothingDeclaredIsItsRootInOneLayer() throws Exception {
+        PlanningFixtures empty = new PlanningFixtures(dir);
+
+        ImagePlan plan = empty.plan();
+        BuildResult result = new ImageBuilder(line -> {}).build(empty.request());
+
+        assertThat(pathsByLayer(plan)).containsExactly(Map.entry("app", List.of("")));
+        assertThat(result.layers()).hasSize(1);
+        assertThat(blob(result.configDigest()).path("rootfs").path("diff_ids")).hasSize(1);
+        PlanningFixtures listed = new PlanningFixtures(dir);
+        listed.layers.addAll(List.of("base", "top"));
+        assertThat(pathsByLayer(listed.plan()).keySet()).containsExactly("base");
+    }
+
+    @Test
     void aLayerListedTwiceIsRejected() {
         fixtures.layers.addAll(List.of("runtime", "config", "app", "config"));
 
