@@ -24,6 +24,8 @@ import java.util.Map;
  */
 final class JsonReader {
     static final int MAX_DEPTH = 256;
+    /** BigDecimal parses in time quadratic in the digits: a hostile million-digit number would take seconds. */
+    static final int MAX_NUMBER = 1000;
 
     private final String text;
     private int position;
@@ -179,7 +181,10 @@ final class JsonReader {
         }
         int code = 0;
         for (int i = 0; i < 4; i++) {
-            int digit = Character.digit(text.charAt(position++), 16);
+            char c = text.charAt(position++);
+            // Not Character.digit, which also takes fullwidth and other scripts' digits.
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
             if (digit < 0) {
                 throw error("a \\u escape that is not hexadecimal");
             }
@@ -212,6 +217,9 @@ final class JsonReader {
             if (!digits()) {
                 throw error("a number without digits in its exponent");
             }
+        }
+        if (position - start > MAX_NUMBER) {
+            throw error("a number of more than " + MAX_NUMBER + " characters");
         }
         try {
             return new BigDecimal(text.substring(start, position));

@@ -117,7 +117,7 @@ public final class OciLayout {
             return;
         }
         try {
-            Object index = JsonReader.parse(Files.readAllBytes(directory.resolve("index.json")));
+            Object index = JsonReader.parse(readDocument(directory.resolve("index.json")));
             Object manifests = index instanceof Map<?, ?> map ? map.get("manifests") : null;
             // The plugin always lists at least one tag; an empty index proves nothing about who wrote the blobs.
             if (!(manifests instanceof List<?> list) || list.isEmpty()) {
@@ -145,7 +145,18 @@ public final class OciLayout {
         if (!digest.startsWith("sha256:") || !HEX.matcher(digest.substring(7)).matches()) {
             throw new IOException("bad digest \"" + digest + "\"");
         }
-        return Files.readAllBytes(blobs.resolve(digest.substring(7)));
+        return readDocument(blobs.resolve(digest.substring(7)));
+    }
+
+    /** The registries' limit for a manifest: a larger file is no document this plugin wrote, and is not read whole. */
+    private static final long MAX_DOCUMENT = 4L * 1024 * 1024;
+
+    private static byte[] readDocument(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_DOCUMENT) {
+            throw new IOException(file.getFileName() + " is " + size + " bytes, more than a layout document has");
+        }
+        return Files.readAllBytes(file);
     }
 
     private static List<String> list(Path dir) throws IOException {

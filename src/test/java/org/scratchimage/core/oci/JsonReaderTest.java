@@ -73,6 +73,24 @@ class JsonReaderTest {
     }
 
     @Test
+    void escapesTakeAsciiHexDigitsOnly() {
+        // Character.digit would read fullwidth and Arabic-Indic digits as hex.
+        for (String text : List.of("\"\\u\uFF10\uFF10\uFF14\uFF21\"", "\"\\u\u0660\u0660\u0664\u0661\"")) {
+            assertThatThrownBy(() -> JsonReader.parse(text.getBytes(StandardCharsets.UTF_8)))
+                    .as(text).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void aNumberLongerThanTheCapIsRefused() {
+        // BigDecimal would take over ten seconds on this one: the length cap refuses it before parsing.
+        String huge = "[" + "7".repeat(1_000_000) + "]";
+
+        assertThatThrownBy(() -> JsonReader.parse(huge.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("more than " + JsonReader.MAX_NUMBER);
+    }
+
+    @Test
     void refusesBytesThatAreNotUtf8() {
         byte[] latin1 = "{\"a\":\"é\"}".getBytes(StandardCharsets.ISO_8859_1);
 

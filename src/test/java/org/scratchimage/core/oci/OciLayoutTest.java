@@ -151,6 +151,35 @@ class OciLayoutTest {
     }
 
     @Test
+    void refusesALayoutWhoseIndexNamesAHugeBlobWithoutReadingIt() throws Exception {
+        // Read whole, a foreign layout's multi-GB layer named as a manifest would exhaust a small heap: documents over
+        // 4 MiB are refused unread. Here a 5 MiB manifest that would otherwise pass as the plugin's own.
+        Path dir = Files.createDirectories(temp.resolve("oci/blobs/sha256")).getParent().getParent();
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        byte[] config = ("{\"history\":[{\"created_by\":\"" + OciLayout.CREATED_BY_PREFIX + "1\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        String configHex = LayoutSnapshot.sha256(config);
+        Files.write(dir.resolve("blobs/sha256").resolve(configHex), config);
+        byte[] manifest = ("{\"config\":{\"digest\":\"sha256:" + configHex + "\"},\"pad\":\""
+                + "x".repeat(5 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        String manifestHex = LayoutSnapshot.sha256(manifest);
+        Files.write(dir.resolve("blobs/sha256").resolve(manifestHex), manifest);
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:"
+                + manifestHex + "\"}]}");
+
+        assertRefusedUnchanged(dir, "cannot be read");
+    }
+
+    @Test
+    void refusesALayoutWhoseIndexIsNotJson() throws Exception {
+        Path dir = Files.createDirectories(temp.resolve("oci/blobs/sha256")).getParent().getParent();
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        Files.writeString(dir.resolve("index.json"), "{\"manifests\":[" + "9".repeat(2_000_000) + "]}");
+
+        assertRefusedUnchanged(dir, "cannot be read");
+    }
+
+    @Test
     void refusesALayoutWhoseIndexIsNotAnObject() throws Exception {
         Path dir = Files.createDirectories(temp.resolve("oci/blobs/sha256")).getParent().getParent();
         Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
