@@ -47,9 +47,11 @@ public final class ImageBuilder {
      * @throws IOException if reading a source or writing the layout fails; the previous layout is left intact
      */
     public BuildResult build(BuildRequest request) throws InvalidConfigurationException, IOException {
+        // Before any source is stamped: a source changed later than this is too recent to be trusted by its stamp.
+        long plannedAt = System.currentTimeMillis();
         ImagePlan plan = ImagePlanner.plan(request, listener);
         Path output = outputDirectory(request);
-        UpToDate.Fingerprints fingerprints = UpToDate.fingerprint(plan);
+        UpToDate.Fingerprints fingerprints = UpToDate.fingerprint(plan, plannedAt);
         // Read-only and decided from what the last build recorded: only a layout it wrote can match.
         Optional<UpToDate.Current> current = UpToDate.check(output, fingerprints.image());
         if (current.isPresent()) {

@@ -46,17 +46,38 @@ import org.scratchimage.core.image.SymlinkEntry;
  */
 final class UpToDate {
     private static final String DIGEST = "sha256:[a-f0-9]{64}";
+    /** Recorded in place of a fingerprint that cannot be trusted yet. */
+    private static final String RACY = "racy";
 
     private UpToDate() {}
 
     /**
+     * How close to the planning a source may have changed and still be trusted by its stamp. A file system stamps
+     * times from a clock that ticks every few milliseconds (a jiffy); a file rewritten twice within one tick, once
+     * before it was stamped and once after, keeps its mtime and ctime. As git does with "racily clean" entries,
+     * a layer holding a source changed that recently is written but not recorded as reusable, and the image not as
+     * up to date: the next build looks again, when the tick has long passed.
+     */
+    static final long RACY_MILLIS = 100;
+
+    /**
      * @param image the fingerprint of everything the image is built from
      * @param layers the fingerprint of each layer of the plan, in order
+     * @param racy for each layer, whether one of its sources changed too close to the planning to be trusted
      */
-    record Fingerprints(String image, List<String> layers) {}
+    record Fingerprints(String image, List<String> layers, List<Boolean> racy) {
 
-    /** @return the fingerprints of the image and of each of its layers */
-    static Fingerprints fingerprint(ImagePlan plan) throws IOException {
+        /** @return whether some layer is racy, so that the image must not be recorded as up to date */
+        boolean anyRacy() {
+            return racy.contains(Boolean.TRUE);
+        }
+    }
+
+    /**
+     * @param plannedAt when the planning started, in milliseconds since the epoch, before any source was stamped
+     * @return the fingerprints of the image and of each of its layers
+     */
+    static Fingerprints fingerprint(ImagePlan plan, long plannedAt) throws IOException {
         // What reaches every layer's bytes: the tar mtimes and the codec.
         String layerSettings = "scratch " + ImageBuilder.VERSION + '\n' + plan.created() + '\n'
                 + plan.compression() + ' ' + plan.compressionLevel() + '\n';
@@ -64,20 +85,27 @@ final class UpToDate {
         update(image, layerSettings + plan.image() + '\n' + plan.tags() + '\n' + plan.platform() + '\n'
                 + plan.config() + '\n' + plan.annotations() + '\n');
         List<String> layers = new ArrayList<>();
+        List<Boolean> racy = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (ImageLayer layer : plan.layers()) {
             MessageDigest sha = DigestingOutputStream.newSha256();
             update(sha, layerSettings);
+            boolean recent = false;
             for (LayerEntry entry : layer.entries()) {
                 text.setLength(0);
+                if (entry instanceof RegularFileEntry file) {
+                    FileStamp stamp = stampOf(file);
+                    recent |= stamp.changedSince(plannedAt - RACY_MILLIS);
+                }
                 describe(entry, text);
                 update(sha, text);
             }
+            racy.add(recent);
             String fingerprint = HexFormat.of().formatHex(sha.digest());
             layers.add(fingerprint);
             update(image, "layer " + layer.name() + ' ' + fingerprint + '\n');
         }
-        return new Fingerprints(HexFormat.of().formatHex(image.digest()), layers);
+        return new Fingerprints(HexFormat.of().formatHex(image.digest()), layers, racy);
     }
 
     private static void describe(LayerEntry entry, StringBuilder text) throws IOException {
@@ -96,9 +124,12 @@ final class UpToDate {
 
     /** What git's index records of a source to notice a change: size, mtime, ctime, inode and device. */
     private static String stamp(RegularFileEntry file) throws IOException {
+        return stampOf(file).describe();
+    }
+
+    private static FileStamp stampOf(RegularFileEntry file) throws IOException {
         // Stamped when the plan was made: no second stat per file.
-        FileStamp stamp = file.stamp() != null ? file.stamp() : FileStamp.read(file.source(), file.followLinks());
-        return stamp.describe();
+        return file.stamp() != null ? file.stamp() : FileStamp.read(file.source(), file.followLinks());
     }
 
     private static void update(MessageDigest sha, CharSequence text) {
@@ -117,7 +148,7 @@ final class UpToDate {
     /**
      * A layer the last build wrote or reused.
      *
-     * @param fingerprint the fingerprint of its inputs
+     * @param fingerprint the fingerprint of its inputs, or {@code null} if it was racy
      * @param layer the layer as that build reported it
      */
     record Recorded(String fingerprint, BuildResult.Layer layer) {}
@@ -171,7 +202,9 @@ final class UpToDate {
         if (state.isPresent()) {
             try {
                 for (Recorded recorded : layers(state.get())) {
-                    reusable.put(recorded.fingerprint(), recorded.layer());
+                    if (recorded.fingerprint() != null) {
+                        reusable.put(recorded.fingerprint(), recorded.layer());
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 return Map.of();
@@ -203,7 +236,9 @@ final class UpToDate {
         for (int i = 1; i <= count; i++) {
             String key = "layer." + i + ".";
             String fingerprint = state.getProperty(key + "fingerprint", "");
-            if (!fingerprint.matches("[a-f0-9]{64}")) {
+            if (fingerprint.equals(RACY)) {
+                fingerprint = null;
+            } else if (!fingerprint.matches("[a-f0-9]{64}")) {
                 throw new IllegalArgumentException(key + "fingerprint");
             }
             layers.add(new Recorded(fingerprint, new BuildResult.Layer(state.getProperty(key + "name", ""),
@@ -238,7 +273,9 @@ final class UpToDate {
             throws IOException {
         byte[] index = Files.readAllBytes(layout.resolve("index.json"));
         StringBuilder text = new StringBuilder();
-        text.append("fingerprint=").append(fingerprints.image())
+        // A racy layer is written down without its fingerprint: its blob is right, but a later change to one of its
+        // sources might not show in their stamps, so neither it nor the whole image may be taken as unchanged.
+        text.append("fingerprint=").append(fingerprints.anyRacy() ? RACY : fingerprints.image())
                 .append("\nindex=").append(DigestingOutputStream.digestOf(index))
                 .append("\nmanifest=").append(result.manifestDigest()).append("\nmanifestSize=").append(manifestSize)
                 .append("\nconfig=").append(result.configDigest()).append("\nconfigSize=").append(configSize)
@@ -247,7 +284,8 @@ final class UpToDate {
             BuildResult.Layer layer = result.layers().get(i);
             String key = "layer." + (i + 1) + ".";
             text.append(key).append("name=").append(layer.name()).append('\n')
-                    .append(key).append("fingerprint=").append(fingerprints.layers().get(i)).append('\n')
+                    .append(key).append("fingerprint=")
+                    .append(fingerprints.racy().get(i) ? RACY : fingerprints.layers().get(i)).append('\n')
                     .append(key).append("digest=").append(layer.digest()).append('\n')
                     .append(key).append("size=").append(layer.size()).append('\n')
                     .append(key).append("diffId=").append(layer.diffId()).append('\n')

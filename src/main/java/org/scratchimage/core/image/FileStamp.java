@@ -42,6 +42,17 @@ public record FileStamp(long size, long mtimeSeconds, int mtimeNanos, long ctime
                 ctime.getNano(), (Long) unix.get("ino"), (Long) unix.get("dev"), (Integer) unix.get("mode"));
     }
 
+    /** @return whether the file's content or status changed at or after {@code millis} since the epoch */
+    public boolean changedSince(long millis) {
+        long seconds = Math.floorDiv(millis, 1000);
+        int nanos = (int) Math.floorMod(millis, 1000) * 1_000_000;
+        return notBefore(mtimeSeconds, mtimeNanos, seconds, nanos) || notBefore(ctimeSeconds, ctimeNanos, seconds, nanos);
+    }
+
+    private static boolean notBefore(long seconds, int nanos, long otherSeconds, int otherNanos) {
+        return seconds > otherSeconds || (seconds == otherSeconds && nanos >= otherNanos);
+    }
+
     /** @return whether the file was a regular file */
     public boolean isRegularFile() {
         return (mode & TYPE_MASK) == REGULAR;
