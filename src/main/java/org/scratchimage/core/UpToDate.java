@@ -79,7 +79,7 @@ final class UpToDate {
      */
     static Fingerprints fingerprint(ImagePlan plan, long plannedAt) throws IOException {
         // What reaches every layer's bytes: the tar mtimes and the codec.
-        String layerSettings = "scratch " + ImageBuilder.VERSION + '\n' + plan.created() + '\n'
+        String layerSettings = "scratch " + ImageBuilder.VERSION + ' ' + codeStamp() + '\n' + plan.created() + '\n'
                 + plan.compression() + ' ' + plan.compressionLevel() + '\n';
         MessageDigest image = DigestingOutputStream.newSha256();
         update(image, layerSettings + plan.image() + '\n' + plan.tags() + '\n' + plan.platform() + '\n'
@@ -106,6 +106,25 @@ final class UpToDate {
             update(image, "layer " + layer.name() + ' ' + fingerprint + '\n');
         }
         return new Fingerprints(HexFormat.of().formatHex(image.digest()), layers, racy);
+    }
+
+    /**
+     * The size and mtime of the plugin's own jar: a SNAPSHOT rebuilt under the same version may write other bytes,
+     * so its new jar must not find the layers and states of the old one. One stat; empty if the code has no file.
+     */
+    private static String codeStamp() {
+        try {
+            java.security.CodeSource source = UpToDate.class.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                return "";
+            }
+            Path code = Path.of(source.getLocation().toURI());
+            return Files.size(code) + "@" + Files.getLastModifiedTime(code).toMillis();
+        } catch (IOException | java.net.URISyntaxException | IllegalArgumentException
+                | java.nio.file.FileSystemNotFoundException | SecurityException e) {
+            // Unknown: the version alone decides, as before.
+            return "";
+        }
     }
 
     private static void describe(LayerEntry entry, StringBuilder text) throws IOException {

@@ -87,6 +87,21 @@ class UpToDateTest {
     }
 
     @Test
+    void aRebuiltPluginOfTheSameVersionDoesNotTrustTheOldState() throws Exception {
+        // The plugin's code location: target/classes here, the jar in a build. Its stamp changes when it is rebuilt.
+        Path code = Path.of(UpToDate.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        FileTime original = Files.getLastModifiedTime(code);
+        String before = UpToDate.fingerprint(fixtures.plan(), 0).image();
+        try {
+            Files.setLastModifiedTime(code, FileTime.fromMillis(original.toMillis() + 1_000));
+            assertThat(UpToDate.fingerprint(fixtures.plan(), 0).image()).isNotEqualTo(before);
+        } finally {
+            Files.setLastModifiedTime(code, original);
+        }
+        assertThat(UpToDate.fingerprint(fixtures.plan(), 0).image()).isEqualTo(before);
+    }
+
+    @Test
     void aTouchedFileRebuildsToTheSameImage() throws Exception {
         BuildResult first = build();
         Files.setLastModifiedTime(dir.resolve("app"), FileTime.fromMillis(1_000_000_000_000L));
