@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,11 +94,9 @@ final class UpToDate {
             boolean recent = false;
             for (LayerEntry entry : layer.entries()) {
                 text.setLength(0);
-                if (entry instanceof RegularFileEntry file) {
-                    FileStamp stamp = stampOf(file);
-                    recent |= stamp.changedSince(plannedAt - RACY_MILLIS);
-                }
-                describe(entry, text);
+                FileStamp stamp = entry instanceof RegularFileEntry file ? stampOf(file) : null;
+                recent |= stamp != null && stamp.changedSince(plannedAt - RACY_MILLIS);
+                describe(entry, stamp, text);
                 update(sha, text);
             }
             racy.add(recent);
@@ -118,8 +117,9 @@ final class UpToDate {
             if (source == null || source.getLocation() == null) {
                 return "";
             }
-            Path code = Path.of(source.getLocation().toURI());
-            return Files.size(code) + "@" + Files.getLastModifiedTime(code).toMillis();
+            BasicFileAttributes code = Files.readAttributes(Path.of(source.getLocation().toURI()),
+                    BasicFileAttributes.class);
+            return code.size() + "@" + code.lastModifiedTime().toMillis();
         } catch (IOException | java.net.URISyntaxException | IllegalArgumentException
                 | java.nio.file.FileSystemNotFoundException | SecurityException e) {
             // Unknown: the version alone decides, as before.
@@ -127,14 +127,15 @@ final class UpToDate {
         }
     }
 
-    private static void describe(LayerEntry entry, StringBuilder text) throws IOException {
+    /** @param stamp the stamp of a regular file's source, {@code null} for other entries */
+    private static void describe(LayerEntry entry, FileStamp stamp, StringBuilder text) {
         text.append(entry.getClass().getSimpleName()).append(' ').append(entry.path()).append(' ')
                 .append(Integer.toOctalString(entry.mode())).append(' ').append(entry.uid()).append(':')
                 .append(entry.gid());
         if (entry instanceof SymlinkEntry link) {
             text.append(" -> ").append(link.target());
         } else if (entry instanceof RegularFileEntry file) {
-            text.append(" < ").append(file.source().toAbsolutePath()).append(' ').append(stamp(file));
+            text.append(" < ").append(file.source().toAbsolutePath()).append(' ').append(stamp.describe());
         } else if (!(entry instanceof DirectoryEntry)) {
             throw new IllegalStateException("unknown entry " + entry);
         }
@@ -142,10 +143,6 @@ final class UpToDate {
     }
 
     /** What git's index records of a source to notice a change: size, mtime, ctime, inode and device. */
-    private static String stamp(RegularFileEntry file) throws IOException {
-        return stampOf(file).describe();
-    }
-
     private static FileStamp stampOf(RegularFileEntry file) throws IOException {
         // Stamped when the plan was made: no second stat per file.
         return file.stamp() != null ? file.stamp() : FileStamp.read(file.source(), file.followLinks());
