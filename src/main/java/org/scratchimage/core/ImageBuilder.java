@@ -51,11 +51,11 @@ public final class ImageBuilder {
         long plannedAt = System.currentTimeMillis();
         ImagePlan plan = ImagePlanner.plan(request, listener);
         Path output = outputDirectory(request);
-        UpToDate.Fingerprints fingerprints = UpToDate.fingerprint(plan, plannedAt);
+        Fingerprints fingerprints = Fingerprints.of(plan, VERSION, plannedAt);
         // Read-only and decided from what the last build recorded: only a layout it wrote can match.
-        Optional<UpToDate.Current> current = UpToDate.check(output, fingerprints.image());
+        Optional<BuildState.Current> current = BuildState.check(output, fingerprints.image());
         if (current.isPresent()) {
-            UpToDate.Current layout = current.get();
+            BuildState.Current layout = current.get();
             List<BuildResult.Layer> layers = new ArrayList<>();
             for (int i = 0; i < plan.layers().size(); i++) {
                 BuildResult.Layer recorded = layout.layers().get(i).layer();
@@ -70,9 +70,9 @@ public final class ImageBuilder {
         try (LayoutLock lock = LayoutLock.acquire(output, listener::info)) {
             OciLayout layout = openLayout(output);
             // Read under the lock: the layers another build recorded are only taken from the layout it committed.
-            Map<String, BuildResult.Layer> reusable = UpToDate.reusable(output);
+            Map<String, BuildResult.Layer> reusable = BuildState.reusable(output);
             Written written = write(plan, fingerprints, reusable, layout);
-            UpToDate.record(output, fingerprints, written.result(), written.manifestSize(), written.configSize());
+            BuildState.record(output, fingerprints, written.result(), written.manifestSize(), written.configSize());
             return written.result();
         }
     }
@@ -80,7 +80,7 @@ public final class ImageBuilder {
     /** A build's result and the sizes of its manifest and config, which the up-to-date state records. */
     private record Written(BuildResult result, long manifestSize, long configSize) {}
 
-    private Written write(ImagePlan plan, UpToDate.Fingerprints fingerprints, Map<String, BuildResult.Layer> reusable,
+    private Written write(ImagePlan plan, Fingerprints fingerprints, Map<String, BuildResult.Layer> reusable,
             OciLayout layout) throws IOException {
         try (OciLayout.Transaction transaction = layout.begin()) {
             String mediaType = plan.compression().mediaType();

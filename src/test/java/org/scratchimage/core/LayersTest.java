@@ -50,7 +50,7 @@ class LayersTest {
         fixtures.files.add(new FileSpec("app.conf", "/etc/app.conf", "0640", null, null, "config"));
         fixtures.symlinks.add(new SymlinkSpec("/opt/app/current.jar", "app.jar", null));
         // Sources changed a moment before a build are not trusted by their stamps: let these settle.
-        Thread.sleep(UpToDate.RACY_MILLIS + 50);
+        Thread.sleep(Fingerprints.RACY_MILLIS + 50);
     }
 
     private static Map<String, List<String>> pathsByLayer(ImagePlan plan) {

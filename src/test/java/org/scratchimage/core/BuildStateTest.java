@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scratchimage.core.oci.OciLayout;
 
-/** The up-to-date check: nothing changed stops the build; any change to a source, the settings or the layout does not. */
-class UpToDateTest {
+/**
+ * The state file beside the layout: with nothing changed the build stops at once; a damaged or untidy layout, or a
+ * lost state, rebuilds. What counts as a change of the sources and settings is in {@link FingerprintsTest}.
+ */
+class BuildStateTest {
     @TempDir
     Path dir;
 
@@ -28,8 +30,8 @@ class UpToDateTest {
         fixtures.directories.add(new DirectorySpec("tree", "/", null, null, null, null, null, null, null));
         fixtures.binaries.add(new BinarySpec("app", "/bin/app", null, null, null));
         layout = dir.resolve("target/oci");
-        // Sources changed a moment before a build are not trusted by their stamps (see the racy tests below).
-        Thread.sleep(UpToDate.RACY_MILLIS + 50);
+        // Sources changed a moment before a build are not trusted by their stamps (see FingerprintsTest).
+        Thread.sleep(Fingerprints.RACY_MILLIS + 50);
     }
 
     private BuildResult build() throws Exception {
@@ -51,84 +53,6 @@ class UpToDateTest {
         assertThat(second.diffId()).isEqualTo(first.diffId());
         assertThat(Files.getLastModifiedTime(layout.resolve("index.json"))).isEqualTo(indexTime);
         assertThat(dir.resolve("target/.oci.scratch-state")).isRegularFile();
-    }
-
-    @Test
-    void contentRewrittenWithTheSameSizeAndMtimeRebuilds() throws Exception {
-        BuildResult first = build();
-        Path conf = dir.resolve("tree/etc/app.conf");
-        FileTime mtime = Files.getLastModifiedTime(conf);
-        Thread.sleep(20);
-
-        Files.writeString(conf, "port=9090\n");
-        Files.setLastModifiedTime(conf, mtime);
-
-        BuildResult second = build();
-        assertThat(second.upToDate()).isFalse();
-        assertThat(second.layerDigest()).isNotEqualTo(first.layerDigest());
-    }
-
-    @Test
-    void aSourceChangedTooRecentlyIsNotTrustedUntilABuildFindsItSettled() throws Exception {
-        // An mtime ahead of the clock stands for a change within the file system's last clock tick.
-        Path app = dir.resolve("app");
-        Files.setLastModifiedTime(app, FileTime.fromMillis(System.currentTimeMillis() + 3_000));
-        BuildResult first = build();
-
-        BuildResult second = build();
-
-        assertThat(second.upToDate()).isFalse();
-        assertThat(second.manifestDigest()).isEqualTo(first.manifestDigest());
-        Files.setLastModifiedTime(app, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-        Thread.sleep(UpToDate.RACY_MILLIS + 50);
-        BuildResult third = build();
-        assertThat(third.upToDate()).isFalse();
-        assertThat(build().upToDate()).isTrue();
-    }
-
-    @Test
-    void aRebuiltPluginOfTheSameVersionDoesNotTrustTheOldState() throws Exception {
-        // The plugin's code location: target/classes here, the jar in a build. Its stamp changes when it is rebuilt.
-        Path code = Path.of(UpToDate.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        FileTime original = Files.getLastModifiedTime(code);
-        String before = UpToDate.fingerprint(fixtures.plan(), 0).image();
-        try {
-            Files.setLastModifiedTime(code, FileTime.fromMillis(original.toMillis() + 1_000));
-            assertThat(UpToDate.fingerprint(fixtures.plan(), 0).image()).isNotEqualTo(before);
-        } finally {
-            Files.setLastModifiedTime(code, original);
-        }
-        assertThat(UpToDate.fingerprint(fixtures.plan(), 0).image()).isEqualTo(before);
-    }
-
-    @Test
-    void aTouchedFileRebuildsToTheSameImage() throws Exception {
-        BuildResult first = build();
-        Files.setLastModifiedTime(dir.resolve("app"), FileTime.fromMillis(1_000_000_000_000L));
-
-        BuildResult second = build();
-
-        assertThat(second.upToDate()).isFalse();
-        assertThat(second.manifestDigest()).isEqualTo(first.manifestDigest());
-    }
-
-    @Test
-    void aChangedSettingRebuilds() throws Exception {
-        build();
-        fixtures.tags = List.of("2.0");
-
-        assertThat(build().upToDate()).isFalse();
-        fixtures.annotations.put("org.opencontainers.image.source", "https://example.org");
-        assertThat(build().upToDate()).isFalse();
-        assertThat(build().upToDate()).isTrue();
-    }
-
-    @Test
-    void aNewFileInACopiedTreeRebuilds() throws Exception {
-        build();
-        Files.writeString(dir.resolve("tree/etc/new.conf"), "x\n");
-
-        assertThat(build().upToDate()).isFalse();
     }
 
     @Test
