@@ -16,9 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.scratchimage.core.compress.DigestingOutputStream;
 
 /**
@@ -31,7 +29,7 @@ import org.scratchimage.core.compress.DigestingOutputStream;
  * blobs in place; the next build removes the staging folder.
  *
  * <p>Nothing is written into, or deleted from, a directory that is neither empty nor a layout this plugin
- * wrote: {@link #open} refuses it.
+ * wrote: {@link #open} refuses it (see {@code LayoutOwnership}).
  */
 public final class OciLayout {
     /** The layout file's exact content. */
@@ -40,9 +38,6 @@ public final class OciLayout {
     public static final String CREATED_BY_PREFIX = "org.scratchimage:scratch-maven-plugin:";
     /** Folder for blobs being written, inside the layout so renames never cross file systems. */
     public static final String STAGING = ".scratch-staging";
-
-    private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
-    private static final Set<String> LAYOUT_NAMES = Set.of("oci-layout", "index.json", "blobs", STAGING);
 
     private final Path directory;
     private final Path blobs;
@@ -59,107 +54,12 @@ public final class OciLayout {
      */
     public static OciLayout open(Path directory) throws UnsafeOutputDirectoryException, IOException {
         Path dir = directory.toAbsolutePath().normalize();
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(dir)) {
-            return new OciLayout(dir);
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new UnsafeOutputDirectoryException(dir, "is not a directory");
-        }
-        List<String> names = list(dir);
-        if (names.isEmpty()) {
-            return new OciLayout(dir);
-        }
-        List<String> foreign = names.stream().filter(n -> !LAYOUT_NAMES.contains(n)).sorted().limit(5).toList();
-        if (!foreign.isEmpty()) {
-            throw new UnsafeOutputDirectoryException(dir, "holds files that are not part of an OCI layout (" + String.join(", ", foreign)
-                    + (names.size() > 5 ? ", ..." : "") + ")");
-        }
-        OciLayout layout = new OciLayout(dir);
-        layout.checkWrittenByPlugin(names);
-        return layout;
+        LayoutOwnership.check(dir);
+        return new OciLayout(dir);
     }
 
-    private void checkWrittenByPlugin(List<String> names) throws UnsafeOutputDirectoryException, IOException {
-        // Only this plugin makes the staging folder: without an index it marks a first build that died before
-        // its commit, whose leftovers the next build may replace.
-        boolean interruptedFirstBuild = !names.contains("index.json")
-                && Files.isDirectory(directory.resolve(STAGING), LinkOption.NOFOLLOW_LINKS);
-        if (!interruptedFirstBuild && (!names.contains("oci-layout") || !names.contains("index.json"))) {
-            throw new UnsafeOutputDirectoryException(directory, "is not a complete OCI layout (no "
-                    + (names.contains("oci-layout") ? "index.json" : "oci-layout") + ")");
-        }
-        if (names.contains("blobs")) {
-            Path blobRoot = directory.resolve("blobs");
-            // Links are refused: pruning through one would delete blobs of a store this plugin does not own.
-            if (!Files.isDirectory(blobRoot, LinkOption.NOFOLLOW_LINKS)) {
-                throw new UnsafeOutputDirectoryException(directory, "holds a blobs entry that is not a folder"
-                        + " (a file or a link), which this plugin did not write");
-            }
-            List<String> algorithms = list(blobRoot);
-            if (!algorithms.stream().allMatch("sha256"::equals)) {
-                throw new UnsafeOutputDirectoryException(directory, "holds blobs this plugin did not write (" + algorithms + ")");
-            }
-            if (Files.exists(blobs, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
-                throw new UnsafeOutputDirectoryException(directory, "holds a blobs/sha256 entry that is not a folder"
-                        + " (a file or a link), which this plugin did not write");
-            }
-            if (Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
-                for (String name : list(blobs)) {
-                    if (!HEX.matcher(name).matches() || !Files.isRegularFile(blobs.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                        throw new UnsafeOutputDirectoryException(directory, "holds blobs/sha256/" + name
-                                + ", which this plugin did not write");
-                    }
-                }
-            }
-        }
-        if (interruptedFirstBuild) {
-            return;
-        }
-        try {
-            Object index = JsonReader.parse(readDocument(directory.resolve("index.json")));
-            Object manifests = index instanceof Map<?, ?> map ? map.get("manifests") : null;
-            // The plugin always lists at least one tag; an empty index proves nothing about who wrote the blobs.
-            if (!(manifests instanceof List<?> list) || list.isEmpty()) {
-                throw new UnsafeOutputDirectoryException(directory,
-                        "holds an OCI layout whose index.json lists no image, which this plugin never writes");
-            }
-            for (Object manifest : list) {
-                Object image = JsonReader.parse(readBlob(JsonReader.string(manifest, "digest")));
-                Object imageConfig = image instanceof Map<?, ?> map ? map.get("config") : null;
-                Object config = JsonReader.parse(readBlob(JsonReader.string(imageConfig, "digest")));
-                Object history = config instanceof Map<?, ?> map ? map.get("history") : null;
-                Object first = history instanceof List<?> steps && !steps.isEmpty() ? steps.get(0) : null;
-                if (!JsonReader.string(first, "created_by").startsWith(CREATED_BY_PREFIX)) {
-                    throw new UnsafeOutputDirectoryException(directory,
-                            "holds an OCI layout that another tool wrote (image "
-                                    + JsonReader.string(manifest, "digest") + ")");
-                }
-            }
-        } catch (IOException e) {
-            throw new UnsafeOutputDirectoryException(directory, "holds an OCI layout that cannot be read (" + e.getMessage() + ")");
-        }
-    }
-
-    private byte[] readBlob(String digest) throws IOException {
-        if (!digest.startsWith("sha256:") || !HEX.matcher(digest.substring(7)).matches()) {
-            throw new IOException("bad digest \"" + digest + "\"");
-        }
-        return readDocument(blobs.resolve(digest.substring(7)));
-    }
-
-    /** The registries' limit for a manifest: a larger file is no document this plugin wrote, and is not read whole. */
-    private static final long MAX_DOCUMENT = 4L * 1024 * 1024;
-
-    private static byte[] readDocument(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_DOCUMENT) {
-            throw new IOException(file.getFileName() + " is " + size + " bytes, more than a layout document has");
-        }
-        return Files.readAllBytes(file);
-    }
-
-    private static List<String> list(Path dir) throws IOException {
+    /** @return the names in {@code dir}, in the order the file system lists them */
+    static List<String> list(Path dir) throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
