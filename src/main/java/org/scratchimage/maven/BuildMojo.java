@@ -98,8 +98,8 @@ public class BuildMojo extends AbstractMojo {
     private String outputTimestamp;
 
     /**
-     * The compression of the layers: {@code gzip} (every runtime reads it), {@code zstd} (smaller and faster; read by
-     * containerd, podman, skopeo and current Docker, not by older umoci and Docker versions) or {@code none}.
+     * The compression of the layers: {@code gzip} (every runtime reads it), {@code zstd} (smaller and faster;
+     * read by containerd, podman, skopeo and current Docker, not by older umoci and Docker versions) or {@code none}.
      *
      * @since 0.1.0
      */

@@ -69,7 +69,19 @@ class ConfigurationDocsTest {
         assertThat(compare(code, documented(page(
                 "| `skip` | `boolean` | `false` | `scratch.skip` |",
                 "| `compresion` | `String` | `gzip` | `scratch.compression` |"))))
-                .containsExactly("scratch:build parameter compresion is documented, but the goal has no such parameter");
+                .containsExactly(
+                        "scratch:build parameter compresion is documented, but the goal has no such parameter");
+    }
+
+    @Test
+    void aParameterDocumentedTwiceIsNamed() {
+        Map<String, Map<String, Parameter>> code = Map.of("build", Map.of(
+                "skip", new Parameter("skip", "boolean", "false", "scratch.skip", true)));
+
+        assertThat(compare(code, documented(page(
+                "| `skip` | `boolean` | `false` | `scratch.skip` |",
+                "| `skip` | `boolean` | `false` | `scratch.skip` |"))))
+                .containsExactly("scratch:build parameter skip is documented twice");
     }
 
     @Test
@@ -170,7 +182,8 @@ class ConfigurationDocsTest {
 
     // ---- the page ----
 
-    private static final String TABLE_HEAD = "| Parameter | Type | Default | User property |\n| --- | --- | --- | --- |\n";
+    private static final String TABLE_HEAD =
+            "| Parameter | Type | Default | User property |\n| --- | --- | --- | --- |\n";
     private static final Pattern GOAL_HEADING = Pattern.compile("^#+ .*`scratch:([a-z-]+)`");
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
 
