@@ -24,7 +24,7 @@ import org.scratchimage.core.oci.UnsafeOutputDirectoryException;
 
 /**
  * Builds a from-scratch image into an OCI image layout: validates the whole request first, so that bad
- * input writes nothing, then streams the layer and commits the layout atomically.
+ * input writes nothing, then streams the layers and commits the layout atomically.
  */
 public final class ImageBuilder {
     /** This plugin's version, recorded in the image history. */

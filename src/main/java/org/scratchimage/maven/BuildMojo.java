@@ -98,8 +98,8 @@ public class BuildMojo extends AbstractMojo {
     private String outputTimestamp;
 
     /**
-     * The compression of the layer: {@code gzip} (every runtime reads it), {@code zstd} (smaller and faster; read by
-     * containerd, podman, skopeo and current Docker, not by older umoci and Docker versions) or {@code none}.
+     * The compression of the layers: {@code gzip} (every runtime reads it), {@code zstd} (smaller and faster;
+     * read by containerd, podman, skopeo and current Docker, not by older umoci and Docker versions) or {@code none}.
      *
      * @since 0.1.0
      */
@@ -108,7 +108,7 @@ public class BuildMojo extends AbstractMojo {
 
     /**
      * The compression level: 1 to 9 for gzip (default 6), 1 to 19 for zstd (default 3). Not allowed with
-     * {@code none}. The bytes of the layer depend on it, never on the number of threads that compress.
+     * {@code none}. The bytes of the layers depend on it, never on the number of threads that compress.
      *
      * @since 0.1.0
      */

@@ -1,6 +1,6 @@
 package org.scratchimage.core.image;
 
-/** How the layer blob is compressed. */
+/** How the layer blobs are compressed. */
 public enum Compression {
     /** Deterministic gzip: fixed header, raw deflate in parallel blocks, CRC32 and size trailer. Levels 1 to 9. */
     GZIP("application/vnd.oci.image.layer.v1.tar+gzip", 6, 1, 9),

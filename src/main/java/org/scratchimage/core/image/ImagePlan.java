@@ -12,7 +12,7 @@ import java.util.SortedMap;
  * @param platform the platform
  * @param created the build timestamp, in whole seconds: every mtime, {@code created} and the
  *     {@code org.opencontainers.image.created} annotation
- * @param compression the layer's compression
+ * @param compression the compression of every layer
  * @param compressionLevel the level of {@code compression}, within its range
  * @param entries every entry of the image in tar order: the root first, then sorted by the UTF-8 bytes of their paths
  * @param layers the layers, bottom first, none empty; together they hold exactly {@code entries}

@@ -1,8 +1,8 @@
 package org.scratchimage.core.image;
 
 /**
- * One validated entry of the layer. Paths are relative to the image root, without a leading or trailing
- * slash; the root itself is the empty string.
+ * One validated entry of the image, in one of its layers. Paths are relative to the image root, without a
+ * leading or trailing slash; the root itself is the empty string.
  */
 public sealed interface LayerEntry permits RegularFileEntry, DirectoryEntry, SymlinkEntry {
 
