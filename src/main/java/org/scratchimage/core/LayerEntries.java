@@ -2,7 +2,6 @@ package org.scratchimage.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,6 +25,7 @@ import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.LayerEntryOrder;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 
@@ -38,53 +37,6 @@ final class LayerEntries {
     static final int BINARY_MODE = 0755;
     static final int FILE_MODE = 0644;
     static final int DIRECTORY_MODE = 0755;
-
-    /** Sorts by the UTF-8 bytes of the path, so every parent precedes its children and the root comes first. */
-    static final Comparator<LayerEntry> TAR_ORDER = (a, b) -> compareUtf8(a.path(), b.path());
-
-    /**
-     * Compares two strings as their UTF-8 bytes compare, without encoding them (a sort of 20,000 paths encoded
-     * each twice per comparison). UTF-16 order is code point order, and so UTF-8 order, except where a surrogate
-     * meets a char from U+E000: only then are the bytes compared.
-     */
-    static int compareUtf8(String a, String b) {
-        int length = Math.min(a.length(), b.length());
-        for (int i = 0; i < length; i++) {
-            char x = a.charAt(i);
-            char y = b.charAt(i);
-            if (x != y) {
-                if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
-                    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-                            b.getBytes(StandardCharsets.UTF_8));
-                }
-                return Character.compare(x, y);
-            }
-        }
-        return Integer.compare(a.length(), b.length());
-    }
-
-    /** Sorts in {@link #TAR_ORDER}; by String's own, intrinsic compareTo when no path holds a surrogate. */
-    static void sortInTarOrder(List<? extends LayerEntry> entries) {
-        for (LayerEntry entry : entries) {
-            if (mayHoldSurrogates(entry.path())) {
-                entries.sort(TAR_ORDER);
-                return;
-            }
-        }
-        entries.sort(BY_PATH);
-    }
-
-    private static final Comparator<LayerEntry> BY_PATH = (a, b) -> a.path().compareTo(b.path());
-
-    /** Only a string with a char from U+D800 can hold one; Latin-1 strings, most paths, are told at once. */
-    private static boolean mayHoldSurrogates(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= Character.MIN_SURROGATE) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Where an entry came from; directories of copied trees may coincide with other directories. */
     private enum Kind { DECLARED, TREE_ROOT, IN_TREE }
@@ -677,7 +629,7 @@ final class LayerEntries {
                 files.add(file);
             }
         }
-        sortInTarOrder(files);
+        LayerEntryOrder.sortInTarOrder(files);
         return files;
     }
 
@@ -703,7 +655,7 @@ final class LayerEntries {
         for (Declared d : entries.values()) {
             declared.add(d.entry());
         }
-        sortInTarOrder(declared);
+        LayerEntryOrder.sortInTarOrder(declared);
         for (LayerEntry entry : declared) {
             String path = entry.path();
             for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
@@ -728,7 +680,7 @@ final class LayerEntries {
         for (Declared d : entries.values()) {
             all.add(d.entry());
         }
-        sortInTarOrder(all);
+        LayerEntryOrder.sortInTarOrder(all);
         return all;
     }
 
@@ -773,7 +725,7 @@ final class LayerEntries {
             }
             layer.putIfAbsent("", entries.get("").entry());
             List<LayerEntry> sorted = new ArrayList<>(layer.values());
-            sortInTarOrder(sorted);
+            LayerEntryOrder.sortInTarOrder(sorted);
             layers.add(new ImageLayer(name, sorted));
         }
         return layers;
