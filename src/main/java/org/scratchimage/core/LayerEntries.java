@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -278,8 +277,7 @@ final class LayerEntries {
         int directoryMode = Values.mode(origin + "/<directoryMode>", spec.directoryMode(), DIRECTORY_MODE);
         long uid = Values.id(origin + "/<uid>", spec.uid());
         long gid = Values.id(origin + "/<gid>", spec.gid());
-        List<String> includes = patterns(spec.includes());
-        List<String> excludes = patterns(spec.excludes());
+        PathPatterns patterns = new PathPatterns(spec.includes(), spec.excludes());
         List<LayerEntry> found = new ArrayList<>();
         Set<String> parentsAdded = new HashSet<>();
         String rootPrefix = realRoot.toString().endsWith("/") ? realRoot.toString() : realRoot + "/";
@@ -289,11 +287,11 @@ final class LayerEntries {
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(realRoot)) {
                         String relative = relative(rootPrefix, realRoot, dir);
-                        if (excludesEverythingBelow(relative, excludes)) {
+                        if (patterns.excludesEverythingBelow(relative)) {
                             // Not walked: nothing in it could be selected.
                             return FileVisitResult.SKIP_SUBTREE;
                         }
-                        if (selected(relative, includes, excludes)) {
+                        if (patterns.selects(relative)) {
                             rejectUnrepresentable(dir, relative);
                             found.add(new DirectoryEntry(join(base, relative), directoryMode, uid, gid,
                                     origin + " (host directory " + dir + ")"));
@@ -308,7 +306,7 @@ final class LayerEntries {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     String relative = relative(rootPrefix, realRoot, file);
-                    if (!selected(relative, includes, excludes)) {
+                    if (!patterns.selects(relative)) {
                         return FileVisitResult.CONTINUE;
                     }
                     // Also checks the parents, which an include pattern may select through the file alone.
@@ -342,7 +340,7 @@ final class LayerEntries {
                 public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
                     // The walk opens a folder before preVisitDirectory: an excluded one it could not open is skipped.
                     if (!file.equals(realRoot)
-                            && excludesEverythingBelow(relative(rootPrefix, realRoot, file), excludes)) {
+                            && patterns.excludesEverythingBelow(relative(rootPrefix, realRoot, file))) {
                         return FileVisitResult.CONTINUE;
                     }
                     throw e;
@@ -428,109 +426,6 @@ final class LayerEntries {
                     "rename it or add it to <excludes>; for non-ASCII names run Maven with a UTF-8 locale,"
                             + " such as LANG=C.UTF-8");
         }
-    }
-
-    private static List<String> patterns(List<String> patterns) {
-        List<String> normalised = new ArrayList<>();
-        for (String pattern : patterns) {
-            if (pattern == null || pattern.isBlank()) {
-                continue;
-            }
-            String p = pattern.trim().replace('\\', '/');
-            while (p.startsWith("/")) {
-                p = p.substring(1);
-            }
-            // Ant: a pattern ending in '/' means everything below that directory.
-            normalised.add(p.endsWith("/") ? p + "**" : p);
-        }
-        return normalised;
-    }
-
-    /** An exclude such as {@code cache/**} or {@code **} that takes the folder and everything in it. */
-    private static boolean excludesEverythingBelow(String relative, List<String> excludes) {
-        for (String pattern : excludes) {
-            if (pattern.equals("**") || (pattern.endsWith("/**")
-                    && matches(pattern.substring(0, pattern.length() - 3), relative))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean selected(String relative, List<String> includes, List<String> excludes) {
-        boolean included = includes.isEmpty();
-        for (int i = 0; i < includes.size() && !included; i++) {
-            included = matches(includes.get(i), relative);
-        }
-        if (!included) {
-            return false;
-        }
-        for (String pattern : excludes) {
-            if (matches(pattern, relative)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Ant-style matching of a tree's relative path: {@code **} spans any number of names, {@code *} and {@code ?}
-     * stay within one. Our own, because plexus' SelectorUtils also splits paths at '\', a legal character of a
-     * Linux name: it let {@code **}{@code /*.bak} miss "\x.bak" (a leading '\' made the path "absolute") and
-     * {@code a/b} select "a\b".
-     */
-    private static boolean matches(String pattern, String path) {
-        String[] names = Arrays.stream(pattern.split("/")).filter(name -> !name.isEmpty()).toArray(String[]::new);
-        return matchesNames(names, 0, path.split("/"), 0);
-    }
-
-    private static boolean matchesNames(String[] pattern, int p, String[] path, int s) {
-        for (; p < pattern.length && !pattern[p].equals("**"); p++, s++) {
-            if (s >= path.length || !matchesName(pattern[p], path[s])) {
-                return false;
-            }
-        }
-        if (p == pattern.length) {
-            return s == path.length;
-        }
-        while (p < pattern.length && pattern[p].equals("**")) {
-            p++;
-        }
-        for (int skipped = s; skipped <= path.length; skipped++) {
-            if (matchesNames(pattern, p, path, skipped)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A glob of one name: '*' matches any run of characters, '?' one character; by code point. */
-    private static boolean matchesName(String pattern, String name) {
-        int[] p = pattern.codePoints().toArray();
-        int[] n = name.codePoints().toArray();
-        int i = 0;
-        int j = 0;
-        int star = -1;
-        int resume = 0;
-        while (j < n.length) {
-            // '*' first: a name may hold a '*' itself, which must not use up the wildcard as a literal.
-            if (i < p.length && p[i] == '*') {
-                star = i++;
-                resume = j;
-            } else if (i < p.length && (p[i] == '?' || p[i] == n[j])) {
-                i++;
-                j++;
-            } else if (star >= 0) {
-                i = star + 1;
-                j = ++resume;
-            } else {
-                return false;
-            }
-        }
-        while (i < p.length && p[i] == '*') {
-            i++;
-        }
-        return i == p.length;
     }
 
     /** The walk yields {@code root} resolved with the names below it: its path string starts with the root's. */
