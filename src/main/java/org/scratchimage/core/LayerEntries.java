@@ -1,15 +1,9 @@
 package org.scratchimage.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,8 +23,9 @@ import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 
 /**
- * Turns the declared binaries, files, directories and symlinks into the layer's entries: validates each
- * declaration, walks host trees without following links, rejects conflicts, adds missing parents and sorts.
+ * Turns the declared binaries, files, directories and symlinks into the image's entries: validates each
+ * declaration, takes in the host trees {@link TreeWalker} walks, rejects conflicts, adds missing parents, and
+ * splits the entries into their layers.
  */
 final class LayerEntries {
     static final int BINARY_MODE = 0755;
@@ -272,88 +267,7 @@ final class LayerEntries {
         }
         // The root itself may be a link the user named on purpose; nothing below it is ever followed.
         Path realRoot = root.toRealPath();
-        String base = ImagePaths.relative(origin + "/<path>", spec.path());
-        int fileMode = Values.mode(origin + "/<fileMode>", spec.fileMode(), -1);
-        int directoryMode = Values.mode(origin + "/<directoryMode>", spec.directoryMode(), DIRECTORY_MODE);
-        long uid = Values.id(origin + "/<uid>", spec.uid());
-        long gid = Values.id(origin + "/<gid>", spec.gid());
-        PathPatterns patterns = new PathPatterns(spec.includes(), spec.excludes());
-        List<LayerEntry> found = new ArrayList<>();
-        Set<String> parentsAdded = new HashSet<>();
-        String rootPrefix = realRoot.toString().endsWith("/") ? realRoot.toString() : realRoot + "/";
-        try {
-            Files.walkFileTree(realRoot, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (!dir.equals(realRoot)) {
-                        String relative = relative(rootPrefix, realRoot, dir);
-                        if (patterns.excludesEverythingBelow(relative)) {
-                            // Not walked: nothing in it could be selected.
-                            return FileVisitResult.SKIP_SUBTREE;
-                        }
-                        if (patterns.selects(relative)) {
-                            rejectUnrepresentable(dir, relative);
-                            found.add(new DirectoryEntry(join(base, relative), directoryMode, uid, gid,
-                                    origin + " (host directory " + dir + ")"));
-                            // Like a file's, a selected directory's parents are the tree's, not 0755 0:0.
-                            addTreeParents(found, parentsAdded, base, relative, directoryMode, uid, gid, origin,
-                                    realRoot);
-                        }
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    String relative = relative(rootPrefix, realRoot, file);
-                    if (!patterns.selects(relative)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    // Also checks the parents, which an include pattern may select through the file alone.
-                    rejectUnrepresentable(file, relative);
-                    String path = join(base, relative);
-                    String from = origin + " (host file " + file + ")";
-                    if (attrs.isSymbolicLink()) {
-                        String target = Files.readSymbolicLink(file).toString();
-                        rejectUndecodable(file, target);
-                        found.add(new SymlinkEntry(path, target, uid, gid, from));
-                    } else if (attrs.isRegularFile()) {
-                        // Found now, before anything is written, like an unreadable <file> or <binary>.
-                        if (!Files.isReadable(file)) {
-                            throw new RejectedFileException(file, "which the build user cannot read",
-                                    "grant read permission, or add it to <excludes>");
-                        }
-                        // The walk's attributes lack ctime, inode and the mode: one lstat takes all the build needs.
-                        FileStamp stamp = FileStamp.read(file, false);
-                        int mode = fileMode >= 0 ? fileMode : stamp.ownerExecutable() ? BINARY_MODE : FILE_MODE;
-                        found.add(new RegularFileEntry(path, file, stamp.size(), mode, uid, gid, from, false, stamp));
-                    } else {
-                        throw new RejectedFileException(file, "which is a fifo, socket or device",
-                                "remove it from the tree or add it to <excludes>;"
-                                        + " special files cannot be copied into a layer");
-                    }
-                    addTreeParents(found, parentsAdded, base, relative, directoryMode, uid, gid, origin, realRoot);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    // The walk opens a folder before preVisitDirectory: an excluded one it could not open is skipped.
-                    if (!file.equals(realRoot)
-                            && patterns.excludesEverythingBelow(relative(rootPrefix, realRoot, file))) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-            });
-        } catch (RejectedFileException e) {
-            throw new InvalidConfigurationException(element, spec.source(), "holds " + e.file + ", " + e.problem,
-                    e.fix);
-        } catch (AccessDeniedException e) {
-            throw new InvalidConfigurationException(element, spec.source(),
-                    "holds " + e.getFile() + ", which the build user cannot read",
-                    "grant read permission, or add it to <excludes>");
-        }
+        List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot);
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
         boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
         String layer = layer(origin, spec.layer());
@@ -366,79 +280,6 @@ final class LayerEntries {
                 }
             }
         }
-    }
-
-    /** Directories between the tree root and an included file get the tree's attributes, not the defaults. */
-    private static void addTreeParents(List<LayerEntry> found, Set<String> parentsAdded, String base, String relative,
-            int directoryMode, long uid, long gid, String origin, Path root) {
-        int slash = relative.lastIndexOf('/');
-        while (slash > 0) {
-            String parent = relative.substring(0, slash);
-            if (!parentsAdded.add(parent)) {
-                return;
-            }
-            found.add(new DirectoryEntry(join(base, parent), directoryMode, uid, gid,
-                    origin + " (host directory " + root.resolve(parent) + ")"));
-            slash = parent.lastIndexOf('/');
-        }
-    }
-
-    /** Carries a tree's file that cannot go into the layer out of the walk, to be reported with the element. */
-    private static final class RejectedFileException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient Path file;
-        private final String problem;
-        private final String fix;
-
-        RejectedFileException(Path file, String problem, String fix) {
-            super(null, null, false, false);
-            this.file = file;
-            this.problem = problem;
-            this.fix = fix;
-        }
-    }
-
-    /**
-     * Rejects names the layer cannot carry: undecodable ones, and ".wh." ones, which a runtime would apply as
-     * whiteouts, deleting a path instead of adding one.
-     */
-    private static void rejectUnrepresentable(Path file, String relative) {
-        rejectUndecodable(file, relative);
-        if (!relative.contains(".wh.")) {
-            return;
-        }
-        for (String segment : relative.split("/")) {
-            if (segment.startsWith(".wh.")) {
-                throw new RejectedFileException(file, "whose path has a name starting with \".wh.\"",
-                        "rename it or add it to <excludes>: OCI layers reserve \".wh.\" names for whiteouts");
-            }
-        }
-    }
-
-    /**
-     * The JVM decodes host names with sun.jnu.encoding and replaces bytes it cannot decode with U+FFFD; writing
-     * that text would silently rename the file or retarget the link.
-     */
-    private static void rejectUndecodable(Path file, String text) {
-        if (text.indexOf('\uFFFD') >= 0) {
-            throw new RejectedFileException(file, "whose name or link target is not valid "
-                            + System.getProperty("sun.jnu.encoding", "UTF-8") + " (or holds U+FFFD)",
-                    "rename it or add it to <excludes>; for non-ASCII names run Maven with a UTF-8 locale,"
-                            + " such as LANG=C.UTF-8");
-        }
-    }
-
-    /** The walk yields {@code root} resolved with the names below it: its path string starts with the root's. */
-    private static String relative(String rootPrefix, Path root, Path file) {
-        String text = file.toString();
-        if (text.startsWith(rootPrefix)) {
-            return text.substring(rootPrefix.length());
-        }
-        return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-    }
-
-    private static String join(String base, String relative) {
-        return base.isEmpty() ? relative : base + "/" + relative;
     }
 
     private Path hostPath(String element, String source) throws InvalidConfigurationException {
