@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,11 +36,6 @@ final class LayerEntries {
     /** @param layer the layer it was declared into; {@code null} for a parent directory the build added */
     private record Declared(LayerEntry entry, Kind kind, String layer) {}
 
-    /** The layer of every declaration without a {@code <layer>}. */
-    static final String DEFAULT_LAYER = "app";
-    /** The layer of the resolved shared libraries. */
-    static final String LIBRARIES_LAYER = "libraries";
-
     private final Path baseDirectory;
     private final Consumer<String> debug;
     private final Map<String, Declared> entries = new HashMap<>();
@@ -50,20 +43,12 @@ final class LayerEntries {
     private final Set<String> resolving = new HashSet<>();
     /** Paths of the regular files declared as programs: binaries and files of copied trees, not {@code <file>}s. */
     private final Set<String> programs = new HashSet<>();
-    /**
-     * The first use of a layer name.
-     *
-     * @param origin the declaration, such as {@code <files>/<file>[2]}, or a description for the libraries
-     * @param declared whether the declaration names the layer in its {@code <layer>}, rather than getting the default
-     */
-    private record LayerUse(String origin, boolean declared) {}
+    private final LayerOrder layerOrder;
 
-    /** Every layer name in use, in order of first use, each with its first use. */
-    private final Map<String, LayerUse> layerUses = new LinkedHashMap<>();
-
-    private LayerEntries(Path baseDirectory, Consumer<String> debug) {
+    private LayerEntries(Path baseDirectory, Consumer<String> debug, LayerOrder layerOrder) {
         this.baseDirectory = baseDirectory;
         this.debug = debug;
+        this.layerOrder = layerOrder;
     }
 
     /** @return the layer's declared entries in tar order, without resolved libraries */
@@ -75,8 +60,7 @@ final class LayerEntries {
     /** @return a collector holding every declared entry, to which resolved libraries may be added */
     static LayerEntries declare(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
-        LayerEntries collector = new LayerEntries(request.baseDirectory(), debug);
-        collector.useLayers(request);
+        LayerEntries collector = new LayerEntries(request.baseDirectory(), debug, LayerOrder.of(request));
         List<DirectorySpec> directories = request.directories();
         for (int i = 0; i < directories.size(); i++) {
             String origin = "<directories>/<directory>[" + (i + 1) + "]";
@@ -116,35 +100,8 @@ final class LayerEntries {
         return collector;
     }
 
-    /**
-     * Checks every {@code <layer>} and records the names in order of first use in {@code <binaries>}, {@code <files>},
-     * {@code <directories>} and {@code <symlinks>}.
-     */
-    private void useLayers(BuildRequest request) throws InvalidConfigurationException {
-        for (int i = 0; i < request.binaries().size(); i++) {
-            BinarySpec spec = request.binaries().get(i);
-            useLayer("<binaries>/<binary>[" + (i + 1) + "]", spec == null ? null : spec.layer());
-        }
-        for (int i = 0; i < request.files().size(); i++) {
-            FileSpec spec = request.files().get(i);
-            useLayer("<files>/<file>[" + (i + 1) + "]", spec == null ? null : spec.layer());
-        }
-        for (int i = 0; i < request.directories().size(); i++) {
-            DirectorySpec spec = request.directories().get(i);
-            useLayer("<directories>/<directory>[" + (i + 1) + "]", spec == null ? null : spec.layer());
-        }
-        for (int i = 0; i < request.symlinks().size(); i++) {
-            SymlinkSpec spec = request.symlinks().get(i);
-            useLayer("<symlinks>/<symlink>[" + (i + 1) + "]", spec == null ? null : spec.layer());
-        }
-    }
-
-    private void useLayer(String origin, String value) throws InvalidConfigurationException {
-        layerUses.putIfAbsent(layer(origin, value), new LayerUse(origin, value != null));
-    }
-
     private static String layer(String origin, String value) throws InvalidConfigurationException {
-        return Values.layer(origin + "/<layer>", value, DEFAULT_LAYER);
+        return LayerOrder.layer(origin, value);
     }
 
     /** Why a path the user named leads nowhere: a dangling link, a link loop, or nothing at all. */
@@ -381,8 +338,8 @@ final class LayerEntries {
 
     /** Adds an entry the build derived, such as a resolved library; it conflicts with declarations like any other. */
     void addDerived(LayerEntry entry) throws InvalidConfigurationException {
-        layerUses.putIfAbsent(LIBRARIES_LAYER, new LayerUse("the resolved shared libraries", false));
-        put(entry, Kind.DECLARED, LIBRARIES_LAYER);
+        layerOrder.useLibraries();
+        put(entry, Kind.DECLARED, LayerOrder.LIBRARIES_LAYER);
     }
 
     /** @return every entry in tar order, with missing parents added and conflicts rejected */
@@ -436,10 +393,10 @@ final class LayerEntries {
             }
         }
         List<ImageLayer> layers = new ArrayList<>();
-        List<String> names = layerOrder(order, assigned.keySet());
+        List<String> names = layerOrder.names(order, assigned.keySet());
         if (assigned.isEmpty()) {
             // Nothing declared: the image is its root alone, which still makes one layer, as an image needs one.
-            String name = order.isEmpty() ? DEFAULT_LAYER : names.get(0);
+            String name = order.isEmpty() ? LayerOrder.DEFAULT_LAYER : names.get(0);
             return List.of(new ImageLayer(name, List.of(entries.get("").entry())));
         }
         for (String name : names) {
@@ -465,52 +422,5 @@ final class LayerEntries {
             layers.add(new ImageLayer(name, sorted));
         }
         return layers;
-    }
-
-    private List<String> layerOrder(List<String> order, Set<String> used) throws InvalidConfigurationException {
-        if (order.isEmpty()) {
-            // The libraries first, as the part that changes least, then the others in order of first use.
-            List<String> names = new ArrayList<>();
-            if (layerUses.containsKey(LIBRARIES_LAYER)) {
-                names.add(LIBRARIES_LAYER);
-            }
-            for (String name : layerUses.keySet()) {
-                if (!name.equals(LIBRARIES_LAYER)) {
-                    names.add(name);
-                }
-            }
-            return names;
-        }
-        Set<String> listed = new LinkedHashSet<>();
-        for (int i = 0; i < order.size(); i++) {
-            String element = "<layers>/<layer>[" + (i + 1) + "]";
-            String value = order.get(i);
-            if (value == null) {
-                throw new InvalidConfigurationException(element, "", "is empty", "name a layer, or remove the element");
-            }
-            if (!listed.add(Values.layer(element, value, null))) {
-                throw new InvalidConfigurationException(element, value, "is listed twice", "list each layer once");
-            }
-        }
-        for (Map.Entry<String, LayerUse> use : layerUses.entrySet()) {
-            String name = use.getKey();
-            if (!used.contains(name) || listed.contains(name)) {
-                continue;
-            }
-            LayerUse first = use.getValue();
-            String fix = "add <layer>" + name + "</layer> to <layers> where it belongs in the order, bottom first";
-            if (first.declared()) {
-                throw new InvalidConfigurationException(first.origin() + "/<layer>", name,
-                        "is a layer that <layers> does not list", fix);
-            }
-            if (name.equals(DEFAULT_LAYER) && first.origin().startsWith("<")) {
-                throw new InvalidConfigurationException(first.origin(), name,
-                        "has no <layer>, so it goes to the default layer app, which <layers> does not list",
-                        fix + ", or give the declaration a <layer> that <layers> lists");
-            }
-            throw new InvalidConfigurationException("<layers>", name,
-                    "is a layer that <layers> does not list (it holds " + first.origin() + ")", fix);
-        }
-        return new ArrayList<>(listed);
     }
 }
