@@ -1,8 +1,6 @@
 package org.scratchimage.core;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +34,7 @@ final class LayerEntries {
     /** @param layer the layer it was declared into; {@code null} for a parent directory the build added */
     private record Declared(LayerEntry entry, Kind kind, String layer) {}
 
-    private final Path baseDirectory;
+    private final HostSources sources;
     private final Consumer<String> debug;
     private final Map<String, Declared> entries = new HashMap<>();
     /** Paths of the regular files whose declaration asks for their shared libraries. */
@@ -45,8 +43,8 @@ final class LayerEntries {
     private final Set<String> programs = new HashSet<>();
     private final LayerOrder layerOrder;
 
-    private LayerEntries(Path baseDirectory, Consumer<String> debug, LayerOrder layerOrder) {
-        this.baseDirectory = baseDirectory;
+    private LayerEntries(HostSources sources, Consumer<String> debug, LayerOrder layerOrder) {
+        this.sources = sources;
         this.debug = debug;
         this.layerOrder = layerOrder;
     }
@@ -60,7 +58,8 @@ final class LayerEntries {
     /** @return a collector holding every declared entry, to which resolved libraries may be added */
     static LayerEntries declare(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
-        LayerEntries collector = new LayerEntries(request.baseDirectory(), debug, LayerOrder.of(request));
+        LayerEntries collector = new LayerEntries(new HostSources(request.baseDirectory()), debug,
+                LayerOrder.of(request));
         List<DirectorySpec> directories = request.directories();
         for (int i = 0; i < directories.size(); i++) {
             String origin = "<directories>/<directory>[" + (i + 1) + "]";
@@ -102,23 +101,6 @@ final class LayerEntries {
 
     private static String layer(String origin, String value) throws InvalidConfigurationException {
         return LayerOrder.layer(origin, value);
-    }
-
-    /** Why a path the user named leads nowhere: a dangling link, a link loop, or nothing at all. */
-    private static String missing(Path path) {
-        if (!Files.isSymbolicLink(path)) {
-            return "does not exist";
-        }
-        try {
-            path.toRealPath();
-        } catch (java.nio.file.FileSystemLoopException e) {
-            return "is a loop of symbolic links";
-        } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).contains("Too many levels of symbolic links")) {
-                return "is a loop of symbolic links";
-            }
-        }
-        return "is a symbolic link whose target does not exist";
     }
 
     private static <T> T present(T spec, String origin, String fix) throws InvalidConfigurationException {
@@ -171,24 +153,7 @@ final class LayerEntries {
         int mode = Values.mode(origin + "/<mode>", modeValue, defaultMode);
         long uid = Values.id(origin + "/<uid>", uidValue);
         long gid = Values.id(origin + "/<gid>", gidValue);
-        Path file = hostPath(origin + "/<source>", source);
-        String element = origin + "/<source>";
-        if (!Files.exists(file)) {
-            throw new InvalidConfigurationException(element, source, missing(file) + " (resolved to " + file + ")",
-                    "correct the path; relative paths resolve against the project directory " + baseDirectory);
-        }
-        if (Files.isDirectory(file)) {
-            throw new InvalidConfigurationException(element, source, "is a directory",
-                    "declare it as a <directory> with this <source> to copy the tree, or name a file inside it");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigurationException(element, source, "is not a regular file (a device, fifo or socket)",
-                    "name a regular file; special files cannot be copied into a layer");
-        }
-        if (!Files.isReadable(file)) {
-            throw new InvalidConfigurationException(element, source, "is not readable by the build user",
-                    "grant read permission (chmod u+r) or run the build as a user that can read it");
-        }
+        Path file = sources.regularFile(origin + "/<source>", source);
         FileStamp stamp = FileStamp.read(file, true);
         put(new RegularFileEntry(path, file, stamp.size(), mode, uid, gid, origin, true, stamp), Kind.DECLARED, layer);
     }
@@ -213,15 +178,7 @@ final class LayerEntries {
 
     private void addTree(DirectorySpec spec, String origin) throws InvalidConfigurationException, IOException {
         String element = origin + "/<source>";
-        Path root = hostPath(element, spec.source());
-        if (!Files.isDirectory(root)) {
-            boolean aFile = Files.exists(root);
-            String problem = aFile ? "is not a directory" : missing(root);
-            String fix = aFile
-                    ? "declare a single file as a <file> or <binary>"
-                    : "correct the path; relative paths resolve against the project directory " + baseDirectory;
-            throw new InvalidConfigurationException(element, spec.source(), problem + " (resolved to " + root + ")", fix);
-        }
+        Path root = sources.directory(element, spec.source());
         // The root itself may be a link the user named on purpose; nothing below it is ever followed.
         Path realRoot = root.toRealPath();
         List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot);
@@ -236,19 +193,6 @@ final class LayerEntries {
                     resolving.add(entry.path());
                 }
             }
-        }
-    }
-
-    private Path hostPath(String element, String source) throws InvalidConfigurationException {
-        if (source == null || source.isBlank()) {
-            throw new InvalidConfigurationException(element, "", "is empty", "name a host path, absolute or relative to "
-                    + baseDirectory);
-        }
-        try {
-            return baseDirectory.resolve(source).normalize();
-        } catch (InvalidPathException e) {
-            throw new InvalidConfigurationException(element, source, "is not a valid host path (" + e.getReason() + ")",
-                    "name an existing host path");
         }
     }
 
