@@ -99,6 +99,7 @@ final class LayerEntries {
         return collector;
     }
 
+    /** @return the layer a declaration goes to */
     private static String layer(String origin, String value) throws InvalidConfigurationException {
         return LayerOrder.layer(origin, value);
     }

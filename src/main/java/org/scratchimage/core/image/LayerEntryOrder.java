@@ -5,10 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-/**
- * Tar order: entries sorted by the UTF-8 bytes of their paths, so that every parent precedes its children and the
- * root comes first.
- */
+/** Tar order, the order of a layer's entries: by the UTF-8 bytes of their paths. */
 public final class LayerEntryOrder {
     /** Sorts by the UTF-8 bytes of the path, so every parent precedes its children and the root comes first. */
     public static final Comparator<LayerEntry> TAR_ORDER = (a, b) -> compareUtf8(a.path(), b.path());
