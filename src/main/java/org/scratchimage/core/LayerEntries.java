@@ -1,23 +1,10 @@
 package org.scratchimage.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,64 +14,19 @@ import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.LayerEntryOrder;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 
 /**
- * Turns the declared binaries, files, directories and symlinks into the layer's entries: validates each
- * declaration, walks host trees without following links, rejects conflicts, adds missing parents and sorts.
+ * Turns the declared binaries, files, directories and symlinks into the image's entries: validates each
+ * declaration, takes in the host trees {@link TreeWalker} walks, rejects conflicts, adds missing parents, and
+ * splits the entries into their layers.
  */
 final class LayerEntries {
     static final int BINARY_MODE = 0755;
     static final int FILE_MODE = 0644;
     static final int DIRECTORY_MODE = 0755;
-
-    /** Sorts by the UTF-8 bytes of the path, so every parent precedes its children and the root comes first. */
-    static final Comparator<LayerEntry> TAR_ORDER = (a, b) -> compareUtf8(a.path(), b.path());
-
-    /**
-     * Compares two strings as their UTF-8 bytes compare, without encoding them (a sort of 20,000 paths encoded
-     * each twice per comparison). UTF-16 order is code point order, and so UTF-8 order, except where a surrogate
-     * meets a char from U+E000: only then are the bytes compared.
-     */
-    static int compareUtf8(String a, String b) {
-        int length = Math.min(a.length(), b.length());
-        for (int i = 0; i < length; i++) {
-            char x = a.charAt(i);
-            char y = b.charAt(i);
-            if (x != y) {
-                if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
-                    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-                            b.getBytes(StandardCharsets.UTF_8));
-                }
-                return Character.compare(x, y);
-            }
-        }
-        return Integer.compare(a.length(), b.length());
-    }
-
-    /** Sorts in {@link #TAR_ORDER}; by String's own, intrinsic compareTo when no path holds a surrogate. */
-    static void sortInTarOrder(List<? extends LayerEntry> entries) {
-        for (LayerEntry entry : entries) {
-            if (mayHoldSurrogates(entry.path())) {
-                entries.sort(TAR_ORDER);
-                return;
-            }
-        }
-        entries.sort(BY_PATH);
-    }
-
-    private static final Comparator<LayerEntry> BY_PATH = (a, b) -> a.path().compareTo(b.path());
-
-    /** Only a string with a char from U+D800 can hold one; Latin-1 strings, most paths, are told at once. */
-    private static boolean mayHoldSurrogates(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= Character.MIN_SURROGATE) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Where an entry came from; directories of copied trees may coincide with other directories. */
     private enum Kind { DECLARED, TREE_ROOT, IN_TREE }
@@ -92,32 +34,19 @@ final class LayerEntries {
     /** @param layer the layer it was declared into; {@code null} for a parent directory the build added */
     private record Declared(LayerEntry entry, Kind kind, String layer) {}
 
-    /** The layer of every declaration without a {@code <layer>}. */
-    static final String DEFAULT_LAYER = "app";
-    /** The layer of the resolved shared libraries. */
-    static final String LIBRARIES_LAYER = "libraries";
-
-    private final Path baseDirectory;
+    private final HostSources sources;
     private final Consumer<String> debug;
     private final Map<String, Declared> entries = new HashMap<>();
     /** Paths of the regular files whose declaration asks for their shared libraries. */
     private final Set<String> resolving = new HashSet<>();
     /** Paths of the regular files declared as programs: binaries and files of copied trees, not {@code <file>}s. */
     private final Set<String> programs = new HashSet<>();
-    /**
-     * The first use of a layer name.
-     *
-     * @param origin the declaration, such as {@code <files>/<file>[2]}, or a description for the libraries
-     * @param declared whether the declaration names the layer in its {@code <layer>}, rather than getting the default
-     */
-    private record LayerUse(String origin, boolean declared) {}
+    private final LayerOrder layerOrder;
 
-    /** Every layer name in use, in order of first use, each with its first use. */
-    private final Map<String, LayerUse> layerUses = new LinkedHashMap<>();
-
-    private LayerEntries(Path baseDirectory, Consumer<String> debug) {
-        this.baseDirectory = baseDirectory;
+    private LayerEntries(HostSources sources, Consumer<String> debug, LayerOrder layerOrder) {
+        this.sources = sources;
         this.debug = debug;
+        this.layerOrder = layerOrder;
     }
 
     /** @return the layer's declared entries in tar order, without resolved libraries */
@@ -129,8 +58,8 @@ final class LayerEntries {
     /** @return a collector holding every declared entry, to which resolved libraries may be added */
     static LayerEntries declare(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
-        LayerEntries collector = new LayerEntries(request.baseDirectory(), debug);
-        collector.useLayers(request);
+        LayerEntries collector = new LayerEntries(new HostSources(request.baseDirectory()), debug,
+                LayerOrder.of(request));
         List<DirectorySpec> directories = request.directories();
         for (int i = 0; i < directories.size(); i++) {
             String origin = "<directories>/<directory>[" + (i + 1) + "]";
@@ -170,52 +99,9 @@ final class LayerEntries {
         return collector;
     }
 
-    /**
-     * Checks every {@code <layer>} and records the names in order of first use in {@code <binaries>}, {@code <files>},
-     * {@code <directories>} and {@code <symlinks>}.
-     */
-    private void useLayers(BuildRequest request) throws InvalidConfigurationException {
-        for (int i = 0; i < request.binaries().size(); i++) {
-            BinarySpec spec = request.binaries().get(i);
-            useLayer("<binaries>/<binary>[" + (i + 1) + "]", spec == null ? null : spec.layer());
-        }
-        for (int i = 0; i < request.files().size(); i++) {
-            FileSpec spec = request.files().get(i);
-            useLayer("<files>/<file>[" + (i + 1) + "]", spec == null ? null : spec.layer());
-        }
-        for (int i = 0; i < request.directories().size(); i++) {
-            DirectorySpec spec = request.directories().get(i);
-            useLayer("<directories>/<directory>[" + (i + 1) + "]", spec == null ? null : spec.layer());
-        }
-        for (int i = 0; i < request.symlinks().size(); i++) {
-            SymlinkSpec spec = request.symlinks().get(i);
-            useLayer("<symlinks>/<symlink>[" + (i + 1) + "]", spec == null ? null : spec.layer());
-        }
-    }
-
-    private void useLayer(String origin, String value) throws InvalidConfigurationException {
-        layerUses.putIfAbsent(layer(origin, value), new LayerUse(origin, value != null));
-    }
-
+    /** @return the layer a declaration goes to */
     private static String layer(String origin, String value) throws InvalidConfigurationException {
-        return Values.layer(origin + "/<layer>", value, DEFAULT_LAYER);
-    }
-
-    /** Why a path the user named leads nowhere: a dangling link, a link loop, or nothing at all. */
-    private static String missing(Path path) {
-        if (!Files.isSymbolicLink(path)) {
-            return "does not exist";
-        }
-        try {
-            path.toRealPath();
-        } catch (java.nio.file.FileSystemLoopException e) {
-            return "is a loop of symbolic links";
-        } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).contains("Too many levels of symbolic links")) {
-                return "is a loop of symbolic links";
-            }
-        }
-        return "is a symbolic link whose target does not exist";
+        return LayerOrder.layer(origin, value);
     }
 
     private static <T> T present(T spec, String origin, String fix) throws InvalidConfigurationException {
@@ -268,24 +154,7 @@ final class LayerEntries {
         int mode = Values.mode(origin + "/<mode>", modeValue, defaultMode);
         long uid = Values.id(origin + "/<uid>", uidValue);
         long gid = Values.id(origin + "/<gid>", gidValue);
-        Path file = hostPath(origin + "/<source>", source);
-        String element = origin + "/<source>";
-        if (!Files.exists(file)) {
-            throw new InvalidConfigurationException(element, source, missing(file) + " (resolved to " + file + ")",
-                    "correct the path; relative paths resolve against the project directory " + baseDirectory);
-        }
-        if (Files.isDirectory(file)) {
-            throw new InvalidConfigurationException(element, source, "is a directory",
-                    "declare it as a <directory> with this <source> to copy the tree, or name a file inside it");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigurationException(element, source, "is not a regular file (a device, fifo or socket)",
-                    "name a regular file; special files cannot be copied into a layer");
-        }
-        if (!Files.isReadable(file)) {
-            throw new InvalidConfigurationException(element, source, "is not readable by the build user",
-                    "grant read permission (chmod u+r) or run the build as a user that can read it");
-        }
+        Path file = sources.regularFile(origin + "/<source>", source);
         FileStamp stamp = FileStamp.read(file, true);
         put(new RegularFileEntry(path, file, stamp.size(), mode, uid, gid, origin, true, stamp), Kind.DECLARED, layer);
     }
@@ -310,100 +179,10 @@ final class LayerEntries {
 
     private void addTree(DirectorySpec spec, String origin) throws InvalidConfigurationException, IOException {
         String element = origin + "/<source>";
-        Path root = hostPath(element, spec.source());
-        if (!Files.isDirectory(root)) {
-            boolean aFile = Files.exists(root);
-            String problem = aFile ? "is not a directory" : missing(root);
-            String fix = aFile
-                    ? "declare a single file as a <file> or <binary>"
-                    : "correct the path; relative paths resolve against the project directory " + baseDirectory;
-            throw new InvalidConfigurationException(element, spec.source(), problem + " (resolved to " + root + ")", fix);
-        }
+        Path root = sources.directory(element, spec.source());
         // The root itself may be a link the user named on purpose; nothing below it is ever followed.
         Path realRoot = root.toRealPath();
-        String base = ImagePaths.relative(origin + "/<path>", spec.path());
-        int fileMode = Values.mode(origin + "/<fileMode>", spec.fileMode(), -1);
-        int directoryMode = Values.mode(origin + "/<directoryMode>", spec.directoryMode(), DIRECTORY_MODE);
-        long uid = Values.id(origin + "/<uid>", spec.uid());
-        long gid = Values.id(origin + "/<gid>", spec.gid());
-        List<String> includes = patterns(spec.includes());
-        List<String> excludes = patterns(spec.excludes());
-        List<LayerEntry> found = new ArrayList<>();
-        Set<String> parentsAdded = new HashSet<>();
-        String rootPrefix = realRoot.toString().endsWith("/") ? realRoot.toString() : realRoot + "/";
-        try {
-            Files.walkFileTree(realRoot, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (!dir.equals(realRoot)) {
-                        String relative = relative(rootPrefix, realRoot, dir);
-                        if (excludesEverythingBelow(relative, excludes)) {
-                            // Not walked: nothing in it could be selected.
-                            return FileVisitResult.SKIP_SUBTREE;
-                        }
-                        if (selected(relative, includes, excludes)) {
-                            rejectUnrepresentable(dir, relative);
-                            found.add(new DirectoryEntry(join(base, relative), directoryMode, uid, gid,
-                                    origin + " (host directory " + dir + ")"));
-                            // Like a file's, a selected directory's parents are the tree's, not 0755 0:0.
-                            addTreeParents(found, parentsAdded, base, relative, directoryMode, uid, gid, origin,
-                                    realRoot);
-                        }
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    String relative = relative(rootPrefix, realRoot, file);
-                    if (!selected(relative, includes, excludes)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    // Also checks the parents, which an include pattern may select through the file alone.
-                    rejectUnrepresentable(file, relative);
-                    String path = join(base, relative);
-                    String from = origin + " (host file " + file + ")";
-                    if (attrs.isSymbolicLink()) {
-                        String target = Files.readSymbolicLink(file).toString();
-                        rejectUndecodable(file, target);
-                        found.add(new SymlinkEntry(path, target, uid, gid, from));
-                    } else if (attrs.isRegularFile()) {
-                        // Found now, before anything is written, like an unreadable <file> or <binary>.
-                        if (!Files.isReadable(file)) {
-                            throw new RejectedFileException(file, "which the build user cannot read",
-                                    "grant read permission, or add it to <excludes>");
-                        }
-                        // The walk's attributes lack ctime, inode and the mode: one lstat takes all the build needs.
-                        FileStamp stamp = FileStamp.read(file, false);
-                        int mode = fileMode >= 0 ? fileMode : stamp.ownerExecutable() ? BINARY_MODE : FILE_MODE;
-                        found.add(new RegularFileEntry(path, file, stamp.size(), mode, uid, gid, from, false, stamp));
-                    } else {
-                        throw new RejectedFileException(file, "which is a fifo, socket or device",
-                                "remove it from the tree or add it to <excludes>;"
-                                        + " special files cannot be copied into a layer");
-                    }
-                    addTreeParents(found, parentsAdded, base, relative, directoryMode, uid, gid, origin, realRoot);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    // The walk opens a folder before preVisitDirectory: an excluded one it could not open is skipped.
-                    if (!file.equals(realRoot)
-                            && excludesEverythingBelow(relative(rootPrefix, realRoot, file), excludes)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-            });
-        } catch (RejectedFileException e) {
-            throw new InvalidConfigurationException(element, spec.source(), "holds " + e.file + ", " + e.problem,
-                    e.fix);
-        } catch (AccessDeniedException e) {
-            throw new InvalidConfigurationException(element, spec.source(),
-                    "holds " + e.getFile() + ", which the build user cannot read",
-                    "grant read permission, or add it to <excludes>");
-        }
+        List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot);
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
         boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
         String layer = layer(origin, spec.layer());
@@ -415,195 +194,6 @@ final class LayerEntries {
                     resolving.add(entry.path());
                 }
             }
-        }
-    }
-
-    /** Directories between the tree root and an included file get the tree's attributes, not the defaults. */
-    private static void addTreeParents(List<LayerEntry> found, Set<String> parentsAdded, String base, String relative,
-            int directoryMode, long uid, long gid, String origin, Path root) {
-        int slash = relative.lastIndexOf('/');
-        while (slash > 0) {
-            String parent = relative.substring(0, slash);
-            if (!parentsAdded.add(parent)) {
-                return;
-            }
-            found.add(new DirectoryEntry(join(base, parent), directoryMode, uid, gid,
-                    origin + " (host directory " + root.resolve(parent) + ")"));
-            slash = parent.lastIndexOf('/');
-        }
-    }
-
-    /** Carries a tree's file that cannot go into the layer out of the walk, to be reported with the element. */
-    private static final class RejectedFileException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient Path file;
-        private final String problem;
-        private final String fix;
-
-        RejectedFileException(Path file, String problem, String fix) {
-            super(null, null, false, false);
-            this.file = file;
-            this.problem = problem;
-            this.fix = fix;
-        }
-    }
-
-    /**
-     * Rejects names the layer cannot carry: undecodable ones, and ".wh." ones, which a runtime would apply as
-     * whiteouts, deleting a path instead of adding one.
-     */
-    private static void rejectUnrepresentable(Path file, String relative) {
-        rejectUndecodable(file, relative);
-        if (!relative.contains(".wh.")) {
-            return;
-        }
-        for (String segment : relative.split("/")) {
-            if (segment.startsWith(".wh.")) {
-                throw new RejectedFileException(file, "whose path has a name starting with \".wh.\"",
-                        "rename it or add it to <excludes>: OCI layers reserve \".wh.\" names for whiteouts");
-            }
-        }
-    }
-
-    /**
-     * The JVM decodes host names with sun.jnu.encoding and replaces bytes it cannot decode with U+FFFD; writing
-     * that text would silently rename the file or retarget the link.
-     */
-    private static void rejectUndecodable(Path file, String text) {
-        if (text.indexOf('\uFFFD') >= 0) {
-            throw new RejectedFileException(file, "whose name or link target is not valid "
-                            + System.getProperty("sun.jnu.encoding", "UTF-8") + " (or holds U+FFFD)",
-                    "rename it or add it to <excludes>; for non-ASCII names run Maven with a UTF-8 locale,"
-                            + " such as LANG=C.UTF-8");
-        }
-    }
-
-    private static List<String> patterns(List<String> patterns) {
-        List<String> normalised = new ArrayList<>();
-        for (String pattern : patterns) {
-            if (pattern == null || pattern.isBlank()) {
-                continue;
-            }
-            String p = pattern.trim().replace('\\', '/');
-            while (p.startsWith("/")) {
-                p = p.substring(1);
-            }
-            // Ant: a pattern ending in '/' means everything below that directory.
-            normalised.add(p.endsWith("/") ? p + "**" : p);
-        }
-        return normalised;
-    }
-
-    /** An exclude such as {@code cache/**} or {@code **} that takes the folder and everything in it. */
-    private static boolean excludesEverythingBelow(String relative, List<String> excludes) {
-        for (String pattern : excludes) {
-            if (pattern.equals("**") || (pattern.endsWith("/**")
-                    && matches(pattern.substring(0, pattern.length() - 3), relative))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean selected(String relative, List<String> includes, List<String> excludes) {
-        boolean included = includes.isEmpty();
-        for (int i = 0; i < includes.size() && !included; i++) {
-            included = matches(includes.get(i), relative);
-        }
-        if (!included) {
-            return false;
-        }
-        for (String pattern : excludes) {
-            if (matches(pattern, relative)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Ant-style matching of a tree's relative path: {@code **} spans any number of names, {@code *} and {@code ?}
-     * stay within one. Our own, because plexus' SelectorUtils also splits paths at '\', a legal character of a
-     * Linux name: it let {@code **}{@code /*.bak} miss "\x.bak" (a leading '\' made the path "absolute") and
-     * {@code a/b} select "a\b".
-     */
-    private static boolean matches(String pattern, String path) {
-        String[] names = Arrays.stream(pattern.split("/")).filter(name -> !name.isEmpty()).toArray(String[]::new);
-        return matchesNames(names, 0, path.split("/"), 0);
-    }
-
-    private static boolean matchesNames(String[] pattern, int p, String[] path, int s) {
-        for (; p < pattern.length && !pattern[p].equals("**"); p++, s++) {
-            if (s >= path.length || !matchesName(pattern[p], path[s])) {
-                return false;
-            }
-        }
-        if (p == pattern.length) {
-            return s == path.length;
-        }
-        while (p < pattern.length && pattern[p].equals("**")) {
-            p++;
-        }
-        for (int skipped = s; skipped <= path.length; skipped++) {
-            if (matchesNames(pattern, p, path, skipped)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A glob of one name: '*' matches any run of characters, '?' one character; by code point. */
-    private static boolean matchesName(String pattern, String name) {
-        int[] p = pattern.codePoints().toArray();
-        int[] n = name.codePoints().toArray();
-        int i = 0;
-        int j = 0;
-        int star = -1;
-        int resume = 0;
-        while (j < n.length) {
-            // '*' first: a name may hold a '*' itself, which must not use up the wildcard as a literal.
-            if (i < p.length && p[i] == '*') {
-                star = i++;
-                resume = j;
-            } else if (i < p.length && (p[i] == '?' || p[i] == n[j])) {
-                i++;
-                j++;
-            } else if (star >= 0) {
-                i = star + 1;
-                j = ++resume;
-            } else {
-                return false;
-            }
-        }
-        while (i < p.length && p[i] == '*') {
-            i++;
-        }
-        return i == p.length;
-    }
-
-    /** The walk yields {@code root} resolved with the names below it: its path string starts with the root's. */
-    private static String relative(String rootPrefix, Path root, Path file) {
-        String text = file.toString();
-        if (text.startsWith(rootPrefix)) {
-            return text.substring(rootPrefix.length());
-        }
-        return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-    }
-
-    private static String join(String base, String relative) {
-        return base.isEmpty() ? relative : base + "/" + relative;
-    }
-
-    private Path hostPath(String element, String source) throws InvalidConfigurationException {
-        if (source == null || source.isBlank()) {
-            throw new InvalidConfigurationException(element, "", "is empty", "name a host path, absolute or relative to "
-                    + baseDirectory);
-        }
-        try {
-            return baseDirectory.resolve(source).normalize();
-        } catch (InvalidPathException e) {
-            throw new InvalidConfigurationException(element, source, "is not a valid host path (" + e.getReason() + ")",
-                    "name an existing host path");
         }
     }
 
@@ -677,7 +267,7 @@ final class LayerEntries {
                 files.add(file);
             }
         }
-        sortInTarOrder(files);
+        LayerEntryOrder.sortInTarOrder(files);
         return files;
     }
 
@@ -693,8 +283,8 @@ final class LayerEntries {
 
     /** Adds an entry the build derived, such as a resolved library; it conflicts with declarations like any other. */
     void addDerived(LayerEntry entry) throws InvalidConfigurationException {
-        layerUses.putIfAbsent(LIBRARIES_LAYER, new LayerUse("the resolved shared libraries", false));
-        put(entry, Kind.DECLARED, LIBRARIES_LAYER);
+        layerOrder.useLibraries();
+        put(entry, Kind.DECLARED, LayerOrder.LIBRARIES_LAYER);
     }
 
     /** @return every entry in tar order, with missing parents added and conflicts rejected */
@@ -703,7 +293,7 @@ final class LayerEntries {
         for (Declared d : entries.values()) {
             declared.add(d.entry());
         }
-        sortInTarOrder(declared);
+        LayerEntryOrder.sortInTarOrder(declared);
         for (LayerEntry entry : declared) {
             String path = entry.path();
             for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
@@ -728,7 +318,7 @@ final class LayerEntries {
         for (Declared d : entries.values()) {
             all.add(d.entry());
         }
-        sortInTarOrder(all);
+        LayerEntryOrder.sortInTarOrder(all);
         return all;
     }
 
@@ -748,10 +338,10 @@ final class LayerEntries {
             }
         }
         List<ImageLayer> layers = new ArrayList<>();
-        List<String> names = layerOrder(order, assigned.keySet());
+        List<String> names = layerOrder.names(order, assigned.keySet());
         if (assigned.isEmpty()) {
             // Nothing declared: the image is its root alone, which still makes one layer, as an image needs one.
-            String name = order.isEmpty() ? DEFAULT_LAYER : names.get(0);
+            String name = order.isEmpty() ? LayerOrder.DEFAULT_LAYER : names.get(0);
             return List.of(new ImageLayer(name, List.of(entries.get("").entry())));
         }
         for (String name : names) {
@@ -773,56 +363,9 @@ final class LayerEntries {
             }
             layer.putIfAbsent("", entries.get("").entry());
             List<LayerEntry> sorted = new ArrayList<>(layer.values());
-            sortInTarOrder(sorted);
+            LayerEntryOrder.sortInTarOrder(sorted);
             layers.add(new ImageLayer(name, sorted));
         }
         return layers;
-    }
-
-    private List<String> layerOrder(List<String> order, Set<String> used) throws InvalidConfigurationException {
-        if (order.isEmpty()) {
-            // The libraries first, as the part that changes least, then the others in order of first use.
-            List<String> names = new ArrayList<>();
-            if (layerUses.containsKey(LIBRARIES_LAYER)) {
-                names.add(LIBRARIES_LAYER);
-            }
-            for (String name : layerUses.keySet()) {
-                if (!name.equals(LIBRARIES_LAYER)) {
-                    names.add(name);
-                }
-            }
-            return names;
-        }
-        Set<String> listed = new LinkedHashSet<>();
-        for (int i = 0; i < order.size(); i++) {
-            String element = "<layers>/<layer>[" + (i + 1) + "]";
-            String value = order.get(i);
-            if (value == null) {
-                throw new InvalidConfigurationException(element, "", "is empty", "name a layer, or remove the element");
-            }
-            if (!listed.add(Values.layer(element, value, null))) {
-                throw new InvalidConfigurationException(element, value, "is listed twice", "list each layer once");
-            }
-        }
-        for (Map.Entry<String, LayerUse> use : layerUses.entrySet()) {
-            String name = use.getKey();
-            if (!used.contains(name) || listed.contains(name)) {
-                continue;
-            }
-            LayerUse first = use.getValue();
-            String fix = "add <layer>" + name + "</layer> to <layers> where it belongs in the order, bottom first";
-            if (first.declared()) {
-                throw new InvalidConfigurationException(first.origin() + "/<layer>", name,
-                        "is a layer that <layers> does not list", fix);
-            }
-            if (name.equals(DEFAULT_LAYER) && first.origin().startsWith("<")) {
-                throw new InvalidConfigurationException(first.origin(), name,
-                        "has no <layer>, so it goes to the default layer app, which <layers> does not list",
-                        fix + ", or give the declaration a <layer> that <layers> lists");
-            }
-            throw new InvalidConfigurationException("<layers>", name,
-                    "is a layer that <layers> does not list (it holds " + first.origin() + ")", fix);
-        }
-        return new ArrayList<>(listed);
     }
 }

@@ -26,6 +26,7 @@ import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.LayerEntryOrder;
 
 /** Several layers: how entries are split and ordered, and that an unchanged layer survives a rebuild untouched. */
 class LayersTest {
@@ -101,7 +102,7 @@ class LayersTest {
         Set<LayerEntry> union = new LinkedHashSet<>();
         for (ImageLayer layer : plan.layers()) {
             union.addAll(layer.entries());
-            assertThat(layer.entries()).isSortedAccordingTo(LayerEntries.TAR_ORDER);
+            assertThat(layer.entries()).isSortedAccordingTo(LayerEntryOrder.TAR_ORDER);
         }
         assertThat(union).containsExactlyInAnyOrderElementsOf(plan.entries());
         List<LayerEntry> opts = plan.layers().stream().flatMap(l -> l.entries().stream())

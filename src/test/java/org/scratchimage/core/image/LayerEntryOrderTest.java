@@ -1,4 +1,4 @@
-package org.scratchimage.core;
+package org.scratchimage.core.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,12 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.scratchimage.core.image.DirectoryEntry;
-import org.scratchimage.core.image.LayerEntry;
-import org.scratchimage.core.image.RegularFileEntry;
 
 /** Tar order is the order of the paths' UTF-8 bytes; the sort must give it without encoding every path. */
-class LayerEntriesOrderTest {
+class LayerEntryOrderTest {
     /** The definition itself, as an independent oracle. */
     private static final Comparator<String> BYTES = (a, b) -> Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
@@ -30,7 +27,7 @@ class LayerEntriesOrderTest {
         for (int i = 0; i < 200_000; i++) {
             String a = randomPath(random);
             String b = random.nextInt(4) == 0 ? a + randomPath(random) : randomPath(random);
-            assertThat(Integer.signum(LayerEntries.compareUtf8(a, b)))
+            assertThat(Integer.signum(LayerEntryOrder.compareUtf8(a, b)))
                     .as("%s vs %s", escape(a), escape(b)).isEqualTo(Integer.signum(BYTES.compare(a, b)));
         }
     }
@@ -38,10 +35,10 @@ class LayerEntriesOrderTest {
     @Test
     void aSurrogatePairSortsAfterThePrivateUseAreaAsInUtf8() {
         // U+1F600 is F0 9F 98 80 in UTF-8, U+E000 is EE 80 80: UTF-16 code units would order them the other way.
-        assertThat(LayerEntries.compareUtf8("a/😀", "a/\uE000")).isPositive();
-        assertThat(LayerEntries.compareUtf8("a/\uE000", "a/😀")).isNegative();
-        assertThat(LayerEntries.compareUtf8("a", "a/b")).isNegative();
-        assertThat(LayerEntries.compareUtf8("a/b", "a/b")).isZero();
+        assertThat(LayerEntryOrder.compareUtf8("a/😀", "a/\uE000")).isPositive();
+        assertThat(LayerEntryOrder.compareUtf8("a/\uE000", "a/😀")).isNegative();
+        assertThat(LayerEntryOrder.compareUtf8("a", "a/b")).isNegative();
+        assertThat(LayerEntryOrder.compareUtf8("a/b", "a/b")).isZero();
     }
 
     @Test
@@ -58,7 +55,7 @@ class LayerEntriesOrderTest {
                             ? new DirectoryEntry(path, 0755, 0, 0, "t")
                             : new RegularFileEntry(path, Path.of("/dev/null"), 0, 0644, 0, 0, "t"));
                 }
-                LayerEntries.sortInTarOrder(entries);
+                LayerEntryOrder.sortInTarOrder(entries);
                 paths.sort(BYTES);
                 assertThat(entries).extracting(LayerEntry::path).containsExactlyElementsOf(paths);
             }
