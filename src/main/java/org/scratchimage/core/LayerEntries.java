@@ -49,7 +49,7 @@ final class LayerEntries {
         this.layerOrder = layerOrder;
     }
 
-    /** @return the layer's declared entries in tar order, without resolved libraries */
+    /** @return the image's declared entries in tar order, without resolved libraries */
     static List<LayerEntry> collect(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
         return declare(request, debug).complete();

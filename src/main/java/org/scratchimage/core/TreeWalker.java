@@ -164,7 +164,7 @@ final class TreeWalker {
         return base.isEmpty() ? relative : base + "/" + relative;
     }
 
-    /** Carries a tree's file that cannot go into the layer out of the walk, to be reported with the element. */
+    /** Carries a tree's file that cannot go into the image out of the walk, to be reported with the element. */
     private static final class RejectedFileException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient Path file;
@@ -180,7 +180,7 @@ final class TreeWalker {
     }
 
     /**
-     * Rejects names the layer cannot carry: undecodable ones, and ".wh." ones, which a runtime would apply as
+     * Rejects names a layer cannot carry: undecodable ones, and ".wh." ones, which a runtime would apply as
      * whiteouts, deleting a path instead of adding one.
      */
     private static void rejectUnrepresentable(Path file, String relative) {
