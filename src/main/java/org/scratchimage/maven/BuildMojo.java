@@ -312,29 +312,35 @@ public class BuildMojo extends AbstractMojo {
     }
 
     BuildRequest request() {
-        return new BuildRequest(
-                basedir.toPath(),
-                outputDirectory.toPath(),
-                image,
-                tags == null || tags.isEmpty() ? List.of(projectVersion) : tags,
-                platform,
-                outputTimestamp,
-                System.getenv("SOURCE_DATE_EPOCH"),
-                compression,
-                map(binaries, b -> new BinarySpec(b.source, b.path, b.mode, b.uid, b.gid, b.resolveLibraries,
-                        b.layer)),
-                map(files, f -> new FileSpec(f.source, f.path, f.mode, f.uid, f.gid, f.layer)),
-                map(directories, d -> new DirectorySpec(d.source, d.path, d.mode, d.uid, d.gid, d.fileMode,
-                        d.directoryMode, d.includes, d.excludes, d.resolveLibraries, d.layer)),
-                map(symlinks, s -> new SymlinkSpec(s.path, s.target, s.layer)),
-                new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
-                        stopSignal),
-                annotations,
-                System.getProperty("os.arch"),
-                libraries,
-                sysroot,
-                compressionLevel,
-                layers);
+        return BuildRequest.builder()
+                .baseDirectory(basedir.toPath())
+                .outputDirectory(outputDirectory.toPath())
+                .image(image)
+                .tags(tags == null || tags.isEmpty() ? List.of(projectVersion) : tags)
+                .platform(platform)
+                .outputTimestamp(outputTimestamp)
+                .sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"))
+                .compression(compression)
+                .binaries(map(binaries, b -> BinarySpec.builder().source(b.source).path(b.path).mode(b.mode)
+                        .uid(b.uid).gid(b.gid).resolveLibraries(b.resolveLibraries).layer(b.layer).build()))
+                .files(map(files, f -> FileSpec.builder().source(f.source).path(f.path).mode(f.mode).uid(f.uid)
+                        .gid(f.gid).layer(f.layer).build()))
+                .directories(map(directories, d -> DirectorySpec.builder().source(d.source).path(d.path).mode(d.mode)
+                        .uid(d.uid).gid(d.gid).fileMode(d.fileMode).directoryMode(d.directoryMode)
+                        .includes(d.includes).excludes(d.excludes).resolveLibraries(d.resolveLibraries).layer(d.layer)
+                        .build()))
+                .symlinks(map(symlinks, s -> SymlinkSpec.builder().path(s.path).target(s.target).layer(s.layer)
+                        .build()))
+                .container(ContainerSpec.builder().entrypoint(entrypoint).cmd(cmd).environment(environment)
+                        .workingDirectory(workingDirectory).user(user).ports(ports).volumes(volumes).labels(labels)
+                        .stopSignal(stopSignal).build())
+                .annotations(annotations)
+                .hostArchitecture(System.getProperty("os.arch"))
+                .libraries(libraries)
+                .sysroot(sysroot)
+                .compressionLevel(compressionLevel)
+                .layers(layers)
+                .build();
     }
 
     /** An empty element such as {@code <binary/>} arrives as {@code null}; it becomes a declaration with nothing set. */

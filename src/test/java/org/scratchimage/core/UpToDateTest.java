@@ -1,11 +1,17 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.scratchimage.core.PlanningFixtures.binary;
+import static org.scratchimage.core.PlanningFixtures.file;
+import static org.scratchimage.core.PlanningFixtures.plan;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
+import static org.scratchimage.core.PlanningFixtures.tree;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +22,7 @@ class UpToDateTest {
     @TempDir
     Path dir;
 
-    private PlanningFixtures fixtures;
+    private BuildRequest.Builder fixtures;
     private Path layout;
 
     @BeforeEach
@@ -24,16 +30,16 @@ class UpToDateTest {
         Files.createDirectories(dir.resolve("tree/etc"));
         Files.writeString(dir.resolve("tree/etc/app.conf"), "port=8080\n");
         Files.writeString(dir.resolve("app"), "#!/bin/app\n");
-        fixtures = new PlanningFixtures(dir);
-        fixtures.directories.add(new DirectorySpec("tree", "/", null, null, null, null, null, null, null));
-        fixtures.binaries.add(new BinarySpec("app", "/bin/app", null, null, null));
+        fixtures = requestIn(dir);
+        fixtures.addDirectory(tree("tree", "/"));
+        fixtures.addBinary(binary("app", "/bin/app"));
         layout = dir.resolve("target/oci");
         // Sources changed a moment before a build are not trusted by their stamps (see the racy tests below).
         Thread.sleep(UpToDate.RACY_MILLIS + 50);
     }
 
     private BuildResult build() throws Exception {
-        return new ImageBuilder(line -> {}).build(fixtures.request());
+        return new ImageBuilder(line -> {}).build(fixtures.build());
     }
 
     @Test
@@ -91,14 +97,14 @@ class UpToDateTest {
         // The plugin's code location: target/classes here, the jar in a build. Its stamp changes when it is rebuilt.
         Path code = Path.of(UpToDate.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         FileTime original = Files.getLastModifiedTime(code);
-        String before = UpToDate.fingerprint(fixtures.plan(), 0).image();
+        String before = UpToDate.fingerprint(plan(fixtures), 0).image();
         try {
             Files.setLastModifiedTime(code, FileTime.fromMillis(original.toMillis() + 1_000));
-            assertThat(UpToDate.fingerprint(fixtures.plan(), 0).image()).isNotEqualTo(before);
+            assertThat(UpToDate.fingerprint(plan(fixtures), 0).image()).isNotEqualTo(before);
         } finally {
             Files.setLastModifiedTime(code, original);
         }
-        assertThat(UpToDate.fingerprint(fixtures.plan(), 0).image()).isEqualTo(before);
+        assertThat(UpToDate.fingerprint(plan(fixtures), 0).image()).isEqualTo(before);
     }
 
     @Test
@@ -115,10 +121,10 @@ class UpToDateTest {
     @Test
     void aChangedSettingRebuilds() throws Exception {
         build();
-        fixtures.tags = List.of("2.0");
+        fixtures.tags(List.of("2.0"));
 
         assertThat(build().upToDate()).isFalse();
-        fixtures.annotations.put("org.opencontainers.image.source", "https://example.org");
+        fixtures.annotations(Map.of("org.opencontainers.image.source", "https://example.org"));
         assertThat(build().upToDate()).isFalse();
         assertThat(build().upToDate()).isTrue();
     }
@@ -165,14 +171,10 @@ class UpToDateTest {
     @Test
     void anOutputPathBelowAFileIsNotUpToDateButAnIoErrorOfTheBuild() throws Exception {
         Path file = Files.writeString(dir.resolve("plain"), "x");
-        PlanningFixtures below = new PlanningFixtures(dir);
-        below.files.add(new FileSpec("app", "/app", null, null, null));
-        BuildRequest request = below.request();
-        BuildRequest moved = new BuildRequest(request.baseDirectory(), file.resolve("oci"), request.image(),
-                request.tags(), request.platform(), request.outputTimestamp(), request.sourceDateEpoch(),
-                request.compression(), request.binaries(), request.files(), request.directories(), request.symlinks(),
-                request.container(), request.annotations(), request.hostArchitecture(), request.libraries(),
-                request.sysroot(), request.compressionLevel());
+        BuildRequest.Builder below = requestIn(dir);
+        below.addFile(file("app", "/app"));
+        BuildRequest request = below.build();
+        BuildRequest moved = request.toBuilder().outputDirectory(file.resolve("oci")).build();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageBuilder(line -> {}).build(moved))
                 .isInstanceOf(java.nio.file.FileSystemException.class)
