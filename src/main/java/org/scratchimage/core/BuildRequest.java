@@ -13,7 +13,8 @@ import java.util.Map;
  * @param baseDirectory the project base directory; relative sources resolve against it
  * @param outputDirectory where the OCI image layout is written
  * @param image the image name, e.g. {@code myapp} or {@code registry.example.org/team/myapp}
- * @param tags the tags, at least one
+ * @param tags the tags as the user listed them; empty means {@code defaultTag}
+ * @param defaultTag the tag when {@code tags} is empty: the project version, or {@code null} for none
  * @param platform {@code os/arch[/variant]}, or {@code null} for the host's
  * @param outputTimestamp the build timestamp in the forms of {@code project.build.outputTimestamp}, or {@code null}
  * @param sourceDateEpoch the {@code SOURCE_DATE_EPOCH} environment variable, or {@code null}
@@ -35,6 +36,7 @@ public record BuildRequest(
         Path outputDirectory,
         String image,
         List<String> tags,
+        String defaultTag,
         String platform,
         String outputTimestamp,
         String sourceDateEpoch,
@@ -71,7 +73,7 @@ public record BuildRequest(
     /** @return a builder holding this request's values, to change some of them */
     public Builder toBuilder() {
         return builder().baseDirectory(baseDirectory).outputDirectory(outputDirectory).image(image).tags(tags)
-                .platform(platform).outputTimestamp(outputTimestamp)
+                .defaultTag(defaultTag).platform(platform).outputTimestamp(outputTimestamp)
                 .sourceDateEpoch(sourceDateEpoch).compression(compression).binaries(binaries).files(files)
                 .directories(directories).symlinks(symlinks).container(container).annotations(annotations)
                 .hostArchitecture(hostArchitecture).libraries(libraries).sysroot(sysroot)
@@ -88,6 +90,7 @@ public record BuildRequest(
         private Path outputDirectory;
         private String image;
         private List<String> tags;
+        private String defaultTag;
         private String platform;
         private String outputTimestamp;
         private String sourceDateEpoch;
@@ -124,9 +127,15 @@ public record BuildRequest(
             return this;
         }
 
-        /** @param tags the tags, at least one */
+        /** @param tags the tags as listed; empty or {@code null} means the default tag */
         public Builder tags(List<String> tags) {
             this.tags = tags;
+            return this;
+        }
+
+        /** @param defaultTag the project version, the tag when no tags are listed */
+        public Builder defaultTag(String defaultTag) {
+            this.defaultTag = defaultTag;
             return this;
         }
 
@@ -246,7 +255,7 @@ public record BuildRequest(
 
         /** @return the request; it copies the lists, so this builder can go on */
         public BuildRequest build() {
-            return new BuildRequest(baseDirectory, outputDirectory, image, tags, platform, outputTimestamp,
+            return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
                     hostArchitecture, libraries, sysroot, compressionLevel, layers);
         }

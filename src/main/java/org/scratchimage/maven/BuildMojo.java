@@ -283,12 +283,6 @@ public class BuildMojo extends AbstractMojo {
         try {
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request());
         } catch (InvalidConfigurationException e) {
-            if ((tags == null || tags.isEmpty()) && e.element().startsWith("<tags>")) {
-                // No cause: Maven would print its message too, with a second, misleading fix.
-                throw new MojoFailureException("The project version \"" + projectVersion + "\", the default tag when"
-                        + " <tags> is not set, is not a valid tag. Fix: set <tags><tag>...</tag></tags>, such as "
-                        + "<tag>latest</tag>; tags use letters, digits, '_', '.' and '-'");
-            }
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("Could not build the image into " + outputDirectory + ": " + describe(e)
@@ -316,7 +310,8 @@ public class BuildMojo extends AbstractMojo {
                 .baseDirectory(basedir.toPath())
                 .outputDirectory(outputDirectory.toPath())
                 .image(image)
-                .tags(tags == null || tags.isEmpty() ? List.of(projectVersion) : tags)
+                .tags(tags)
+                .defaultTag(projectVersion)
                 .platform(platform)
                 .outputTimestamp(outputTimestamp)
                 .sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"))

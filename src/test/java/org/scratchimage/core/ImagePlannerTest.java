@@ -1,6 +1,7 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.scratchimage.core.PlanningFixtures.assertInvalid;
 import static org.scratchimage.core.PlanningFixtures.binary;
 import static org.scratchimage.core.PlanningFixtures.plan;
@@ -110,6 +111,42 @@ class ImagePlannerTest {
 
         InvalidConfigurationException e = assertInvalid(() -> plan(request), "<tags>", null);
         assertThat(e.getMessage()).contains("is empty");
+    }
+
+    @Test
+    void withoutTagsTheDefaultTagIsTheTagAndListedTagsReplaceIt() throws Exception {
+        request.tags(null).defaultTag("2.0");
+        assertThat(plan(request).tags()).containsExactly("2.0");
+
+        request.tags(List.of());
+        assertThat(plan(request).tags()).containsExactly("2.0");
+
+        request.tags(List.of("1.0", "latest"));
+        assertThat(plan(request).tags()).containsExactly("1.0", "latest");
+    }
+
+    @Test
+    void aDefaultTagThatIsNoTagIsReportedAsTheProjectVersion() {
+        request.tags(null).defaultTag("1.0+build.5");
+
+        InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class,
+                () -> plan(request));
+
+        // The exact text Maven prints: no <tags>/<tag>[1] element, since the user wrote none.
+        assertThat(e).hasMessage("The project version \"1.0+build.5\", the default tag when <tags> is not set, is not"
+                + " a valid tag. Fix: set <tags><tag>...</tag></tags>, such as <tag>latest</tag>; tags use letters,"
+                + " digits, '_', '.' and '-'");
+        assertThat(e.element()).isEqualTo("<tags>");
+        assertThat(e.value()).isEqualTo("1.0+build.5");
+        assertThat(e.fix()).startsWith("set <tags>");
+        assertThat(e).hasNoCause();
+    }
+
+    @Test
+    void aBadListedTagIsReportedAtItsElementEvenWithADefaultTag() {
+        request.tags(List.of("1.0+build.5")).defaultTag("2.0");
+
+        assertInvalid(() -> plan(request), "<tags>/<tag>[1]", "1.0+build.5");
     }
 
     @Test

@@ -184,10 +184,14 @@ class BuildMojoTest {
         setVariableValueToObject(mojo, "outputDirectory", temp.resolve("oci").toFile());
         setVariableValueToObject(mojo, "projectVersion", "1.0+build.5");
 
+        // The whole message, as Maven prints it: the cause, if any, must add nothing to it.
         assertThatThrownBy(mojo::execute)
                 .isExactlyInstanceOf(MojoFailureException.class)
-                .hasMessageContaining("The project version \"1.0+build.5\"")
-                .hasMessageContaining("Fix: set <tags>");
+                .hasMessage("The project version \"1.0+build.5\", the default tag when <tags> is not set, is not a valid"
+                        + " tag. Fix: set <tags><tag>...</tag></tags>, such as <tag>latest</tag>; tags use letters,"
+                        + " digits, '_', '.' and '-'")
+                .satisfies(e -> assertThat(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
+                        .isEqualTo(e.getMessage()));
     }
 
     @Test
