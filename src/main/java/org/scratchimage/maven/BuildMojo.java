@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -38,7 +37,7 @@ import org.scratchimage.core.SymlinkSpec;
  * @since 0.1.0
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class BuildMojo extends AbstractMojo {
+public class BuildMojo extends AbstractScratchMojo {
 
     /** The project base directory, against which relative {@code <source>} paths resolve. */
     @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
@@ -65,15 +64,6 @@ public class BuildMojo extends AbstractMojo {
      */
     @Parameter(property = "scratch.tags")
     private List<String> tags;
-
-    /**
-     * Where the OCI image layout is written. The folder must be new, empty, or hold a layout this plugin wrote:
-     * anything else is refused, never deleted.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "scratch.outputDirectory", defaultValue = "${project.build.directory}/oci", required = true)
-    private File outputDirectory;
 
     /**
      * The platform, {@code os/arch[/variant]} with Go's names: {@code linux/amd64}, {@code linux/arm64},
@@ -114,14 +104,6 @@ public class BuildMojo extends AbstractMojo {
      */
     @Parameter(property = "scratch.compressionLevel")
     private String compressionLevel;
-
-    /**
-     * Skips the goal.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "scratch.skip", defaultValue = "false")
-    private boolean skip;
 
     /**
      * Executables copied from the host: {@code <binary><source>…</source><path>…</path></binary>}, mode 0755 unless
@@ -273,19 +255,19 @@ public class BuildMojo extends AbstractMojo {
     @Parameter
     private List<String> layers;
 
+    public BuildMojo() {
+        super("build");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("Skipping scratch:build per configuration.");
-            return;
-        }
+    protected void run() throws MojoExecutionException, MojoFailureException {
         BuildResult result;
         try {
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request());
         } catch (InvalidConfigurationException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new MojoExecutionException("Could not build the image into " + outputDirectory + ": " + describe(e)
+            throw new MojoExecutionException("Could not build the image into " + outputDirectory() + ": " + describe(e)
                     + ". The previous image, if any, was left as it was. Fix: check that the build user can read the"
                     + " sources and write the folder, and that its file system has room", e);
         }
@@ -308,7 +290,7 @@ public class BuildMojo extends AbstractMojo {
     BuildRequest request() {
         return BuildRequest.builder()
                 .baseDirectory(basedir.toPath())
-                .outputDirectory(outputDirectory.toPath())
+                .outputDirectory(outputDirectory().toPath())
                 .image(image)
                 .tags(tags)
                 .defaultTag(projectVersion)

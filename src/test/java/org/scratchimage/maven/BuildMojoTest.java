@@ -24,6 +24,7 @@ import org.apache.maven.api.plugin.testing.MojoParameter;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,10 +112,18 @@ class BuildMojoTest {
     void skipWritesNothing(BuildMojo mojo) throws Exception {
         Path out = temp.resolve("oci");
         setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+        List<String> info = new ArrayList<>();
+        mojo.setLog(new SystemStreamLog() {
+            @Override
+            public void info(CharSequence content) {
+                info.add(content.toString());
+            }
+        });
 
         mojo.execute();
 
         assertThat(out).doesNotExist();
+        assertThat(info).containsExactly("Skipping scratch:build per configuration.");
     }
 
     @Test
