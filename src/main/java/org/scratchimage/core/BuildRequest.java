@@ -1,21 +1,24 @@
 package org.scratchimage.core;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything one image build needs, as the user configured it. Nothing here is validated yet: {@link
- * ImageBuilder} validates it once, before it writes anything.
+ * ImageBuilder} validates it once, before it writes anything. Make one with {@link #builder()}, where every value
+ * is named; a record's constructor cannot be hidden, but its twenty positional arguments invite swapped values.
  *
  * @param baseDirectory the project base directory; relative sources resolve against it
  * @param outputDirectory where the OCI image layout is written
  * @param image the image name, e.g. {@code myapp} or {@code registry.example.org/team/myapp}
- * @param tags the tags, at least one
+ * @param tags the tags as the user listed them; empty means {@code defaultTag}
+ * @param defaultTag the tag when {@code tags} is empty: the project version, or {@code null} for none
  * @param platform {@code os/arch[/variant]}, or {@code null} for the host's
  * @param outputTimestamp the build timestamp in the forms of {@code project.build.outputTimestamp}, or {@code null}
  * @param sourceDateEpoch the {@code SOURCE_DATE_EPOCH} environment variable, or {@code null}
- * @param compression {@code gzip} or {@code none}
+ * @param compression {@code gzip}, {@code zstd} or {@code none}
  * @param binaries executables to copy
  * @param files other files to copy
  * @param directories empty directories and host trees to copy
@@ -33,6 +36,7 @@ public record BuildRequest(
         Path outputDirectory,
         String image,
         List<String> tags,
+        String defaultTag,
         String platform,
         String outputTimestamp,
         String sourceDateEpoch,
@@ -61,23 +65,205 @@ public record BuildRequest(
         annotations = Copies.map(annotations);
     }
 
-    /** A request with the layers in their default order. */
-    public BuildRequest(Path baseDirectory, Path outputDirectory, String image, List<String> tags, String platform,
-            String outputTimestamp, String sourceDateEpoch, String compression, List<BinarySpec> binaries,
-            List<FileSpec> files, List<DirectorySpec> directories, List<SymlinkSpec> symlinks, ContainerSpec container,
-            Map<String, String> annotations, String hostArchitecture, List<String> libraries, String sysroot,
-            String compressionLevel) {
-        this(baseDirectory, outputDirectory, image, tags, platform, outputTimestamp, sourceDateEpoch, compression,
-                binaries, files, directories, symlinks, container, annotations, hostArchitecture, libraries, sysroot,
-                compressionLevel, null);
+    /** @return a builder with nothing set */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** A request with no extra libraries, resolving in the host's root. */
-    public BuildRequest(Path baseDirectory, Path outputDirectory, String image, List<String> tags, String platform,
-            String outputTimestamp, String sourceDateEpoch, String compression, List<BinarySpec> binaries,
-            List<FileSpec> files, List<DirectorySpec> directories, List<SymlinkSpec> symlinks, ContainerSpec container,
-            Map<String, String> annotations, String hostArchitecture) {
-        this(baseDirectory, outputDirectory, image, tags, platform, outputTimestamp, sourceDateEpoch, compression,
-                binaries, files, directories, symlinks, container, annotations, hostArchitecture, null, null, null, null);
+    /** @return a builder holding this request's values, to change some of them */
+    public Builder toBuilder() {
+        return builder().baseDirectory(baseDirectory).outputDirectory(outputDirectory).image(image).tags(tags)
+                .defaultTag(defaultTag).platform(platform).outputTimestamp(outputTimestamp)
+                .sourceDateEpoch(sourceDateEpoch).compression(compression).binaries(binaries).files(files)
+                .directories(directories).symlinks(symlinks).container(container).annotations(annotations)
+                .hostArchitecture(hostArchitecture).libraries(libraries).sysroot(sysroot)
+                .compressionLevel(compressionLevel).layers(layers);
+    }
+
+    /**
+     * Named setters for a {@link BuildRequest}. What is not set stays {@code null}, so that validation quotes what
+     * the user wrote; the request turns unset lists and maps into empty ones, and an unset container into
+     * {@link ContainerSpec#empty()}. Lists keep {@code null} elements: an empty {@code <binary/>} arrives as one.
+     */
+    public static final class Builder {
+        private Path baseDirectory;
+        private Path outputDirectory;
+        private String image;
+        private List<String> tags;
+        private String defaultTag;
+        private String platform;
+        private String outputTimestamp;
+        private String sourceDateEpoch;
+        private String compression;
+        private List<BinarySpec> binaries;
+        private List<FileSpec> files;
+        private List<DirectorySpec> directories;
+        private List<SymlinkSpec> symlinks;
+        private ContainerSpec container;
+        private Map<String, String> annotations;
+        private String hostArchitecture;
+        private List<String> libraries;
+        private String sysroot;
+        private String compressionLevel;
+        private List<String> layers;
+
+        private Builder() {}
+
+        /** @param baseDirectory the project base directory, against which relative sources resolve */
+        public Builder baseDirectory(Path baseDirectory) {
+            this.baseDirectory = baseDirectory;
+            return this;
+        }
+
+        /** @param outputDirectory where the OCI image layout is written */
+        public Builder outputDirectory(Path outputDirectory) {
+            this.outputDirectory = outputDirectory;
+            return this;
+        }
+
+        /** @param image the image name, without a tag */
+        public Builder image(String image) {
+            this.image = image;
+            return this;
+        }
+
+        /** @param tags the tags as listed; empty or {@code null} means the default tag */
+        public Builder tags(List<String> tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        /** @param defaultTag the project version, the tag when no tags are listed */
+        public Builder defaultTag(String defaultTag) {
+            this.defaultTag = defaultTag;
+            return this;
+        }
+
+        /** @param platform {@code os/arch[/variant]} */
+        public Builder platform(String platform) {
+            this.platform = platform;
+            return this;
+        }
+
+        /** @param outputTimestamp the build timestamp, as {@code project.build.outputTimestamp} takes it */
+        public Builder outputTimestamp(String outputTimestamp) {
+            this.outputTimestamp = outputTimestamp;
+            return this;
+        }
+
+        /** @param sourceDateEpoch the {@code SOURCE_DATE_EPOCH} environment variable */
+        public Builder sourceDateEpoch(String sourceDateEpoch) {
+            this.sourceDateEpoch = sourceDateEpoch;
+            return this;
+        }
+
+        /** @param compression the layers' compression: {@code gzip}, {@code zstd} or {@code none} */
+        public Builder compression(String compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        /** @param binaries executables to copy, replacing those set before */
+        public Builder binaries(List<BinarySpec> binaries) {
+            this.binaries = binaries == null ? null : new ArrayList<>(binaries);
+            return this;
+        }
+
+        /** @param binary one more executable to copy */
+        public Builder addBinary(BinarySpec binary) {
+            binaries = added(binaries, binary);
+            return this;
+        }
+
+        /** @param files other files to copy, replacing those set before */
+        public Builder files(List<FileSpec> files) {
+            this.files = files == null ? null : new ArrayList<>(files);
+            return this;
+        }
+
+        /** @param file one more file to copy */
+        public Builder addFile(FileSpec file) {
+            files = added(files, file);
+            return this;
+        }
+
+        /** @param directories empty directories and host trees, replacing those set before */
+        public Builder directories(List<DirectorySpec> directories) {
+            this.directories = directories == null ? null : new ArrayList<>(directories);
+            return this;
+        }
+
+        /** @param directory one more empty directory or host tree */
+        public Builder addDirectory(DirectorySpec directory) {
+            directories = added(directories, directory);
+            return this;
+        }
+
+        /** @param symlinks symbolic links to create, replacing those set before */
+        public Builder symlinks(List<SymlinkSpec> symlinks) {
+            this.symlinks = symlinks == null ? null : new ArrayList<>(symlinks);
+            return this;
+        }
+
+        /** @param symlink one more symbolic link */
+        public Builder addSymlink(SymlinkSpec symlink) {
+            symlinks = added(symlinks, symlink);
+            return this;
+        }
+
+        /** @param container the runtime configuration */
+        public Builder container(ContainerSpec container) {
+            this.container = container;
+            return this;
+        }
+
+        /** @param annotations annotations of the manifest */
+        public Builder annotations(Map<String, String> annotations) {
+            this.annotations = annotations;
+            return this;
+        }
+
+        /** @param hostArchitecture the JVM's {@code os.arch} */
+        public Builder hostArchitecture(String hostArchitecture) {
+            this.hostArchitecture = hostArchitecture;
+            return this;
+        }
+
+        /** @param libraries extra shared libraries, by soname or absolute path in the sysroot */
+        public Builder libraries(List<String> libraries) {
+            this.libraries = libraries;
+            return this;
+        }
+
+        /** @param sysroot where shared libraries are looked up */
+        public Builder sysroot(String sysroot) {
+            this.sysroot = sysroot;
+            return this;
+        }
+
+        /** @param compressionLevel the level of the compression */
+        public Builder compressionLevel(String compressionLevel) {
+            this.compressionLevel = compressionLevel;
+            return this;
+        }
+
+        /** @param layers the order of the layers, bottom first */
+        public Builder layers(List<String> layers) {
+            this.layers = layers;
+            return this;
+        }
+
+        /** @return the request; it copies the lists, so this builder can go on */
+        public BuildRequest build() {
+            return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
+                    sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
+                    hostArchitecture, libraries, sysroot, compressionLevel, layers);
+        }
+
+        private static <T> List<T> added(List<T> list, T element) {
+            List<T> result = list == null ? new ArrayList<>() : list;
+            result.add(element);
+            return result;
+        }
     }
 }

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The runtime configuration as the user wrote it; every field may be empty or {@code null}.
+ * The runtime configuration as the user wrote it; every field may be empty or {@code null}. Make one with
+ * {@link #builder()}.
  *
  * @param entrypoint {@code <entrypoint>} arguments
  * @param cmd {@code <cmd>} arguments
@@ -38,6 +39,86 @@ public record ContainerSpec(
 
     /** @return a configuration that sets nothing */
     public static ContainerSpec empty() {
-        return new ContainerSpec(null, null, null, null, null, null, null, null, null);
+        return builder().build();
+    }
+
+    /** @return a builder with nothing set */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Named setters for a {@link ContainerSpec}; what is not set stays {@code null}, or empty for collections. */
+    public static final class Builder {
+        private List<String> entrypoint;
+        private List<String> cmd;
+        private Map<String, String> environment;
+        private String workingDirectory;
+        private String user;
+        private List<String> ports;
+        private List<String> volumes;
+        private Map<String, String> labels;
+        private String stopSignal;
+
+        private Builder() {}
+
+        /** @param entrypoint the program and its first arguments */
+        public Builder entrypoint(List<String> entrypoint) {
+            this.entrypoint = entrypoint;
+            return this;
+        }
+
+        /** @param cmd default arguments, appended to the entrypoint */
+        public Builder cmd(List<String> cmd) {
+            this.cmd = cmd;
+            return this;
+        }
+
+        /** @param environment environment variables by name */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        /** @param workingDirectory the working directory of the process */
+        public Builder workingDirectory(String workingDirectory) {
+            this.workingDirectory = workingDirectory;
+            return this;
+        }
+
+        /** @param user the user the process runs as */
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        /** @param ports exposed ports */
+        public Builder ports(List<String> ports) {
+            this.ports = ports;
+            return this;
+        }
+
+        /** @param volumes volumes, absolute paths */
+        public Builder volumes(List<String> volumes) {
+            this.volumes = volumes;
+            return this;
+        }
+
+        /** @param labels labels of the image configuration */
+        public Builder labels(Map<String, String> labels) {
+            this.labels = labels;
+            return this;
+        }
+
+        /** @param stopSignal the signal that stops the container */
+        public Builder stopSignal(String stopSignal) {
+            this.stopSignal = stopSignal;
+            return this;
+        }
+
+        /** @return the configuration */
+        public ContainerSpec build() {
+            return new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
+                    stopSignal);
+        }
     }
 }

@@ -32,7 +32,7 @@ final class ImagePlanner {
 
     static ImagePlan plan(BuildRequest request, BuildListener listener) throws InvalidConfigurationException, IOException {
         String image = Values.image("<image>", request.image());
-        List<String> tags = tags(request.tags());
+        List<String> tags = tags(request.tags(), request.defaultTag());
         Platform explicit = Values.isBlank(request.platform()) ? null : Platforms.parse(request.platform());
         Instant created = BuildTimestamp.resolve(request.outputTimestamp(), request.sourceDateEpoch());
         Compression compression = compression(request.compression());
@@ -49,7 +49,17 @@ final class ImagePlanner {
                 annotations);
     }
 
-    private static List<String> tags(List<String> tags) throws InvalidConfigurationException {
+    private static List<String> tags(List<String> tags, String defaultTag) throws InvalidConfigurationException {
+        if (tags.isEmpty() && defaultTag != null) {
+            if (!Values.isTag(defaultTag)) {
+                // The user wrote no <tags>: name the project version, which they did not think of as a tag.
+                throw InvalidConfigurationException.inDefault("<tags>", defaultTag, "The project version \""
+                        + defaultTag + "\", the default tag when <tags> is not set,", "is not a valid tag",
+                        "set <tags><tag>...</tag></tags>, such as <tag>latest</tag>; tags use letters, digits, '_',"
+                        + " '.' and '-'");
+            }
+            return List.of(defaultTag);
+        }
         if (tags.isEmpty()) {
             throw new InvalidConfigurationException("<tags>", null, "is empty",
                     "list at least one <tag>, or remove <tags> to use the project version");

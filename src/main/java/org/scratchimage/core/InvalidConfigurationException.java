@@ -20,18 +20,30 @@ public final class InvalidConfigurationException extends Exception {
      * @param fix how to correct it
      */
     public InvalidConfigurationException(String element, String value, String problem, String fix) {
-        super(format(element, value, problem, fix));
+        this(element, value, value == null ? element : element + " \"" + value + '"', problem, fix);
+    }
+
+    private InvalidConfigurationException(String element, String value, String subject, String problem, String fix) {
+        super(subject + ' ' + problem + ". Fix: " + fix);
         this.element = element;
         this.value = value;
         this.fix = fix;
     }
 
-    private static String format(String element, String value, String problem, String fix) {
-        StringBuilder message = new StringBuilder(element);
-        if (value != null) {
-            message.append(" \"").append(value).append('"');
-        }
-        return message.append(' ').append(problem).append(". Fix: ").append(fix).toString();
+    /**
+     * A mistake in a value the build chose because {@code element} is not set, not in one the user wrote: the message
+     * starts with {@code subject}, which says where the value came from, since there is no ELEMENT "VALUE" to quote.
+     *
+     * @param element the element that is not set, whose default {@code value} is
+     * @param value the default value
+     * @param subject what the message says instead of ELEMENT "VALUE", quoting {@code value}
+     * @param problem what is wrong, as a sentence fragment that follows the subject
+     * @param fix how to correct it
+     * @return the exception
+     */
+    static InvalidConfigurationException inDefault(String element, String value, String subject, String problem,
+            String fix) {
+        return new InvalidConfigurationException(element, value, subject, problem, fix);
     }
 
     /** @return the configuration element at fault, written as XML */

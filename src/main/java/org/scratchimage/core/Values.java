@@ -78,9 +78,14 @@ final class Values {
         return trimmed;
     }
 
+    /** @return whether {@code value} is a tag by the OCI reference grammar */
+    static boolean isTag(String value) {
+        return value != null && TAG.matcher(value).matches();
+    }
+
     /** Checks a tag against the OCI reference grammar. */
     static String tag(String element, String value) throws InvalidConfigurationException {
-        if (value == null || !TAG.matcher(value).matches()) {
+        if (!isTag(value)) {
             throw new InvalidConfigurationException(element, asWritten(value), "is not a valid tag",
                     "use 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-', such as 1.0 or latest");
         }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -38,7 +37,7 @@ import org.scratchimage.core.SymlinkSpec;
  * @since 0.1.0
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class BuildMojo extends AbstractMojo {
+public class BuildMojo extends AbstractScratchMojo {
 
     /** The project base directory, against which relative {@code <source>} paths resolve. */
     @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
@@ -65,15 +64,6 @@ public class BuildMojo extends AbstractMojo {
      */
     @Parameter(property = "scratch.tags")
     private List<String> tags;
-
-    /**
-     * Where the OCI image layout is written. The folder must be new, empty, or hold a layout this plugin wrote:
-     * anything else is refused, never deleted.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "scratch.outputDirectory", defaultValue = "${project.build.directory}/oci", required = true)
-    private File outputDirectory;
 
     /**
      * The platform, {@code os/arch[/variant]} with Go's names: {@code linux/amd64}, {@code linux/arm64},
@@ -114,14 +104,6 @@ public class BuildMojo extends AbstractMojo {
      */
     @Parameter(property = "scratch.compressionLevel")
     private String compressionLevel;
-
-    /**
-     * Skips the goal.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "scratch.skip", defaultValue = "false")
-    private boolean skip;
 
     /**
      * Executables copied from the host: {@code <binary><source>…</source><path>…</path></binary>}, mode 0755 unless
@@ -273,25 +255,19 @@ public class BuildMojo extends AbstractMojo {
     @Parameter
     private List<String> layers;
 
+    public BuildMojo() {
+        super("build");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("Skipping scratch:build per configuration.");
-            return;
-        }
+    protected void run() throws MojoExecutionException, MojoFailureException {
         BuildResult result;
         try {
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request());
         } catch (InvalidConfigurationException e) {
-            if ((tags == null || tags.isEmpty()) && e.element().startsWith("<tags>")) {
-                // No cause: Maven would print its message too, with a second, misleading fix.
-                throw new MojoFailureException("The project version \"" + projectVersion + "\", the default tag when"
-                        + " <tags> is not set, is not a valid tag. Fix: set <tags><tag>...</tag></tags>, such as "
-                        + "<tag>latest</tag>; tags use letters, digits, '_', '.' and '-'");
-            }
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new MojoExecutionException("Could not build the image into " + outputDirectory + ": " + describe(e)
+            throw new MojoExecutionException("Could not build the image into " + outputDirectory() + ": " + describe(e)
                     + ". The previous image, if any, was left as it was. Fix: check that the build user can read the"
                     + " sources and write the folder, and that its file system has room", e);
         }
@@ -312,29 +288,36 @@ public class BuildMojo extends AbstractMojo {
     }
 
     BuildRequest request() {
-        return new BuildRequest(
-                basedir.toPath(),
-                outputDirectory.toPath(),
-                image,
-                tags == null || tags.isEmpty() ? List.of(projectVersion) : tags,
-                platform,
-                outputTimestamp,
-                System.getenv("SOURCE_DATE_EPOCH"),
-                compression,
-                map(binaries, b -> new BinarySpec(b.source, b.path, b.mode, b.uid, b.gid, b.resolveLibraries,
-                        b.layer)),
-                map(files, f -> new FileSpec(f.source, f.path, f.mode, f.uid, f.gid, f.layer)),
-                map(directories, d -> new DirectorySpec(d.source, d.path, d.mode, d.uid, d.gid, d.fileMode,
-                        d.directoryMode, d.includes, d.excludes, d.resolveLibraries, d.layer)),
-                map(symlinks, s -> new SymlinkSpec(s.path, s.target, s.layer)),
-                new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
-                        stopSignal),
-                annotations,
-                System.getProperty("os.arch"),
-                libraries,
-                sysroot,
-                compressionLevel,
-                layers);
+        return BuildRequest.builder()
+                .baseDirectory(basedir.toPath())
+                .outputDirectory(outputDirectory().toPath())
+                .image(image)
+                .tags(tags)
+                .defaultTag(projectVersion)
+                .platform(platform)
+                .outputTimestamp(outputTimestamp)
+                .sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"))
+                .compression(compression)
+                .binaries(map(binaries, b -> BinarySpec.builder().source(b.source).path(b.path).mode(b.mode)
+                        .uid(b.uid).gid(b.gid).resolveLibraries(b.resolveLibraries).layer(b.layer).build()))
+                .files(map(files, f -> FileSpec.builder().source(f.source).path(f.path).mode(f.mode).uid(f.uid)
+                        .gid(f.gid).layer(f.layer).build()))
+                .directories(map(directories, d -> DirectorySpec.builder().source(d.source).path(d.path).mode(d.mode)
+                        .uid(d.uid).gid(d.gid).fileMode(d.fileMode).directoryMode(d.directoryMode)
+                        .includes(d.includes).excludes(d.excludes).resolveLibraries(d.resolveLibraries).layer(d.layer)
+                        .build()))
+                .symlinks(map(symlinks, s -> SymlinkSpec.builder().path(s.path).target(s.target).layer(s.layer)
+                        .build()))
+                .container(ContainerSpec.builder().entrypoint(entrypoint).cmd(cmd).environment(environment)
+                        .workingDirectory(workingDirectory).user(user).ports(ports).volumes(volumes).labels(labels)
+                        .stopSignal(stopSignal).build())
+                .annotations(annotations)
+                .hostArchitecture(System.getProperty("os.arch"))
+                .libraries(libraries)
+                .sysroot(sysroot)
+                .compressionLevel(compressionLevel)
+                .layers(layers)
+                .build();
     }
 
     /** An empty element such as {@code <binary/>} arrives as {@code null}; it becomes a declaration with nothing set. */

@@ -1,6 +1,11 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.scratchimage.core.PlanningFixtures.binary;
+import static org.scratchimage.core.PlanningFixtures.file;
+import static org.scratchimage.core.PlanningFixtures.plan;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
+import static org.scratchimage.core.PlanningFixtures.tree;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +23,7 @@ class BuildStateTest {
     @TempDir
     Path dir;
 
-    private PlanningFixtures fixtures;
+    private BuildRequest.Builder fixtures;
     private Path layout;
 
     @BeforeEach
@@ -26,16 +31,16 @@ class BuildStateTest {
         Files.createDirectories(dir.resolve("tree/etc"));
         Files.writeString(dir.resolve("tree/etc/app.conf"), "port=8080\n");
         Files.writeString(dir.resolve("app"), "#!/bin/app\n");
-        fixtures = new PlanningFixtures(dir);
-        fixtures.directories.add(new DirectorySpec("tree", "/", null, null, null, null, null, null, null));
-        fixtures.binaries.add(new BinarySpec("app", "/bin/app", null, null, null));
+        fixtures = requestIn(dir);
+        fixtures.addDirectory(tree("tree", "/"));
+        fixtures.addBinary(binary("app", "/bin/app"));
         layout = dir.resolve("target/oci");
         // Sources changed a moment before a build are not trusted by their stamps (see FingerprintsTest).
         Thread.sleep(Fingerprints.RACY_MILLIS + 50);
     }
 
     private BuildResult build() throws Exception {
-        return new ImageBuilder(line -> {}).build(fixtures.request());
+        return new ImageBuilder(line -> {}).build(fixtures.build());
     }
 
     @Test
@@ -89,14 +94,10 @@ class BuildStateTest {
     @Test
     void anOutputPathBelowAFileIsNotUpToDateButAnIoErrorOfTheBuild() throws Exception {
         Path file = Files.writeString(dir.resolve("plain"), "x");
-        PlanningFixtures below = new PlanningFixtures(dir);
-        below.files.add(new FileSpec("app", "/app", null, null, null));
-        BuildRequest request = below.request();
-        BuildRequest moved = new BuildRequest(request.baseDirectory(), file.resolve("oci"), request.image(),
-                request.tags(), request.platform(), request.outputTimestamp(), request.sourceDateEpoch(),
-                request.compression(), request.binaries(), request.files(), request.directories(), request.symlinks(),
-                request.container(), request.annotations(), request.hostArchitecture(), request.libraries(),
-                request.sysroot(), request.compressionLevel());
+        BuildRequest.Builder below = requestIn(dir);
+        below.addFile(file("app", "/app"));
+        BuildRequest request = below.build();
+        BuildRequest moved = request.toBuilder().outputDirectory(file.resolve("oci")).build();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageBuilder(line -> {}).build(moved))
                 .isInstanceOf(java.nio.file.FileSystemException.class)

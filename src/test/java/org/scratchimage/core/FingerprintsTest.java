@@ -1,11 +1,16 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.scratchimage.core.PlanningFixtures.binary;
+import static org.scratchimage.core.PlanningFixtures.plan;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
+import static org.scratchimage.core.PlanningFixtures.tree;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,22 +23,22 @@ class FingerprintsTest {
     @TempDir
     Path dir;
 
-    private PlanningFixtures fixtures;
+    private BuildRequest.Builder fixtures;
 
     @BeforeEach
     void project() throws Exception {
         Files.createDirectories(dir.resolve("tree/etc"));
         Files.writeString(dir.resolve("tree/etc/app.conf"), "port=8080\n");
         Files.writeString(dir.resolve("app"), "#!/bin/app\n");
-        fixtures = new PlanningFixtures(dir);
-        fixtures.directories.add(new DirectorySpec("tree", "/", null, null, null, null, null, null, null));
-        fixtures.binaries.add(new BinarySpec("app", "/bin/app", null, null, null));
+        fixtures = requestIn(dir);
+        fixtures.addDirectory(tree("tree", "/"));
+        fixtures.addBinary(binary("app", "/bin/app"));
         // Sources changed a moment before a build are not trusted by their stamps (see the racy test below).
         Thread.sleep(Fingerprints.RACY_MILLIS + 50);
     }
 
     private BuildResult build() throws Exception {
-        return new ImageBuilder(line -> {}).build(fixtures.request());
+        return new ImageBuilder(line -> {}).build(fixtures.build());
     }
 
     @Test
@@ -74,24 +79,24 @@ class FingerprintsTest {
         // The plugin's code location: target/classes here, the jar in a build. Its stamp changes when it is rebuilt.
         Path code = Path.of(Fingerprints.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         FileTime original = Files.getLastModifiedTime(code);
-        String before = Fingerprints.of(fixtures.plan(), ImageBuilder.VERSION, 0).image();
+        String before = Fingerprints.of(plan(fixtures), ImageBuilder.VERSION, 0).image();
         try {
             Files.setLastModifiedTime(code, FileTime.fromMillis(original.toMillis() + 1_000));
-            assertThat(Fingerprints.of(fixtures.plan(), ImageBuilder.VERSION, 0).image()).isNotEqualTo(before);
+            assertThat(Fingerprints.of(plan(fixtures), ImageBuilder.VERSION, 0).image()).isNotEqualTo(before);
         } finally {
             Files.setLastModifiedTime(code, original);
         }
-        assertThat(Fingerprints.of(fixtures.plan(), ImageBuilder.VERSION, 0).image()).isEqualTo(before);
+        assertThat(Fingerprints.of(plan(fixtures), ImageBuilder.VERSION, 0).image()).isEqualTo(before);
     }
 
     @Test
     void anotherPluginVersionChangesTheImageAndEveryLayerFingerprint() throws Exception {
-        Fingerprints before = Fingerprints.of(fixtures.plan(), "1.0.0", 0);
-        Fingerprints after = Fingerprints.of(fixtures.plan(), "1.0.1", 0);
+        Fingerprints before = Fingerprints.of(plan(fixtures), "1.0.0", 0);
+        Fingerprints after = Fingerprints.of(plan(fixtures), "1.0.1", 0);
 
         assertThat(after.image()).isNotEqualTo(before.image());
         assertThat(after.layers()).doesNotContainAnyElementsOf(before.layers());
-        assertThat(Fingerprints.of(fixtures.plan(), "1.0.0", 0)).isEqualTo(before);
+        assertThat(Fingerprints.of(plan(fixtures), "1.0.0", 0)).isEqualTo(before);
     }
 
     @Test
@@ -108,10 +113,10 @@ class FingerprintsTest {
     @Test
     void aChangedSettingRebuilds() throws Exception {
         build();
-        fixtures.tags = List.of("2.0");
+        fixtures.tags(List.of("2.0"));
 
         assertThat(build().upToDate()).isFalse();
-        fixtures.annotations.put("org.opencontainers.image.source", "https://example.org");
+        fixtures.annotations(Map.of("org.opencontainers.image.source", "https://example.org"));
         assertThat(build().upToDate()).isFalse();
         assertThat(build().upToDate()).isTrue();
     }

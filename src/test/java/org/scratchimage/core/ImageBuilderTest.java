@@ -2,6 +2,9 @@ package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
+import static org.scratchimage.core.PlanningFixtures.symlink;
+import static org.scratchimage.core.PlanningFixtures.tree;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,41 +49,25 @@ class ImageBuilderTest {
     @TempDir
     Path temp;
 
-    /** A request with everything the issue's example configures; tests change what they need. */
-    private static final class Request {
-        Path base;
-        Path output;
-        String image = "myapp";
-        List<String> tags = List.of("1.0", "latest");
-        String platform;
-        String timestamp = CREATED;
-        String compression;
-        List<BinarySpec> binaries = new ArrayList<>();
-        List<FileSpec> files = new ArrayList<>();
-        List<DirectorySpec> directories = new ArrayList<>();
-        List<SymlinkSpec> symlinks = new ArrayList<>();
-        ContainerSpec container;
-        Map<String, String> annotations = Map.of("org.opencontainers.image.source", "https://example.org/repo");
-
-        Request(Path base, Path output) {
-            this.base = base;
-            this.output = output;
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("PATH", "/bin");
-            env.put("LANG", "C.UTF-8");
-            env.put("A", "1");
-            container = new ContainerSpec(List.of("/bin/ls"), List.of("-lah", "/"), env, "/", "65532:65532",
-                    List.of("8080/tcp"), List.of("/data"), Map.of("team", "infra"), "SIGTERM");
-        }
-
-        BuildRequest build() {
-            return new BuildRequest(base, output, image, tags, platform, timestamp, null, compression, binaries,
-                    files, directories, symlinks, container, annotations, "amd64");
-        }
+    /** The preset request with everything the issue's example configures; tests change what they need. */
+    private static BuildRequest.Builder issueExample(Path base, Path output) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/bin");
+        env.put("LANG", "C.UTF-8");
+        env.put("A", "1");
+        return requestIn(base)
+                .outputDirectory(output)
+                .tags(List.of("1.0", "latest"))
+                .platform(null)
+                .outputTimestamp(CREATED)
+                .container(ContainerSpec.builder().entrypoint(List.of("/bin/ls")).cmd(List.of("-lah", "/"))
+                        .environment(env).workingDirectory("/").user("65532:65532").ports(List.of("8080/tcp"))
+                        .volumes(List.of("/data")).labels(Map.of("team", "infra")).stopSignal("SIGTERM").build())
+                .annotations(Map.of("org.opencontainers.image.source", "https://example.org/repo"));
     }
 
     /** A project with a binary, a config file and a small tree, made in the order and with the metadata given. */
-    private static Request project(Path base, Path output, boolean reverseOrder, FileTime mtime, String fileMode,
+    private static BuildRequest.Builder project(Path base, Path output, boolean reverseOrder, FileTime mtime, String fileMode,
             String dirMode, String execMode) throws IOException {
         Files.createDirectories(base);
         List<Runnable> steps = new ArrayList<>();
@@ -117,14 +104,15 @@ class ImageBuilderTest {
                         .setTimes(mtime, mtime, null);
             }
         }
-        Request request = new Request(base, output);
-        request.binaries.add(new BinarySpec("busybox", "/bin/busybox", "4755", null, null));
-        request.files.add(new FileSpec("app.conf", "/etc/app.conf", "0640", "0", "1000"));
-        request.directories.add(new DirectorySpec("rootfs", "/", null, null, null, null, null, List.of(),
-                List.of("**/*.bak")));
-        request.directories.add(new DirectorySpec(null, "/tmp", "1777", null, null, null, null, null, null));
-        request.symlinks.add(new SymlinkSpec("/bin/ls", "busybox"));
-        request.symlinks.add(new SymlinkSpec("/bin/sh", "/bin/busybox"));
+        BuildRequest.Builder request = issueExample(base, output);
+        request.addBinary(BinarySpec.builder().source("busybox").path("/bin/busybox").mode("4755").build());
+        request.addFile(FileSpec.builder().source("app.conf").path("/etc/app.conf").mode("0640").uid("0").gid("1000")
+                .build());
+        request.addDirectory(DirectorySpec.builder().source("rootfs").path("/").includes(List.of())
+                .excludes(List.of("**/*.bak")).build());
+        request.addDirectory(DirectorySpec.builder().path("/tmp").mode("1777").build());
+        request.addSymlink(symlink("/bin/ls", "busybox"));
+        request.addSymlink(symlink("/bin/sh", "/bin/busybox"));
         return request;
     }
 
@@ -142,11 +130,11 @@ class ImageBuilderTest {
         };
     }
 
-    private static BuildResult build(Request request) throws Exception {
+    private static BuildResult build(BuildRequest.Builder request) throws Exception {
         return build(request, line -> {});
     }
 
-    private static BuildResult build(Request request, Consumer<String> debug) throws Exception {
+    private static BuildResult build(BuildRequest.Builder request, Consumer<String> debug) throws Exception {
         return new ImageBuilder(debug).build(request.build());
     }
 
@@ -170,9 +158,9 @@ class ImageBuilderTest {
     @Test
     void writesALayoutWhoseDocumentsHaveTheShapeTheSpecRequires() throws Exception {
         Path out = temp.resolve("project/target/oci");
-        Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
-        request.platform = "linux/arm/v7";
+        request.platform("linux/arm/v7");
 
         BuildResult result = build(request);
 
@@ -264,7 +252,7 @@ class ImageBuilderTest {
     void theLayerHoldsTheDeclaredEntriesWithTheirModesOwnersAndTheBuildTimestamp() throws Exception {
         Path out = temp.resolve("project/target/oci");
         // Host modes that must not leak: group and other write, no owner exec on the config file.
-        Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(123_456_000L),
+        BuildRequest.Builder request = project(temp.resolve("project"), out, false, FileTime.fromMillis(123_456_000L),
                 "rw-rw-rw-", "rwxrwxrwx", "rwx------");
 
         BuildResult result = build(request);
@@ -305,9 +293,9 @@ class ImageBuilderTest {
     @Test
     void anUncompressedLayerHasTheTarMediaTypeAndItsDigestIsItsDiffId() throws Exception {
         Path out = temp.resolve("project/target/oci");
-        Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
-        request.compression = "none";
+        request.compression("none");
 
         BuildResult result = build(request);
 
@@ -322,7 +310,7 @@ class ImageBuilderTest {
     @Test
     void aRelativeOutputDirectoryResolvesAgainstTheProject() throws Exception {
         Path base = temp.resolve("project");
-        Request request = project(base, Path.of("target/relative-oci"), false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(base, Path.of("target/relative-oci"), false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
 
         BuildResult result = build(request);
@@ -334,7 +322,7 @@ class ImageBuilderTest {
 
     @Test
     void aMissingOutputDirectoryIsAConfigurationError() throws Exception {
-        Request request = project(temp.resolve("project"), null, false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), null, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
 
         assertThatThrownBy(() -> build(request))
@@ -346,9 +334,9 @@ class ImageBuilderTest {
 
     @Test
     void theSameContentFromDifferentHostsGivesTheSameBytes(@TempDir Path one, @TempDir Path two) throws Exception {
-        Request first = project(one.resolve("checkout-a"), one.resolve("checkout-a/target/oci"), false,
+        BuildRequest.Builder first = project(one.resolve("checkout-a"), one.resolve("checkout-a/target/oci"), false,
                 FileTime.fromMillis(1_000_000_000_000L), "rw-------", "rwx------", "rwx------");
-        Request second = project(two.resolve("elsewhere/checkout-b"), two.resolve("out/oci"), true,
+        BuildRequest.Builder second = project(two.resolve("elsewhere/checkout-b"), two.resolve("out/oci"), true,
                 FileTime.fromMillis(1_650_000_000_123L), "rw-rw-r--", "rwxrwxr-x", "rwxr-xr-x");
 
         BuildResult a = build(first);
@@ -371,16 +359,16 @@ class ImageBuilderTest {
 
     @Test
     void aDifferentByteOrTimestampGivesADifferentImage(@TempDir Path one, @TempDir Path two) throws Exception {
-        Request first = project(one.resolve("p"), one.resolve("oci"), false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder first = project(one.resolve("p"), one.resolve("oci"), false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
-        Request second = project(two.resolve("p"), two.resolve("oci"), false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder second = project(two.resolve("p"), two.resolve("oci"), false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
         Files.writeString(two.resolve("p/app.conf"), "key=valuE\n");
         BuildResult a = build(first);
         BuildResult b = build(second);
         assertThat(b.diffId()).isNotEqualTo(a.diffId());
 
-        second.timestamp = "2023-11-14T22:13:21Z";
+        second.outputTimestamp("2023-11-14T22:13:21Z");
         Files.writeString(two.resolve("p/app.conf"), "key=value\n");
         BuildResult c = build(second);
         assertThat(c.diffId()).isNotEqualTo(a.diffId());
@@ -392,14 +380,14 @@ class ImageBuilderTest {
     @Test
     void refusesAFolderItDidNotWriteAndChangesNothing() throws Exception {
         Path base = temp.resolve("project");
-        Request request = project(base, temp.resolve("mine"), false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(base, temp.resolve("mine"), false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
         Files.createDirectories(temp.resolve("mine"));
         Files.writeString(temp.resolve("mine/thesis.tex"), "years of work");
         Files.writeString(base.resolve("pom.xml"), "<project/>");
 
         for (Path output : List.of(temp.resolve("mine"), base)) {
-            request.output = output;
+            request.outputDirectory(output);
             Map<String, String> before = LayoutSnapshot.of(output);
             assertThatThrownBy(() -> build(request))
                     .isInstanceOf(InvalidConfigurationException.class)
@@ -411,7 +399,7 @@ class ImageBuilderTest {
 
     @Test
     void refusesTheFileSystemRoot() throws Exception {
-        Request request = project(temp.resolve("project"), Path.of("/"), false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), Path.of("/"), false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
         List<String> before;
         try (Stream<Path> children = Files.list(Path.of("/"))) {
@@ -428,14 +416,13 @@ class ImageBuilderTest {
     @Test
     void aSecondBuildReplacesTheLayoutAndRemovesOnlyTheBlobsNothingReferences() throws Exception {
         Path out = temp.resolve("project/target/oci");
-        Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
         BuildResult first = build(request);
 
         // Same files, other environment: the layer stays, config and manifest change.
-        request.container = new ContainerSpec(null, null, Map.of("MODE", "second"), null, null, null, null, null,
-                null);
-        request.tags = List.of("2.0");
+        request.container(ContainerSpec.builder().environment(Map.of("MODE", "second")).build());
+        request.tags(List.of("2.0"));
         BuildResult second = build(request);
 
         assertThat(second.layerDigest()).isEqualTo(first.layerDigest());
@@ -461,7 +448,7 @@ class ImageBuilderTest {
     @Test
     void aStagingFolderLeftByACrashedBuildIsCleanedByTheNextBuild() throws Exception {
         Path out = temp.resolve("project/target/oci");
-        Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
         build(request);
         Path staging = Files.createDirectory(out.resolve(OciLayout.STAGING));
@@ -476,7 +463,7 @@ class ImageBuilderTest {
     @Test
     void aBuildWhoseSourceChangesMidwayLeavesThePreviousLayoutByteIdentical() throws Exception {
         Path out = temp.resolve("project/target/oci");
-        Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
         build(request);
         Map<String, String> before = LayoutSnapshot.of(out);
@@ -495,7 +482,7 @@ class ImageBuilderTest {
     @Test
     void aFirstBuildThatFailsMidwayLeavesNoLayoutAndTheNextBuildSucceeds() throws Exception {
         Path out = temp.resolve("project/target/oci");
-        Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
         Path busybox = temp.resolve("project/busybox");
 
@@ -543,7 +530,7 @@ class ImageBuilderTest {
     @Test
     void realClientsAcceptTheLayout() throws Exception {
         Path out = temp.resolve("project/target/oci");
-        Request request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
+        BuildRequest.Builder request = project(temp.resolve("project"), out, false, FileTime.fromMillis(0), "rw-r--r--",
                 "rwxr-xr-x", "rwxr-xr-x");
         BuildResult result = build(request);
         String dir = out.toString();
@@ -599,11 +586,12 @@ class ImageBuilderTest {
         Files.writeString(base.resolve("tree").resolve(deep).resolve("deep.txt"), "deep\n");
         Files.writeString(base.resolve("owned"), "owned\n");
         Path out = base.resolve("target/oci");
-        Request request = new Request(base, out);
-        request.directories.add(new DirectorySpec("tree", "/srv", null, null, null, null, null, null, null));
-        request.files.add(new FileSpec("owned", "/srv/owned", null, "3000000", "4000000000"));
-        request.symlinks.add(new SymlinkSpec("/srv/link", "donn\u00e9es/" + "x".repeat(120)));
-        request.tags = List.of("pax");
+        BuildRequest.Builder request = issueExample(base, out);
+        request.addDirectory(tree("tree", "/srv"));
+        request.addFile(FileSpec.builder().source("owned").path("/srv/owned").uid("3000000").gid("4000000000")
+                .build());
+        request.addSymlink(symlink("/srv/link", "donn\u00e9es/" + "x".repeat(120)));
+        request.tags(List.of("pax"));
         BuildResult result = build(request);
         assertThat(RawTar.parse(gunzip(blob(out, result.layerDigest())))).anyMatch(RawTar.Header::isPax);
 

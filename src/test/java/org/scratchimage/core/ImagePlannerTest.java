@@ -1,13 +1,19 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.scratchimage.core.PlanningFixtures.assertInvalid;
+import static org.scratchimage.core.PlanningFixtures.binary;
+import static org.scratchimage.core.PlanningFixtures.plan;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,16 +29,16 @@ class ImagePlannerTest {
     @TempDir
     Path base;
 
-    private PlanningFixtures request;
+    private BuildRequest.Builder request;
 
     @BeforeEach
     void validRequest() {
-        request = new PlanningFixtures(base);
+        request = requestIn(base);
     }
 
     @Test
     void aMinimalRequestPlansAnImageWithDefaults() throws Exception {
-        ImagePlan plan = request.plan();
+        ImagePlan plan = plan(request);
 
         assertThat(plan.image()).isEqualTo("myapp");
         assertThat(plan.tags()).containsExactly("1.0");
@@ -54,140 +60,178 @@ class ImagePlannerTest {
 
     @Test
     void theTimestampComesFromOutputTimestampThenSourceDateEpoch() throws Exception {
-        request.sourceDateEpoch = "1570300662";
-        assertThat(request.plan().created()).isEqualTo(Instant.parse("2019-10-05T18:37:42Z"));
+        request.sourceDateEpoch("1570300662");
+        assertThat(plan(request).created()).isEqualTo(Instant.parse("2019-10-05T18:37:42Z"));
 
-        request.outputTimestamp = "2023-11-14T22:13:20+01:00";
-        assertThat(request.plan().created()).isEqualTo(Instant.parse("2023-11-14T21:13:20Z"));
+        request.outputTimestamp("2023-11-14T22:13:20+01:00");
+        assertThat(plan(request).created()).isEqualTo(Instant.parse("2023-11-14T21:13:20Z"));
     }
 
     @Test
     void anUnparsableTimestampFailsThePlan() {
-        request.outputTimestamp = "last tuesday";
+        request.outputTimestamp("last tuesday");
 
-        assertInvalid(request::plan, "<outputTimestamp> (project.build.outputTimestamp)", "last tuesday");
+        assertInvalid(() -> plan(request), "<outputTimestamp> (project.build.outputTimestamp)", "last tuesday");
     }
 
     @Test
     void tagsKeepTheirDeclaredOrder() throws Exception {
-        request.tags = List.of("latest", "1.0", "1");
+        request.tags(List.of("latest", "1.0", "1"));
 
-        assertThat(request.plan().tags()).containsExactly("latest", "1.0", "1");
+        assertThat(plan(request).tags()).containsExactly("latest", "1.0", "1");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {":x", "-a", ".hidden", "1.0 ", "a/b"})
     void aBadTagIsRejectedWithItsPosition(String tag) {
-        request.tags = List.of("1.0", tag);
+        request.tags(List.of("1.0", tag));
 
-        assertInvalid(request::plan, "<tags>/<tag>[2]", tag);
+        assertInvalid(() -> plan(request), "<tags>/<tag>[2]", tag);
     }
 
     @Test
     void aTagOf129CharactersIsRejected() {
         String tag = "t".repeat(129);
-        request.tags = List.of(tag);
+        request.tags(List.of(tag));
 
-        assertInvalid(request::plan, "<tags>/<tag>[1]", tag);
+        assertInvalid(() -> plan(request), "<tags>/<tag>[1]", tag);
     }
 
     @Test
     void aDuplicateTagIsRejected() {
-        request.tags = List.of("1.0", "latest", "1.0");
+        request.tags(List.of("1.0", "latest", "1.0"));
 
-        InvalidConfigurationException e = assertInvalid(request::plan, "<tags>/<tag>[3]", "1.0");
+        InvalidConfigurationException e = assertInvalid(() -> plan(request), "<tags>/<tag>[3]", "1.0");
         assertThat(e.getMessage()).contains("twice");
     }
 
     @Test
     void anEmptyTagListIsRejected() {
-        request.tags = List.of();
+        request.tags(List.of());
 
-        InvalidConfigurationException e = assertInvalid(request::plan, "<tags>", null);
+        InvalidConfigurationException e = assertInvalid(() -> plan(request), "<tags>", null);
         assertThat(e.getMessage()).contains("is empty");
     }
 
     @Test
-    void aMissingTagInTheListIsRejected() {
-        request.tags = Arrays.asList("1.0", null);
+    void withoutTagsTheDefaultTagIsTheTagAndListedTagsReplaceIt() throws Exception {
+        request.tags(null).defaultTag("2.0");
+        assertThat(plan(request).tags()).containsExactly("2.0");
 
-        assertInvalid(request::plan, "<tags>/<tag>[2]", "");
+        request.tags(List.of());
+        assertThat(plan(request).tags()).containsExactly("2.0");
+
+        request.tags(List.of("1.0", "latest"));
+        assertThat(plan(request).tags()).containsExactly("1.0", "latest");
+    }
+
+    @Test
+    void aDefaultTagThatIsNoTagIsReportedAsTheProjectVersion() {
+        request.tags(null).defaultTag("1.0+build.5");
+
+        InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class,
+                () -> plan(request));
+
+        // The exact text Maven prints: no <tags>/<tag>[1] element, since the user wrote none.
+        assertThat(e).hasMessage("The project version \"1.0+build.5\", the default tag when <tags> is not set, is not"
+                + " a valid tag. Fix: set <tags><tag>...</tag></tags>, such as <tag>latest</tag>; tags use letters,"
+                + " digits, '_', '.' and '-'");
+        assertThat(e.element()).isEqualTo("<tags>");
+        assertThat(e.value()).isEqualTo("1.0+build.5");
+        assertThat(e.fix()).startsWith("set <tags>");
+        assertThat(e).hasNoCause();
+    }
+
+    @Test
+    void aBadListedTagIsReportedAtItsElementEvenWithADefaultTag() {
+        request.tags(List.of("1.0+build.5")).defaultTag("2.0");
+
+        assertInvalid(() -> plan(request), "<tags>/<tag>[1]", "1.0+build.5");
+    }
+
+    @Test
+    void aMissingTagInTheListIsRejected() {
+        request.tags(Arrays.asList("1.0", null));
+
+        assertInvalid(() -> plan(request), "<tags>/<tag>[2]", "");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Upper", "my app", "myapp/"})
     void aBadImageNameIsRejected(String image) {
-        request.image = image;
+        request.image(image);
 
-        assertInvalid(request::plan, "<image>", image);
+        assertInvalid(() -> plan(request), "<image>", image);
     }
 
     @Test
     void anImageNameWithATagPointsToTags() {
-        request.image = "myapp:1.0";
+        request.image("myapp:1.0");
 
-        InvalidConfigurationException e = assertInvalid(request::plan, "<image>", "myapp:1.0");
+        InvalidConfigurationException e = assertInvalid(() -> plan(request), "<image>", "myapp:1.0");
         assertThat(e.fix()).contains("<tags>").contains("myapp");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"linux", "linux/x64", "windows/amd64/zz"})
     void aBadPlatformIsRejected(String platform) {
-        request.platform = platform;
+        request.platform(platform);
 
-        assertInvalid(request::plan, "<platform>", platform);
+        assertInvalid(() -> plan(request), "<platform>", platform);
     }
 
     @Test
     void anUnsetPlatformIsTheHostArchitectureInGoNames() throws Exception {
-        request.platform = null;
-        request.hostArchitecture = "aarch64";
+        request.platform(null);
+        request.hostArchitecture("aarch64");
 
-        assertThat(request.plan().platform()).isEqualTo(new Platform("linux", "arm64", null));
+        assertThat(plan(request).platform()).isEqualTo(new Platform("linux", "arm64", null));
     }
 
     @Test
     void compressionIsGzipByDefaultOrNone() throws Exception {
-        request.compression = "";
-        assertThat(request.plan().compression()).isEqualTo(Compression.GZIP);
-        request.compression = "gzip";
-        assertThat(request.plan().compression()).isEqualTo(Compression.GZIP);
-        request.compression = "none";
-        assertThat(request.plan().compression()).isEqualTo(Compression.NONE);
+        request.compression("");
+        assertThat(plan(request).compression()).isEqualTo(Compression.GZIP);
+        request.compression("gzip");
+        assertThat(plan(request).compression()).isEqualTo(Compression.GZIP);
+        request.compression("none");
+        assertThat(plan(request).compression()).isEqualTo(Compression.NONE);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ZSTD", "GZIP", "bzip2", "tar", "xz"})
     void anUnsupportedCompressionIsRejected(String compression) {
-        request.compression = compression;
+        request.compression(compression);
 
-        InvalidConfigurationException e = assertInvalid(request::plan, "<compression>", compression);
+        InvalidConfigurationException e = assertInvalid(() -> plan(request), "<compression>", compression);
         assertThat(e.fix()).contains("gzip").contains("zstd").contains("none");
     }
 
     @Test
     void portsAreNormalisedSortedAndDeduplicated() throws Exception {
-        request.ports.addAll(List.of("8080", "53/udp", "8080/tcp", "443"));
+        request.container(ContainerSpec.builder().ports(List.of("8080", "53/udp", "8080/tcp", "443")).build());
 
-        assertThat(request.plan().config().exposedPorts()).containsExactly("443/tcp", "53/udp", "8080/tcp");
+        assertThat(plan(request).config().exposedPorts()).containsExactly("443/tcp", "53/udp", "8080/tcp");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "70000", "80/icmp"})
     void aBadPortIsRejectedWithItsPosition(String port) {
-        request.ports.addAll(List.of("8080", port));
+        request.container(ContainerSpec.builder().ports(List.of("8080", port)).build());
 
-        assertInvalid(request::plan, "<ports>/<port>[2]", port);
+        assertInvalid(() -> plan(request), "<ports>/<port>[2]", port);
     }
 
     @Test
     void environmentIsSortedByName() throws Exception {
-        request.environment.put("PATH", "/bin");
-        request.environment.put("JAVA_OPTS", "-Xmx1g");
-        request.environment.put("A", null);
-        request.environment.put("Z_LAST", "z");
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PATH", "/bin");
+        environment.put("JAVA_OPTS", "-Xmx1g");
+        environment.put("A", null);
+        environment.put("Z_LAST", "z");
+        request.container(ContainerSpec.builder().environment(environment).build());
 
-        assertThat(new ArrayList<>(request.plan().config().environment().entrySet()))
+        assertThat(new ArrayList<>(plan(request).config().environment().entrySet()))
                 .extracting(e -> e.getKey() + "=" + e.getValue())
                 .containsExactly("A=", "JAVA_OPTS=-Xmx1g", "PATH=/bin", "Z_LAST=z");
     }
@@ -195,74 +239,80 @@ class ImagePlannerTest {
     @ParameterizedTest
     @ValueSource(strings = {"1A", "A-B"})
     void aBadEnvironmentNameIsRejected(String name) {
-        request.environment.put("PATH", "/bin");
-        request.environment.put(name, "x");
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PATH", "/bin");
+        environment.put(name, "x");
+        request.container(ContainerSpec.builder().environment(environment).build());
 
-        assertInvalid(request::plan, "<environment>/<" + name + ">", name);
+        assertInvalid(() -> plan(request), "<environment>/<" + name + ">", name);
     }
 
     @Test
     void aBadStopSignalIsRejected() {
-        request.stopSignal = "SIGFOO";
+        request.container(ContainerSpec.builder().stopSignal("SIGFOO").build());
 
-        assertInvalid(request::plan, "<stopSignal>", "SIGFOO");
+        assertInvalid(() -> plan(request), "<stopSignal>", "SIGFOO");
     }
 
     @Test
     void userAndStopSignalAreKeptAsWritten() throws Exception {
-        request.user = "65532:65532";
-        request.stopSignal = "SIGINT";
+        request.container(ContainerSpec.builder().user("65532:65532").stopSignal("SIGINT").build());
 
-        ContainerConfig config = request.plan().config();
+        ContainerConfig config = plan(request).config();
         assertThat(config.user()).isEqualTo("65532:65532");
         assertThat(config.stopSignal()).isEqualTo("SIGINT");
     }
 
     @Test
     void volumesAndWorkingDirectoryAreNormalisedAbsolutePaths() throws Exception {
-        request.volumes.addAll(List.of("/var/log/", "/data"));
-        request.workingDirectory = "/srv/app/";
+        request.container(ContainerSpec.builder().volumes(List.of("/var/log/", "/data")).workingDirectory("/srv/app/")
+                .build());
 
-        ContainerConfig config = request.plan().config();
+        ContainerConfig config = plan(request).config();
         assertThat(config.volumes()).containsExactly("/data", "/var/log");
         assertThat(config.workingDirectory()).isEqualTo("/srv/app");
     }
 
     @Test
     void aRelativeVolumeIsRejected() {
-        request.volumes.addAll(List.of("/data", "cache"));
+        request.container(ContainerSpec.builder().volumes(List.of("/data", "cache")).build());
 
-        assertInvalid(request::plan, "<volumes>/<volume>[2]", "cache");
+        assertInvalid(() -> plan(request), "<volumes>/<volume>[2]", "cache");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"app", "./app", "/srv/../app"})
     void aWorkingDirectoryThatIsNotANormalisedAbsolutePathIsRejected(String directory) {
-        request.workingDirectory = directory;
+        request.container(ContainerSpec.builder().workingDirectory(directory).build());
 
-        assertInvalid(request::plan, "<workingDirectory>", directory);
+        assertInvalid(() -> plan(request), "<workingDirectory>", directory);
     }
 
     @Test
     void entrypointAndCmdKeepEmptyArgumentsButTheProgramMustBeNamed() throws Exception {
-        request.entrypoint = List.of("/bin/app", "");
-        request.cmd = Arrays.asList("--flag", null);
-        ContainerConfig config = request.plan().config();
+        ContainerSpec.Builder container = ContainerSpec.builder().entrypoint(List.of("/bin/app", ""))
+                .cmd(Arrays.asList("--flag", null));
+        request.container(container.build());
+        ContainerConfig config = plan(request).config();
         assertThat(config.entrypoint()).containsExactly("/bin/app", "");
         assertThat(config.cmd()).containsExactly("--flag", "");
 
-        request.entrypoint = Arrays.asList((String) null);
-        assertInvalid(request::plan, "<entrypoint>/<arg>[1]", "");
+        request.container(container.entrypoint(Arrays.asList((String) null)).build());
+        assertInvalid(() -> plan(request), "<entrypoint>/<arg>[1]", "");
     }
 
     @Test
     void labelsAndAnnotationsAreSorted() throws Exception {
-        request.labels.put("team", "infra");
-        request.labels.put("app", null);
-        request.annotations.put("org.opencontainers.image.source", "https://example.org/repo");
-        request.annotations.put("com.example.a", "1");
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("team", "infra");
+        labels.put("app", null);
+        request.container(ContainerSpec.builder().labels(labels).build());
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("org.opencontainers.image.source", "https://example.org/repo");
+        annotations.put("com.example.a", "1");
+        request.annotations(annotations);
 
-        ImagePlan plan = request.plan();
+        ImagePlan plan = plan(request);
         assertThat(new ArrayList<>(plan.config().labels().keySet())).containsExactly("app", "team");
         assertThat(plan.config().labels()).containsEntry("app", "");
         assertThat(new ArrayList<>(plan.annotations().keySet()))
@@ -271,17 +321,17 @@ class ImagePlannerTest {
 
     @Test
     void theCreatedAnnotationIsReservedForTheBuildTimestamp() {
-        request.annotations.put("org.opencontainers.image.created", "2020-01-01T00:00:00Z");
+        request.annotations(Map.of("org.opencontainers.image.created", "2020-01-01T00:00:00Z"));
 
-        InvalidConfigurationException e = assertInvalid(request::plan,
+        InvalidConfigurationException e = assertInvalid(() -> plan(request),
                 "<annotations>/<org.opencontainers.image.created>", "2020-01-01T00:00:00Z");
         assertThat(e.fix()).contains("<outputTimestamp>");
     }
 
     @Test
     void entryErrorsSurfaceThroughThePlan() {
-        request.binary(base.resolve("missing").toString(), "/bin/app");
+        request.addBinary(binary(base.resolve("missing").toString(), "/bin/app"));
 
-        assertInvalid(request::plan, "<binaries>/<binary>[1]/<source>", base.resolve("missing").toString());
+        assertInvalid(() -> plan(request), "<binaries>/<binary>[1]/<source>", base.resolve("missing").toString());
     }
 }

@@ -3,6 +3,12 @@ package org.scratchimage.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.scratchimage.core.PlanningFixtures.assertInvalid;
+import static org.scratchimage.core.PlanningFixtures.binary;
+import static org.scratchimage.core.PlanningFixtures.emptyDirectory;
+import static org.scratchimage.core.PlanningFixtures.file;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
+import static org.scratchimage.core.PlanningFixtures.symlink;
+import static org.scratchimage.core.PlanningFixtures.tree;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,15 +37,15 @@ class LayerEntriesTest {
     @TempDir
     Path base;
 
-    private PlanningFixtures request;
+    private BuildRequest.Builder request;
 
     @BeforeEach
     void emptyRequest() {
-        request = new PlanningFixtures(base);
+        request = requestIn(base);
     }
 
     private List<LayerEntry> collect() throws Exception {
-        return LayerEntries.collect(request.request(), line -> {});
+        return LayerEntries.collect(request.build(), line -> {});
     }
 
     private Map<String, LayerEntry> collectByPath() throws Exception {
@@ -81,7 +87,8 @@ class LayerEntriesTest {
         // Host permissions must not leak: the binary is not executable on the host, the file is.
         chmod(app, "600");
         chmod(conf, "777");
-        request.binary("src/app", "/bin/app").file(conf.toString(), "/etc/app.conf").emptyDirectory("/data");
+        request.addBinary(binary("src/app", "/bin/app")).addFile(file(conf.toString(), "/etc/app.conf"))
+                .addDirectory(emptyDirectory("/data"));
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -102,10 +109,12 @@ class LayerEntriesTest {
     @Test
     void declaredModesAndOwnersAreKept() throws Exception {
         write("app.conf", "x");
-        request.files.add(new FileSpec("app.conf", "/etc/app.conf", "0640", "0", "1000"));
-        request.binaries.add(new BinarySpec("app.conf", "/bin/su", "4755", "0", "0"));
-        request.directories.add(new DirectorySpec(null, "/tmp", "1777", "", "", null, null, null, null));
-        request.directories.add(new DirectorySpec(null, "/shared", "2775", "1000", "1000", null, null, null, null));
+        request.addFile(FileSpec.builder().source("app.conf").path("/etc/app.conf").mode("0640").uid("0").gid("1000")
+                .build());
+        request.addBinary(BinarySpec.builder().source("app.conf").path("/bin/su").mode("4755").uid("0").gid("0")
+                .build());
+        request.addDirectory(DirectorySpec.builder().path("/tmp").mode("1777").uid("").gid("").build());
+        request.addDirectory(DirectorySpec.builder().path("/shared").mode("2775").uid("1000").gid("1000").build());
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -120,8 +129,9 @@ class LayerEntriesTest {
     @Test
     void missingParentsAreAddedAsRootOwned0755DirectoriesAndTheRootComesFirst() throws Exception {
         write("app", "x");
-        request.binaries.add(new BinarySpec("app", "/usr/local/bin/app", "0700", "1000", "1000"));
-        request.symlink("/opt/a/b/link", "x");
+        request.addBinary(BinarySpec.builder().source("app").path("/usr/local/bin/app").mode("0700").uid("1000")
+                .gid("1000").build());
+        request.addSymlink(symlink("/opt/a/b/link", "x"));
 
         List<LayerEntry> entries = collect();
 
@@ -139,8 +149,8 @@ class LayerEntriesTest {
 
     @Test
     void aDeclaredRootDirectoryKeepsItsModeAndStaysFirst() throws Exception {
-        request.directories.add(new DirectorySpec(null, "/", "0700", null, null, null, null, null, null));
-        request.symlink("/a", "b");
+        request.addDirectory(DirectorySpec.builder().path("/").mode("0700").build());
+        request.addSymlink(symlink("/a", "b"));
 
         List<LayerEntry> entries = collect();
 
@@ -150,8 +160,8 @@ class LayerEntriesTest {
 
     @Test
     void anExplicitParentDirectoryIsNotReplacedByTheDefault() throws Exception {
-        request.directories.add(new DirectorySpec(null, "/opt", "0700", "7", "8", null, null, null, null));
-        request.symlink("/opt/link", "x");
+        request.addDirectory(DirectorySpec.builder().path("/opt").mode("0700").uid("7").gid("8").build());
+        request.addSymlink(symlink("/opt/link", "x"));
 
         assertThat(collectByPath().get("opt")).isEqualTo(new DirectoryEntry("opt", 0700, 7, 8,
                 "<directories>/<directory>[1]"));
@@ -167,7 +177,7 @@ class LayerEntriesTest {
     void entriesAreSortedByTheUtf8BytesOfTheirPaths() throws Exception {
         // UTF-16 order (String.compareTo) puts U+1F600 (D83D DE00) before U+FF21; UTF-8 order puts it after.
         for (String link : List.of("/z", "/a.b", "/a-b", "/\uD83D\uDE00/x", "/\uFF21", "/a/b/c", "/A", "/a b", "/é/ü")) {
-            request.symlink(link, "target");
+            request.addSymlink(symlink(link, "target"));
         }
 
         List<String> paths = collect().stream().map(LayerEntry::path).collect(Collectors.toList());
@@ -190,7 +200,7 @@ class LayerEntriesTest {
         for (String name : List.of("z", "é", "\uFF21", "\uD83D\uDE00", "a-b", "a.b", "a/b")) {
             write("tree/" + name, name);
         }
-        request.tree("tree", "/");
+        request.addDirectory(tree("tree", "/"));
 
         List<String> paths = collect().stream().map(LayerEntry::path).collect(Collectors.toList());
 
@@ -215,7 +225,7 @@ class LayerEntriesTest {
         Files.createSymbolicLink(tree.resolve("loop"), Path.of("loop"));
         // Path.of would normalise "dir//x/" to "dir/x"; ln keeps the text as given.
         run("ln", "-s", "dir//x/", tree.resolve("unnormalised").toString());
-        request.tree("rootfs", "/");
+        request.addDirectory(tree("rootfs", "/"));
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -249,7 +259,7 @@ class LayerEntriesTest {
         Path sticky = Files.createDirectories(base.resolve("tree/sticky"));
         write("tree/sticky/f", "x");
         chmod(sticky, "3777");
-        request.tree("tree", "/t");
+        request.addDirectory(tree("tree", "/t"));
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -270,8 +280,8 @@ class LayerEntriesTest {
         chmod(write("tree/etc/conf", "x"), "644");
         Files.createSymbolicLink(base.resolve("tree/bin/alias"), Path.of("tool"));
         Files.createDirectories(base.resolve("tree/empty"));
-        request.directories.add(new DirectorySpec("tree", "/opt/app", "0750", "1000", "2000", "0600", "0700",
-                null, null));
+        request.addDirectory(DirectorySpec.builder().source("tree").path("/opt/app").mode("0750").uid("1000")
+                .gid("2000").fileMode("0600").directoryMode("0700").build());
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -301,8 +311,7 @@ class LayerEntriesTest {
     @Test
     void excludesLeaveOutMatchingFilesAtEveryDepth() throws Exception {
         writeFilterTree();
-        request.directories.add(new DirectorySpec("tree", "/", null, null, null, null, null, null,
-                List.of("**/*.bak")));
+        request.addDirectory(DirectorySpec.builder().source("tree").path("/").excludes(List.of("**/*.bak")).build());
 
         assertThat(collect()).extracting(LayerEntry::path).containsExactly(
                 "", "a.conf", "other", "other/e.txt", "sub", "sub/b.conf", "sub/deep", "sub/deep/d.txt", "x.txt");
@@ -311,8 +320,8 @@ class LayerEntriesTest {
     @Test
     void includesSelectFilesAndStillAddTheirParentsWithTheTreeAttributes() throws Exception {
         writeFilterTree();
-        request.directories.add(new DirectorySpec("tree", "/srv", null, "5", "6", null, "0710",
-                List.of("**/*.conf"), null));
+        request.addDirectory(DirectorySpec.builder().source("tree").path("/srv").uid("5").gid("6")
+                .directoryMode("0710").includes(List.of("**/*.conf")).build());
 
         List<LayerEntry> entries = collect();
 
@@ -324,8 +333,8 @@ class LayerEntriesTest {
     @Test
     void includesAndExcludesCombine() throws Exception {
         writeFilterTree();
-        request.directories.add(new DirectorySpec("tree", "/", null, null, null, null, null,
-                List.of("sub/"), List.of("**/deep/**")));
+        request.addDirectory(DirectorySpec.builder().source("tree").path("/").includes(List.of("sub/"))
+                .excludes(List.of("**/deep/**")).build());
 
         assertThat(collect()).extracting(LayerEntry::path).containsExactly("", "sub", "sub/b.conf", "sub/c.bak");
     }
@@ -334,8 +343,8 @@ class LayerEntriesTest {
     void anExplicitDirectoryWinsOverTheSameDirectoryInATree() throws Exception {
         write("tree/etc/conf", "x");
         // Declared after the tree, to show that the declaration order does not matter.
-        request.tree("tree", "/");
-        request.directories.add(new DirectorySpec(null, "/etc", "0700", "3", "4", null, null, null, null));
+        request.addDirectory(tree("tree", "/"));
+        request.addDirectory(DirectorySpec.builder().path("/etc").mode("0700").uid("3").gid("4").build());
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -347,7 +356,7 @@ class LayerEntriesTest {
     void twoTreesMayShareADirectoryWithTheSameAttributes() throws Exception {
         write("one/lib/a", "a");
         write("two/lib/b", "b");
-        request.tree("one", "/").tree("two", "/");
+        request.addDirectory(tree("one", "/")).addDirectory(tree("two", "/"));
 
         List<LayerEntry> entries = collect();
 
@@ -360,8 +369,9 @@ class LayerEntriesTest {
     void aTreeRootWinsOverTheSameDirectoryInsideAnotherTree() throws Exception {
         write("one/opt/lib/a", "a");
         write("two/lib/b", "b");
-        request.directories.add(new DirectorySpec("one", "/", null, null, null, null, "0700", null, null));
-        request.directories.add(new DirectorySpec("two", "/opt", "0750", null, null, null, "0700", null, null));
+        request.addDirectory(DirectorySpec.builder().source("one").path("/").directoryMode("0700").build());
+        request.addDirectory(DirectorySpec.builder().source("two").path("/opt").mode("0750").directoryMode("0700")
+                .build());
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -374,8 +384,8 @@ class LayerEntriesTest {
     void twoTreesSharingADirectoryWithDifferentModesAreRejectedNamingBoth() throws Exception {
         write("one/opt/lib/a", "a");
         write("two/lib/b", "b");
-        request.directories.add(new DirectorySpec("one", "/", null, null, null, null, "0755", null, null));
-        request.directories.add(new DirectorySpec("two", "/opt", null, null, null, null, "0700", null, null));
+        request.addDirectory(DirectorySpec.builder().source("one").path("/").directoryMode("0755").build());
+        request.addDirectory(DirectorySpec.builder().source("two").path("/opt").directoryMode("0700").build());
 
         InvalidConfigurationException e =
                 assertInvalid(this::collect, "<directories>/<directory>[2]/<path>", "/opt/lib");
@@ -387,8 +397,8 @@ class LayerEntriesTest {
     void twoTreesAtTheSamePathWithDifferentRootModesAreRejectedNamingBoth() throws Exception {
         write("one/a", "a");
         write("two/b", "b");
-        request.directories.add(new DirectorySpec("one", "/opt", "0755", null, null, null, null, null, null));
-        request.directories.add(new DirectorySpec("two", "/opt", "0700", null, null, null, null, null, null));
+        request.addDirectory(DirectorySpec.builder().source("one").path("/opt").mode("0755").build());
+        request.addDirectory(DirectorySpec.builder().source("two").path("/opt").mode("0700").build());
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<directories>/<directory>[2]/<path>", "/opt");
         assertThat(e.getMessage()).contains("<directories>/<directory>[1]").contains("0755").contains("0700");
@@ -399,7 +409,7 @@ class LayerEntriesTest {
     void aTreeDirectoryAndAnExplicitFileAtTheSamePathAreRejected() throws Exception {
         write("tree/bin/app/readme", "x");
         write("app", "x");
-        request.tree("tree", "/").binary("app", "/bin/app");
+        request.addDirectory(tree("tree", "/")).addBinary(binary("app", "/bin/app"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<directories>/<directory>[1]/<path>",
                 "/bin/app");
@@ -410,8 +420,8 @@ class LayerEntriesTest {
     void aBinaryWhoseSourceIsAHostSymlinkIsCopiedAsTheTargetsContent() throws Exception {
         Path real = write("real/busybox", "0123456789abcdef");
         Path link = Files.createSymbolicLink(base.resolve("busybox-link"), Path.of("real/busybox"));
-        request.binary("busybox-link", "/bin/busybox");
-        request.files.add(new FileSpec(link.toString(), "/etc/copy", null, null, null));
+        request.addBinary(binary("busybox-link", "/bin/busybox"));
+        request.addFile(file(link.toString(), "/etc/copy"));
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -427,7 +437,7 @@ class LayerEntriesTest {
     void aTreeWhoseRootIsASymlinkIsCopied() throws Exception {
         write("real-tree/file", "x");
         Files.createSymbolicLink(base.resolve("tree-link"), Path.of("real-tree"));
-        request.tree("tree-link", "/srv");
+        request.addDirectory(tree("tree-link", "/srv"));
 
         assertThat(collect()).extracting(LayerEntry::path).containsExactly("", "srv", "srv/file");
     }
@@ -438,10 +448,10 @@ class LayerEntriesTest {
         chmod(Files.createDirectories(base.resolve("tree/tmp")), "1777");
         write("tree/tmp/keep", "x");
         chmod(write("su", "x"), "4755");
-        request.tree("tree", "/");
-        request.binary("su", "/usr/bin/su");
-        request.binaries.add(new BinarySpec("su", "/usr/bin/sudo", "4755", null, null));
-        request.directories.add(new DirectorySpec(null, "/var/tmp", "1777", null, null, null, null, null, null));
+        request.addDirectory(tree("tree", "/"));
+        request.addBinary(binary("su", "/usr/bin/su"));
+        request.addBinary(BinarySpec.builder().source("su").path("/usr/bin/sudo").mode("4755").build());
+        request.addDirectory(DirectorySpec.builder().path("/var/tmp").mode("1777").build());
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -456,7 +466,7 @@ class LayerEntriesTest {
     void aFifoInsideATreeIsRejected() throws Exception {
         write("tree/ok", "x");
         mkfifo(Files.createDirectories(base.resolve("tree/run")).resolve("pipe"));
-        request.tree("tree", "/");
+        request.addDirectory(tree("tree", "/"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<directories>/<directory>[1]/<source>", "tree");
         assertThat(e.getMessage()).contains("pipe").contains("fifo");
@@ -466,7 +476,7 @@ class LayerEntriesTest {
     void anExcludedFifoIsNotAnError() throws Exception {
         write("tree/ok", "x");
         mkfifo(base.resolve("tree/pipe"));
-        request.directories.add(new DirectorySpec("tree", "/", null, null, null, null, null, null, List.of("pipe")));
+        request.addDirectory(DirectorySpec.builder().source("tree").path("/").excludes(List.of("pipe")).build());
 
         assertThat(collect()).extracting(LayerEntry::path).containsExactly("", "ok");
     }
@@ -476,7 +486,7 @@ class LayerEntriesTest {
     void aWhiteoutNameInsideATreeIsRejected(String name) throws Exception {
         write("tree/ok", "x");
         write("tree/" + name, "x");
-        request.tree("tree", "/");
+        request.addDirectory(tree("tree", "/"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<directories>/<directory>[1]/<source>", "tree");
         assertThat(e.getMessage()).contains(".wh.");
@@ -487,7 +497,7 @@ class LayerEntriesTest {
         write("tree/ok", "x");
         // printf writes the raw byte 0xE9 (Latin-1 é), which no Java String can carry into a file name.
         run("sh", "-c", "printf x > \"$1/$(printf 'caf\\351')\"", "sh", base.resolve("tree").toString());
-        request.tree("tree", "/");
+        request.addDirectory(tree("tree", "/"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<directories>/<directory>[1]/<source>", "tree");
         assertThat(e.getMessage()).contains("caf").contains("not valid");
@@ -497,7 +507,7 @@ class LayerEntriesTest {
     void aTreeSymlinkTargetThatIsNotValidUtf8IsRejected() throws Exception {
         write("tree/ok", "x");
         run("sh", "-c", "ln -s \"$(printf 'caf\\351')\" \"$1/link\"", "sh", base.resolve("tree").toString());
-        request.tree("tree", "/");
+        request.addDirectory(tree("tree", "/"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<directories>/<directory>[1]/<source>", "tree");
         assertThat(e.getMessage()).contains("link").contains("not valid");
@@ -507,8 +517,7 @@ class LayerEntriesTest {
     void anExcludedWhiteoutNameIsNotAnError() throws Exception {
         write("tree/ok", "x");
         write("tree/.wh.old", "x");
-        request.directories.add(new DirectorySpec("tree", "/", null, null, null, null, null, null,
-                List.of("**/.wh.*")));
+        request.addDirectory(DirectorySpec.builder().source("tree").path("/").excludes(List.of("**/.wh.*")).build());
 
         assertThat(collect()).extracting(LayerEntry::path).containsExactly("", "ok");
     }
@@ -517,14 +526,14 @@ class LayerEntriesTest {
 
     @Test
     void aMissingSourceElementIsRejected() {
-        request.binaries.add(new BinarySpec(null, "/bin/app", null, null, null));
+        request.addBinary(BinarySpec.builder().path("/bin/app").build());
 
         assertInvalid(this::collect, "<binaries>/<binary>[1]/<source>", "");
     }
 
     @Test
     void aSourceThatDoesNotExistIsRejectedWithTheResolvedPath() {
-        request.file("src/missing.conf", "/etc/app.conf");
+        request.addFile(file("src/missing.conf", "/etc/app.conf"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<files>/<file>[1]/<source>",
                 "src/missing.conf");
@@ -534,18 +543,18 @@ class LayerEntriesTest {
     @Test
     void aDirectoryGivenAsBinaryOrFileIsRejected() throws Exception {
         Files.createDirectories(base.resolve("bin"));
-        request.binary("bin", "/bin/app");
+        request.addBinary(binary("bin", "/bin/app"));
         InvalidConfigurationException e = assertInvalid(this::collect, "<binaries>/<binary>[1]/<source>", "bin");
         assertThat(e.fix()).contains("<directory>");
 
-        request = new PlanningFixtures(base).file("bin", "/etc/app");
+        request = requestIn(base).addFile(file("bin", "/etc/app"));
         assertInvalid(this::collect, "<files>/<file>[1]/<source>", "bin");
     }
 
     @Test
     void aDanglingHostSymlinkAsSourceIsRejected() throws Exception {
         Files.createSymbolicLink(base.resolve("dangling"), Path.of("nowhere"));
-        request.binary("dangling", "/bin/app");
+        request.addBinary(binary("dangling", "/bin/app"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<binaries>/<binary>[1]/<source>", "dangling");
         assertThat(e.getMessage()).contains("symbolic link");
@@ -554,7 +563,7 @@ class LayerEntriesTest {
     @Test
     void aFifoAsSourceIsRejected() throws Exception {
         mkfifo(base.resolve("pipe"));
-        request.file("pipe", "/etc/pipe");
+        request.addFile(file("pipe", "/etc/pipe"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<files>/<file>[1]/<source>", "pipe");
         assertThat(e.getMessage()).contains("not a regular file");
@@ -562,11 +571,11 @@ class LayerEntriesTest {
 
     @Test
     void aTreeSourceThatIsMissingOrAFileIsRejected() throws Exception {
-        request.tree("no-such-dir", "/srv");
+        request.addDirectory(tree("no-such-dir", "/srv"));
         assertInvalid(this::collect, "<directories>/<directory>[1]/<source>", "no-such-dir");
 
         write("plain", "x");
-        request = new PlanningFixtures(base).tree("plain", "/srv");
+        request = requestIn(base).addDirectory(tree("plain", "/srv"));
         InvalidConfigurationException e = assertInvalid(this::collect, "<directories>/<directory>[1]/<source>",
                 "plain");
         assertThat(e.getMessage()).contains("not a directory");
@@ -576,7 +585,7 @@ class LayerEntriesTest {
     void anUnreadableSourceIsRejected() throws Exception {
         Path secret = write("secret", "x");
         chmod(secret, "000");
-        request.binary("secret", "/bin/secret");
+        request.addBinary(binary("secret", "/bin/secret"));
 
         if (!Files.isReadable(secret)) {
             assertInvalid(this::collect, "<binaries>/<binary>[1]/<source>", "secret");
@@ -592,7 +601,7 @@ class LayerEntriesTest {
     void anUnreadableFileInsideATreeIsRejectedBeforeAnythingIsWritten() throws Exception {
         write("tree/ok", "x");
         chmod(write("tree/sub/secret", "x"), "000");
-        request.tree("tree", "/");
+        request.addDirectory(tree("tree", "/"));
 
         if (!Files.isReadable(base.resolve("tree/sub/secret"))) {
             InvalidConfigurationException e = assertInvalid(this::collect, "<directories>/<directory>[1]/<source>",
@@ -610,7 +619,7 @@ class LayerEntriesTest {
         write("tree/ok", "x");
         write("tree/locked/inner", "x");
         chmod(base.resolve("tree/locked"), "000");
-        request.tree("tree", "/");
+        request.addDirectory(tree("tree", "/"));
 
         if (!Files.isReadable(base.resolve("tree/locked"))) {
             assertInvalid(this::collect, "<directories>/<directory>[1]/<source>", "tree");
@@ -660,18 +669,18 @@ class LayerEntriesTest {
     static final class UnreadableProbe {
         public static void main(String[] args) throws Exception {
             Path base = Path.of(args[1]);
-            PlanningFixtures request = new PlanningFixtures(base);
+            BuildRequest.Builder request = requestIn(base);
             Path checked;
             if (args[0].equals("binary")) {
-                request.binary(args[2], "/bin/probe");
+                request.addBinary(binary(args[2], "/bin/probe"));
                 checked = base.resolve(args[2]);
             } else {
-                request.tree(args[2], "/");
+                request.addDirectory(tree(args[2], "/"));
                 checked = null;
             }
             System.out.println(checked == null || !Files.isReadable(checked) ? "UNREADABLE" : "READABLE");
             try {
-                List<LayerEntry> entries = LayerEntries.collect(request.request(), line -> {});
+                List<LayerEntry> entries = LayerEntries.collect(request.build(), line -> {});
                 System.out.println("OK\t" + entries);
             } catch (InvalidConfigurationException e) {
                 System.out.println("ERROR\t" + e.element() + "\t" + e.value() + "\t" + e.getMessage());
@@ -688,20 +697,20 @@ class LayerEntriesTest {
     void aBadPathIsRejectedForEveryKindOfDeclaration(String path) throws Exception {
         write("app", "x");
 
-        request.binary("app", path);
+        request.addBinary(binary("app", path));
         assertInvalid(this::collect, "<binaries>/<binary>[1]/<path>", path);
-        request = new PlanningFixtures(base).file("app", path);
+        request = requestIn(base).addFile(file("app", path));
         assertInvalid(this::collect, "<files>/<file>[1]/<path>", path);
-        request = new PlanningFixtures(base).symlink(path, "x");
+        request = requestIn(base).addSymlink(symlink(path, "x"));
         assertInvalid(this::collect, "<symlinks>/<symlink>[1]/<path>", path);
-        request = new PlanningFixtures(base).emptyDirectory(path);
+        request = requestIn(base).addDirectory(emptyDirectory(path));
         assertInvalid(this::collect, "<directories>/<directory>[1]/<path>", path);
     }
 
     @Test
     void aMissingPathIsRejected() throws Exception {
         write("app", "x");
-        request.binary("app", null);
+        request.addBinary(binary("app", null));
 
         assertInvalid(this::collect, "<binaries>/<binary>[1]/<path>", "");
     }
@@ -709,20 +718,20 @@ class LayerEntriesTest {
     @Test
     void theRootIsRejectedForAFileABinaryAndASymlink() throws Exception {
         write("app", "x");
-        request.file("app", "/");
+        request.addFile(file("app", "/"));
         assertInvalid(this::collect, "<files>/<file>[1]/<path>", "/");
 
-        request = new PlanningFixtures(base).binary("app", "/");
+        request = requestIn(base).addBinary(binary("app", "/"));
         assertInvalid(this::collect, "<binaries>/<binary>[1]/<path>", "/");
 
-        request = new PlanningFixtures(base).symlink("/", "x");
+        request = requestIn(base).addSymlink(symlink("/", "x"));
         assertInvalid(this::collect, "<symlinks>/<symlink>[1]/<path>", "/");
     }
 
     @Test
     void aPathDeclaredTwiceIsRejectedNamingBothDeclarations() throws Exception {
         write("app", "x");
-        request.file("app", "/bin/app").binary("app", "/bin/app/");
+        request.addFile(file("app", "/bin/app")).addBinary(binary("app", "/bin/app/"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<binaries>/<binary>[1]/<path>", "/bin/app");
         assertThat(e.getMessage()).contains("<files>/<file>[1]").contains("twice");
@@ -730,11 +739,12 @@ class LayerEntriesTest {
 
     @Test
     void twoSymlinksOrTwoEmptyDirectoriesAtOnePathAreRejected() throws Exception {
-        request.symlink("/bin/sh", "busybox").symlink("/bin/ls", "busybox").symlink("/bin/sh", "dash");
+        request.addSymlink(symlink("/bin/sh", "busybox")).addSymlink(symlink("/bin/ls", "busybox"))
+                .addSymlink(symlink("/bin/sh", "dash"));
         InvalidConfigurationException e = assertInvalid(this::collect, "<symlinks>/<symlink>[3]/<path>", "/bin/sh");
         assertThat(e.getMessage()).contains("<symlinks>/<symlink>[1]");
 
-        request = new PlanningFixtures(base).emptyDirectory("/tmp").emptyDirectory("/tmp");
+        request = requestIn(base).addDirectory(emptyDirectory("/tmp")).addDirectory(emptyDirectory("/tmp"));
         e = assertInvalid(this::collect, "<directories>/<directory>[2]/<path>", "/tmp");
         assertThat(e.getMessage()).contains("<directories>/<directory>[1]");
     }
@@ -742,7 +752,7 @@ class LayerEntriesTest {
     @Test
     void aPathBelowADeclaredSymlinkIsRejected() throws Exception {
         write("app", "x");
-        request.symlink("/lib", "usr/lib").binary("app", "/lib/x/app");
+        request.addSymlink(symlink("/lib", "usr/lib")).addBinary(binary("app", "/lib/x/app"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<binaries>/<binary>[1]/<path>", "/lib/x/app");
         assertThat(e.getMessage()).contains("<symlinks>/<symlink>[1]").contains("symbolic link");
@@ -753,7 +763,7 @@ class LayerEntriesTest {
         Files.createDirectories(base.resolve("tree"));
         Files.createSymbolicLink(base.resolve("tree/lib"), Path.of("usr/lib"));
         write("app", "x");
-        request.tree("tree", "/").binary("app", "/lib/app");
+        request.addDirectory(tree("tree", "/")).addBinary(binary("app", "/lib/app"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<binaries>/<binary>[1]/<path>", "/lib/app");
         assertThat(e.getMessage()).contains("symbolic link");
@@ -762,7 +772,7 @@ class LayerEntriesTest {
     @Test
     void aPathBelowAFileIsRejected() throws Exception {
         write("app", "x");
-        request.file("app", "/etc/app").symlink("/etc/app/conf", "x");
+        request.addFile(file("app", "/etc/app")).addSymlink(symlink("/etc/app/conf", "x"));
 
         InvalidConfigurationException e = assertInvalid(this::collect, "<symlinks>/<symlink>[1]/<path>",
                 "/etc/app/conf");
@@ -771,16 +781,17 @@ class LayerEntriesTest {
 
     @Test
     void anEmptySymlinkTargetIsRejected() {
-        request.symlink("/bin/sh", "");
+        request.addSymlink(symlink("/bin/sh", ""));
         assertInvalid(this::collect, "<symlinks>/<symlink>[1]/<target>", "");
 
-        request = new PlanningFixtures(base).symlink("/bin/sh", null);
+        request = requestIn(base).addSymlink(symlink("/bin/sh", null));
         assertInvalid(this::collect, "<symlinks>/<symlink>[1]/<target>", "");
     }
 
     @Test
     void aSymlinkTargetIsStoredExactlyAsWritten() throws Exception {
-        request.symlink("/a", "../../etc/passwd").symlink("/b", "/bin//busybox/").symlink("/c", " spaced ");
+        request.addSymlink(symlink("/a", "../../etc/passwd")).addSymlink(symlink("/b", "/bin//busybox/"))
+                .addSymlink(symlink("/c", " spaced "));
 
         Map<String, LayerEntry> entries = collectByPath();
 
@@ -795,24 +806,24 @@ class LayerEntriesTest {
     @ValueSource(strings = {"8", "12345", "rwx"})
     void aBadModeIsRejected(String mode) throws Exception {
         write("app", "x");
-        request.binaries.add(new BinarySpec("app", "/bin/app", mode, null, null));
+        request.addBinary(BinarySpec.builder().source("app").path("/bin/app").mode(mode).build());
         assertInvalid(this::collect, "<binaries>/<binary>[1]/<mode>", mode);
 
-        request = new PlanningFixtures(base);
-        request.files.add(new FileSpec("app", "/etc/app", mode, null, null));
+        request = requestIn(base);
+        request.addFile(FileSpec.builder().source("app").path("/etc/app").mode(mode).build());
         assertInvalid(this::collect, "<files>/<file>[1]/<mode>", mode);
 
-        request = new PlanningFixtures(base);
-        request.directories.add(new DirectorySpec(null, "/tmp", mode, null, null, null, null, null, null));
+        request = requestIn(base);
+        request.addDirectory(DirectorySpec.builder().path("/tmp").mode(mode).build());
         assertInvalid(this::collect, "<directories>/<directory>[1]/<mode>", mode);
 
         Files.createDirectories(base.resolve("tree"));
-        request = new PlanningFixtures(base);
-        request.directories.add(new DirectorySpec("tree", "/srv", null, null, null, mode, null, null, null));
+        request = requestIn(base);
+        request.addDirectory(DirectorySpec.builder().source("tree").path("/srv").fileMode(mode).build());
         assertInvalid(this::collect, "<directories>/<directory>[1]/<fileMode>", mode);
 
-        request = new PlanningFixtures(base);
-        request.directories.add(new DirectorySpec("tree", "/srv", null, null, null, null, mode, null, null));
+        request = requestIn(base);
+        request.addDirectory(DirectorySpec.builder().source("tree").path("/srv").directoryMode(mode).build());
         assertInvalid(this::collect, "<directories>/<directory>[1]/<directoryMode>", mode);
     }
 
@@ -820,45 +831,45 @@ class LayerEntriesTest {
     @ValueSource(strings = {"-1", "abc", "99999999999"})
     void aBadUidOrGidIsRejected(String id) throws Exception {
         write("app", "x");
-        request.binaries.add(new BinarySpec("app", "/bin/app", null, id, null));
+        request.addBinary(BinarySpec.builder().source("app").path("/bin/app").uid(id).build());
         assertInvalid(this::collect, "<binaries>/<binary>[1]/<uid>", id);
 
-        request = new PlanningFixtures(base);
-        request.files.add(new FileSpec("app", "/etc/app", null, null, id));
+        request = requestIn(base);
+        request.addFile(FileSpec.builder().source("app").path("/etc/app").gid(id).build());
         assertInvalid(this::collect, "<files>/<file>[1]/<gid>", id);
 
-        request = new PlanningFixtures(base);
-        request.directories.add(new DirectorySpec(null, "/tmp", null, id, null, null, null, null, null));
+        request = requestIn(base);
+        request.addDirectory(DirectorySpec.builder().path("/tmp").uid(id).build());
         assertInvalid(this::collect, "<directories>/<directory>[1]/<uid>", id);
     }
 
     @Test
     void includesOnADirectoryWithoutSourceAreRejected() {
-        request.directories.add(new DirectorySpec(null, "/srv", null, null, null, null, null, List.of("**"), null));
+        request.addDirectory(DirectorySpec.builder().path("/srv").includes(List.of("**")).build());
         assertInvalid(this::collect, "<directories>/<directory>[1]/<includes>", null);
 
-        request = new PlanningFixtures(base);
-        request.directories.add(new DirectorySpec(null, "/srv", null, null, null, null, null, null, List.of("*.bak")));
+        request = requestIn(base);
+        request.addDirectory(DirectorySpec.builder().path("/srv").excludes(List.of("*.bak")).build());
         assertInvalid(this::collect, "<directories>/<directory>[1]/<includes>", null);
     }
 
     @Test
     void treeModesOnADirectoryWithoutSourceAreRejected() {
-        request.directories.add(new DirectorySpec(null, "/srv", null, null, null, "0644", null, null, null));
+        request.addDirectory(DirectorySpec.builder().path("/srv").fileMode("0644").build());
         assertInvalid(this::collect, "<directories>/<directory>[1]/<fileMode>", "0644");
 
-        request = new PlanningFixtures(base);
-        request.directories.add(new DirectorySpec(null, "/srv", null, null, null, null, "0755", null, null));
+        request = requestIn(base);
+        request.addDirectory(DirectorySpec.builder().path("/srv").directoryMode("0755").build());
         assertInvalid(this::collect, "<directories>/<directory>[1]/<directoryMode>", "0755");
     }
 
     @Test
     void anEmptyDeclarationIsRejected() {
-        request.binaries.add(null);
+        request.addBinary(null);
         assertInvalid(this::collect, "<binaries>/<binary>[1]", null);
 
-        request = new PlanningFixtures(base);
-        request.symlinks.add(null);
+        request = requestIn(base);
+        request.addSymlink(null);
         assertInvalid(this::collect, "<symlinks>/<symlink>[1]", null);
     }
 }

@@ -2,6 +2,12 @@ package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.scratchimage.core.PlanningFixtures.assertInvalid;
+import static org.scratchimage.core.PlanningFixtures.binary;
+import static org.scratchimage.core.PlanningFixtures.file;
+import static org.scratchimage.core.PlanningFixtures.plan;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
+import static org.scratchimage.core.PlanningFixtures.symlink;
+import static org.scratchimage.core.PlanningFixtures.tree;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +42,7 @@ class LayersTest {
     @TempDir
     Path dir;
 
-    private PlanningFixtures fixtures;
+    private BuildRequest.Builder fixtures;
 
     @BeforeEach
     void project() throws Exception {
@@ -44,12 +51,12 @@ class LayersTest {
         Files.writeString(dir.resolve("runtime/release"), "JAVA_VERSION=17\n");
         Files.writeString(dir.resolve("app.jar"), "jar v1\n");
         Files.writeString(dir.resolve("app.conf"), "port=8080\n");
-        fixtures = new PlanningFixtures(dir);
-        fixtures.directories.add(new DirectorySpec("runtime", "/opt/java", null, null, null, null, null, null, null,
-                null, "runtime"));
-        fixtures.files.add(new FileSpec("app.jar", "/opt/app/app.jar", null, null, null, null));
-        fixtures.files.add(new FileSpec("app.conf", "/etc/app.conf", "0640", null, null, "config"));
-        fixtures.symlinks.add(new SymlinkSpec("/opt/app/current.jar", "app.jar", null));
+        fixtures = requestIn(dir);
+        fixtures.addDirectory(DirectorySpec.builder().source("runtime").path("/opt/java").layer("runtime").build());
+        fixtures.addFile(file("app.jar", "/opt/app/app.jar"));
+        fixtures.addFile(FileSpec.builder().source("app.conf").path("/etc/app.conf").mode("0640").layer("config")
+                .build());
+        fixtures.addSymlink(symlink("/opt/app/current.jar", "app.jar"));
         // Sources changed a moment before a build are not trusted by their stamps: let these settle.
         Thread.sleep(Fingerprints.RACY_MILLIS + 50);
     }
@@ -64,10 +71,10 @@ class LayersTest {
 
     @Test
     void withoutLayersEveryDeclarationGoesToApp() throws Exception {
-        PlanningFixtures plain = new PlanningFixtures(dir).file("app.jar", "/opt/app/app.jar")
-                .tree("runtime", "/opt/java").symlink("/opt/app/current.jar", "app.jar");
+        BuildRequest.Builder plain = requestIn(dir).addFile(file("app.jar", "/opt/app/app.jar"))
+                .addDirectory(tree("runtime", "/opt/java")).addSymlink(symlink("/opt/app/current.jar", "app.jar"));
 
-        ImagePlan plan = plain.plan();
+        ImagePlan plan = plan(plain);
 
         assertThat(plan.layers()).hasSize(1);
         assertThat(plan.layers().get(0).name()).isEqualTo("app");
@@ -76,7 +83,7 @@ class LayersTest {
 
     @Test
     void theDefaultOrderIsFirstUseInFilesThenDirectoriesThenSymlinks() throws Exception {
-        ImagePlan plan = fixtures.plan();
+        ImagePlan plan = plan(fixtures);
 
         // <files> come before <directories>, whatever the order of the elements in the pom.
         assertThat(pathsByLayer(plan).keySet()).containsExactly("app", "config", "runtime");
@@ -84,7 +91,7 @@ class LayersTest {
 
     @Test
     void eachLayerHoldsItsEntriesWithTheRootAndTheirParents() throws Exception {
-        Map<String, List<String>> layers = pathsByLayer(fixtures.plan());
+        Map<String, List<String>> layers = pathsByLayer(plan(fixtures));
 
         assertThat(layers.get("app")).containsExactly("", "opt", "opt/app", "opt/app/app.jar", "opt/app/current.jar");
         assertThat(layers.get("config")).containsExactly("", "etc", "etc/app.conf");
@@ -95,9 +102,9 @@ class LayersTest {
     @Test
     void theLayersTogetherHoldExactlyTheImageWithTheSameAttributesEverywhere() throws Exception {
         // A parent declared with its own mode in one layer keeps that mode in every layer that needs it.
-        fixtures.directories.add(new DirectorySpec(null, "/opt", "0711", "7", "8", null, null, null, null, null,
-                "base"));
-        ImagePlan plan = fixtures.plan();
+        fixtures.addDirectory(DirectorySpec.builder().path("/opt").mode("0711").uid("7").gid("8").layer("base")
+                .build());
+        ImagePlan plan = plan(fixtures);
 
         Set<LayerEntry> union = new LinkedHashSet<>();
         for (ImageLayer layer : plan.layers()) {
@@ -116,9 +123,9 @@ class LayersTest {
 
     @Test
     void layersGiveTheOrderAndAListedLayerWithNothingInItIsLeftOut() throws Exception {
-        fixtures.layers.addAll(List.of("libraries", "runtime", "config", "unused", "app"));
+        fixtures.layers(List.of("libraries", "runtime", "config", "unused", "app"));
 
-        ImagePlan plan = fixtures.plan();
+        ImagePlan plan = plan(fixtures);
 
         assertThat(pathsByLayer(plan).keySet()).containsExactly("runtime", "config", "app");
     }
@@ -127,10 +134,10 @@ class LayersTest {
     void aDynamicProgramsLibrariesGoToTheLibrariesLayerFirst() throws Exception {
         Gcc.requireGcc();
         Gcc.compile(dir, "#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }", "-o", "hello");
-        PlanningFixtures program = new PlanningFixtures(dir).binary("hello", "/usr/bin/hello");
-        program.platform = null;
+        BuildRequest.Builder program = requestIn(dir).addBinary(binary("hello", "/usr/bin/hello"));
+        program.platform(null);
 
-        ImagePlan plan = program.plan();
+        ImagePlan plan = plan(program);
 
         assertThat(pathsByLayer(plan).keySet()).containsExactly("libraries", "app");
         List<String> libraries = pathsByLayer(plan).get("libraries");
@@ -142,89 +149,89 @@ class LayersTest {
     void librariesMustBeListedWhenLayersIsSet() throws Exception {
         Gcc.requireGcc();
         Gcc.compile(dir, "int main(void) { return 0; }", "-o", "hello");
-        PlanningFixtures program = new PlanningFixtures(dir).binary("hello", "/usr/bin/hello");
-        program.platform = null;
-        program.layers.add("app");
+        BuildRequest.Builder program = requestIn(dir).addBinary(binary("hello", "/usr/bin/hello"));
+        program.platform(null);
+        program.layers(List.of("app"));
 
-        InvalidConfigurationException e = assertInvalid(program::plan, "<layers>", "libraries");
+        InvalidConfigurationException e = assertInvalid(() -> plan(program), "<layers>", "libraries");
         assertThat(e.getMessage()).contains("resolved shared libraries").contains("<layer>libraries</layer>");
     }
 
     @Test
     void aLayerThatLayersDoesNotListIsRejectedAtTheElementThatUsesIt() {
-        fixtures.layers.addAll(List.of("app", "runtime"));
+        fixtures.layers(List.of("app", "runtime"));
 
-        InvalidConfigurationException e = assertInvalid(fixtures::plan, "<files>/<file>[2]/<layer>", "config");
+        InvalidConfigurationException e = assertInvalid(() -> plan(fixtures), "<files>/<file>[2]/<layer>", "config");
         assertThat(e.getMessage()).contains("add <layer>config</layer> to <layers>");
     }
 
     @Test
     void anOwnUseOfTheLibrariesLayerIsNamedWhenLayersDoesNotListIt() {
-        PlanningFixtures f = new PlanningFixtures(dir);
-        f.files.add(new FileSpec("app.conf", "/etc/app.conf", null, null, null, "libraries"));
-        f.layers.add("app");
+        BuildRequest.Builder f = requestIn(dir);
+        f.addFile(FileSpec.builder().source("app.conf").path("/etc/app.conf").layer("libraries").build());
+        f.layers(List.of("app"));
 
-        InvalidConfigurationException e = assertInvalid(f::plan, "<files>/<file>[1]/<layer>", "libraries");
+        InvalidConfigurationException e = assertInvalid(() -> plan(f), "<files>/<file>[1]/<layer>", "libraries");
         assertThat(e.getMessage()).doesNotContain("resolved");
     }
 
     @Test
     void aDeclarationWithoutLayerIsNamedWhenLayersDoesNotListApp() {
-        PlanningFixtures f = new PlanningFixtures(dir).file("app.conf", "/etc/app.conf");
-        f.layers.add("runtime");
+        BuildRequest.Builder f = requestIn(dir).addFile(file("app.conf", "/etc/app.conf"));
+        f.layers(List.of("runtime"));
 
-        InvalidConfigurationException e = assertInvalid(f::plan, "<files>/<file>[1]", "app");
+        InvalidConfigurationException e = assertInvalid(() -> plan(f), "<files>/<file>[1]", "app");
         assertThat(e.getMessage()).contains("has no <layer>").contains("default layer app");
     }
 
     @Test
     void anImageWithNothingDeclaredIsItsRootInOneLayer() throws Exception {
-        PlanningFixtures empty = new PlanningFixtures(dir);
+        BuildRequest.Builder empty = requestIn(dir);
 
-        ImagePlan plan = empty.plan();
-        BuildResult result = new ImageBuilder(line -> {}).build(empty.request());
+        ImagePlan plan = plan(empty);
+        BuildResult result = new ImageBuilder(line -> {}).build(empty.build());
 
         assertThat(pathsByLayer(plan)).containsExactly(Map.entry("app", List.of("")));
         assertThat(result.layers()).hasSize(1);
         assertThat(blob(result.configDigest()).path("rootfs").path("diff_ids")).hasSize(1);
-        PlanningFixtures listed = new PlanningFixtures(dir);
-        listed.layers.addAll(List.of("base", "top"));
-        assertThat(pathsByLayer(listed.plan()).keySet()).containsExactly("base");
+        BuildRequest.Builder listed = requestIn(dir);
+        listed.layers(List.of("base", "top"));
+        assertThat(pathsByLayer(plan(listed)).keySet()).containsExactly("base");
     }
 
     @Test
     void aLayerListedTwiceIsRejected() {
-        fixtures.layers.addAll(List.of("runtime", "config", "app", "config"));
+        fixtures.layers(List.of("runtime", "config", "app", "config"));
 
-        assertInvalid(fixtures::plan, "<layers>/<layer>[4]", "config");
+        assertInvalid(() -> plan(fixtures), "<layers>/<layer>[4]", "config");
     }
 
     @Test
     void badLayerNamesAreRejectedWithTheirElement() {
         for (String bad : List.of("App", "my layer", "-app", "app-", "a..b", "", " ", "x".repeat(65), "../etc")) {
-            PlanningFixtures f = new PlanningFixtures(dir);
-            f.binaries.add(new BinarySpec("app.jar", "/app", null, null, null, null, bad));
-            assertInvalid(f::plan, "<binaries>/<binary>[1]/<layer>", bad);
+            BuildRequest.Builder f = requestIn(dir);
+            f.addBinary(BinarySpec.builder().source("app.jar").path("/app").layer(bad).build());
+            assertInvalid(() -> plan(f), "<binaries>/<binary>[1]/<layer>", bad);
         }
-        PlanningFixtures listed = new PlanningFixtures(dir).file("app.jar", "/app.jar");
-        listed.layers.add("App");
-        assertInvalid(listed::plan, "<layers>/<layer>[1]", "App");
+        BuildRequest.Builder listed = requestIn(dir).addFile(file("app.jar", "/app.jar"));
+        listed.layers(List.of("App"));
+        assertInvalid(() -> plan(listed), "<layers>/<layer>[1]", "App");
     }
 
     @Test
     void goodLayerNamesAreAccepted() throws Exception {
         for (String good : List.of("a", "app", "app-2", "java.base", "x_y", "0", "x".repeat(64))) {
-            PlanningFixtures f = new PlanningFixtures(dir);
-            f.symlinks.add(new SymlinkSpec("/link", "x", good));
-            assertThat(f.plan().layers().get(0).name()).isEqualTo(good);
+            BuildRequest.Builder f = requestIn(dir);
+            f.addSymlink(SymlinkSpec.builder().path("/link").target("x").layer(good).build());
+            assertThat(plan(f).layers().get(0).name()).isEqualTo(good);
         }
     }
 
     @Test
     void theImageListsTheLayersInOrderWithTheirDiffIdsAndNames() throws Exception {
-        fixtures.layers.addAll(List.of("runtime", "config", "app"));
+        fixtures.layers(List.of("runtime", "config", "app"));
 
-        BuildResult result = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult result = new ImageBuilder(line -> {}).build(fixtures.build());
 
         JsonNode manifest = blob(result.manifestDigest());
         JsonNode config = blob(result.configDigest());
@@ -247,14 +254,14 @@ class LayersTest {
     @Test
     void anUnchangedLayerIsKeptAsItIsAndTheChangedOneIsWritten() throws Exception {
         List<String> log = new ArrayList<>();
-        BuildResult first = new ImageBuilder(log::add).build(fixtures.request());
+        BuildResult first = new ImageBuilder(log::add).build(fixtures.build());
         Map<String, Object> runtimeBlob = blobFile(first, "runtime");
         Map<String, Object> configBlob = blobFile(first, "config");
         Thread.sleep(20);
         Files.writeString(dir.resolve("app.jar"), "jar v2\n");
         log.clear();
 
-        BuildResult second = new ImageBuilder(log::add).build(fixtures.request());
+        BuildResult second = new ImageBuilder(log::add).build(fixtures.build());
 
         assertThat(second.upToDate()).isFalse();
         assertThat(layer(second, "runtime").reused()).isTrue();
@@ -276,10 +283,10 @@ class LayersTest {
         Path conf = dir.resolve("app.conf");
         // Ahead of the clock: as if changed within the file system's last clock tick.
         Files.setLastModifiedTime(conf, FileTime.fromMillis(System.currentTimeMillis() + 3_000));
-        BuildResult first = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult first = new ImageBuilder(line -> {}).build(fixtures.build());
         Files.writeString(dir.resolve("app.jar"), "jar v2\n");
 
-        BuildResult second = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult second = new ImageBuilder(line -> {}).build(fixtures.build());
 
         assertThat(layer(second, "config").reused()).isFalse();
         assertThat(layer(second, "config").digest()).isEqualTo(layer(first, "config").digest());
@@ -288,14 +295,14 @@ class LayersTest {
 
     @Test
     void anImageWithReusedLayersIsTheImageOfAColdBuild() throws Exception {
-        new ImageBuilder(line -> {}).build(fixtures.request());
+        new ImageBuilder(line -> {}).build(fixtures.build());
         Files.writeString(dir.resolve("app.jar"), "jar v2\n");
-        BuildResult reusing = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult reusing = new ImageBuilder(line -> {}).build(fixtures.build());
         assertThat(reusing.layers()).filteredOn(BuildResult.Layer::reused).hasSize(2);
 
-        PlanningFixtures cold = fixtures;
+        BuildRequest.Builder cold = fixtures;
         Path elsewhere = dir.resolve("cold");
-        BuildResult fresh = new ImageBuilder(line -> {}).build(withOutput(cold.request(), elsewhere));
+        BuildResult fresh = new ImageBuilder(line -> {}).build(withOutput(cold.build(), elsewhere));
 
         assertThat(fresh.layers()).noneMatch(BuildResult.Layer::reused);
         assertThat(fresh.manifestDigest()).isEqualTo(reusing.manifestDigest());
@@ -304,11 +311,11 @@ class LayersTest {
 
     @Test
     void aLayerIsWrittenAgainWhenItsBlobIsGoneOrItsCodecChanged() throws Exception {
-        BuildResult first = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult first = new ImageBuilder(line -> {}).build(fixtures.build());
         Files.delete(dir.resolve("target/oci/blobs/sha256").resolve(layer(first, "runtime").digest().substring(7)));
         Files.writeString(dir.resolve("app.jar"), "jar v2\n");
 
-        BuildResult second = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult second = new ImageBuilder(line -> {}).build(fixtures.build());
 
         assertThat(layer(second, "runtime").reused()).isFalse();
         assertThat(layer(second, "runtime").digest()).isEqualTo(layer(first, "runtime").digest());
@@ -316,22 +323,22 @@ class LayersTest {
                 .isRegularFile();
         assertThat(layer(second, "config").reused()).isTrue();
 
-        fixtures.compressionLevel = "9";
-        BuildResult third = new ImageBuilder(line -> {}).build(fixtures.request());
+        fixtures.compressionLevel("9");
+        BuildResult third = new ImageBuilder(line -> {}).build(fixtures.build());
 
         assertThat(third.layers()).noneMatch(BuildResult.Layer::reused);
     }
 
     @Test
     void aChangeInOneLayersSourceDoesNotReuseItEvenWithTheSameSizeAndMtime() throws Exception {
-        BuildResult first = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult first = new ImageBuilder(line -> {}).build(fixtures.build());
         Path module = dir.resolve("runtime/lib/modules/java.base");
         FileTime mtime = Files.getLastModifiedTime(module);
         Thread.sleep(20);
         Files.writeString(module, "BASE MODULE\n");
         Files.setLastModifiedTime(module, mtime);
 
-        BuildResult second = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult second = new ImageBuilder(line -> {}).build(fixtures.build());
 
         assertThat(layer(second, "runtime").reused()).isFalse();
         assertThat(layer(second, "runtime").digest()).isNotEqualTo(layer(first, "runtime").digest());
@@ -339,10 +346,7 @@ class LayersTest {
     }
 
     private static BuildRequest withOutput(BuildRequest r, Path output) {
-        return new BuildRequest(r.baseDirectory(), output, r.image(), r.tags(), r.platform(), r.outputTimestamp(),
-                r.sourceDateEpoch(), r.compression(), r.binaries(), r.files(), r.directories(), r.symlinks(),
-                r.container(), r.annotations(), r.hostArchitecture(), r.libraries(), r.sysroot(),
-                r.compressionLevel(), r.layers());
+        return r.toBuilder().outputDirectory(output).build();
     }
 
     private static BuildResult.Layer layer(BuildResult result, String name) {

@@ -5,81 +5,60 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.scratchimage.core.image.ImagePlan;
 
-/** A mutable builder of {@link BuildRequest}s with valid defaults, and the assertion every validation test shares. */
+/**
+ * The one preset {@link BuildRequest.Builder} of the tests, shorthands for the usual declarations, and the assertion
+ * every validation test shares.
+ */
 final class PlanningFixtures {
-    Path baseDirectory;
-    String image = "myapp";
-    List<String> tags = new ArrayList<>(List.of("1.0"));
-    String platform = "linux/amd64";
-    String outputTimestamp;
-    String sourceDateEpoch;
-    String compression;
-    final List<BinarySpec> binaries = new ArrayList<>();
-    final List<FileSpec> files = new ArrayList<>();
-    final List<DirectorySpec> directories = new ArrayList<>();
-    final List<SymlinkSpec> symlinks = new ArrayList<>();
-    List<String> entrypoint;
-    List<String> cmd;
-    final Map<String, String> environment = new LinkedHashMap<>();
-    String workingDirectory;
-    String user;
-    final List<String> ports = new ArrayList<>();
-    final List<String> volumes = new ArrayList<>();
-    final Map<String, String> labels = new LinkedHashMap<>();
-    String stopSignal;
-    final Map<String, String> annotations = new LinkedHashMap<>();
-    String hostArchitecture = "amd64";
-    final List<String> libraries = new ArrayList<>();
-    String sysroot;
-    String compressionLevel;
-    final List<String> layers = new ArrayList<>();
+    private PlanningFixtures() {}
 
-    PlanningFixtures(Path baseDirectory) {
-        this.baseDirectory = baseDirectory;
+    /**
+     * @return a builder of a valid request for a project in {@code baseDirectory}: image {@code myapp}, tag
+     *     {@code 1.0}, platform {@code linux/amd64} on an amd64 host, written to {@code target/oci}; tests change
+     *     what they need
+     */
+    static BuildRequest.Builder requestIn(Path baseDirectory) {
+        return BuildRequest.builder()
+                .baseDirectory(baseDirectory)
+                .outputDirectory(baseDirectory.resolve("target/oci"))
+                .image("myapp")
+                .tags(List.of("1.0"))
+                .platform("linux/amd64")
+                .hostArchitecture("amd64");
     }
 
-    BuildRequest request() {
-        return new BuildRequest(baseDirectory, baseDirectory.resolve("target/oci"), image, tags, platform,
-                outputTimestamp, sourceDateEpoch, compression, binaries, files, directories, symlinks,
-                new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, ports, volumes, labels,
-                        stopSignal),
-                annotations, hostArchitecture, libraries, sysroot, compressionLevel, layers);
+    /** @return the plan of the request, as the builder would make it */
+    static ImagePlan plan(BuildRequest.Builder request) throws InvalidConfigurationException, IOException {
+        return ImagePlanner.plan(request.build(), line -> {});
     }
 
-    ImagePlan plan() throws InvalidConfigurationException, IOException {
-        return ImagePlanner.plan(request(), line -> {});
+    /** @return a binary with only its source and path set */
+    static BinarySpec binary(String source, String path) {
+        return BinarySpec.builder().source(source).path(path).build();
     }
 
-    PlanningFixtures binary(String source, String path) {
-        binaries.add(new BinarySpec(source, path, null, null, null));
-        return this;
+    /** @return a file with only its source and path set */
+    static FileSpec file(String source, String path) {
+        return FileSpec.builder().source(source).path(path).build();
     }
 
-    PlanningFixtures file(String source, String path) {
-        files.add(new FileSpec(source, path, null, null, null));
-        return this;
+    /** @return an empty directory with only its path set */
+    static DirectorySpec emptyDirectory(String path) {
+        return DirectorySpec.builder().path(path).build();
     }
 
-    PlanningFixtures emptyDirectory(String path) {
-        directories.add(new DirectorySpec(null, path, null, null, null, null, null, null, null));
-        return this;
+    /** @return a copied host tree with only its source and path set */
+    static DirectorySpec tree(String source, String path) {
+        return DirectorySpec.builder().source(source).path(path).build();
     }
 
-    PlanningFixtures tree(String source, String path) {
-        directories.add(new DirectorySpec(source, path, null, null, null, null, null, null, null));
-        return this;
-    }
-
-    PlanningFixtures symlink(String path, String target) {
-        symlinks.add(new SymlinkSpec(path, target));
-        return this;
+    /** @return a symbolic link in the default layer */
+    static SymlinkSpec symlink(String path, String target) {
+        return SymlinkSpec.builder().path(path).target(target).build();
     }
 
     /**

@@ -2,6 +2,10 @@ package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.scratchimage.core.PlanningFixtures.binary;
+import static org.scratchimage.core.PlanningFixtures.file;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
+import static org.scratchimage.core.PlanningFixtures.symlink;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +35,8 @@ class SharedLibrariesTest {
     private final List<String> warnings = new ArrayList<>();
     private final List<String> infos = new ArrayList<>();
 
-    private ImagePlan plan(PlanningFixtures fixtures) throws Exception {
-        return ImagePlanner.plan(fixtures.request(), new BuildListener() {
+    private ImagePlan plan(BuildRequest.Builder fixtures) throws Exception {
+        return ImagePlanner.plan(fixtures.build(), new BuildListener() {
             @Override
             public void debug(String message) {}
 
@@ -56,8 +60,8 @@ class SharedLibrariesTest {
     void aDynamicallyLinkedProgramDeclaredAloneGetsItsLoaderAndLibraries() throws Exception {
         Gcc.requireGcc();
         Gcc.compile(dir, "#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }", "-o", "hello");
-        PlanningFixtures fixtures = new PlanningFixtures(dir).binary("hello", "/usr/bin/hello");
-        fixtures.platform = null;
+        BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("hello", "/usr/bin/hello"));
+        fixtures.platform(null);
         String interpreter = ElfFile.read(dir.resolve("hello")).orElseThrow().interpreter();
 
         ImagePlan plan = plan(fixtures);
@@ -74,8 +78,8 @@ class SharedLibrariesTest {
     void resolveLibrariesFalseAddsNothing() throws Exception {
         Gcc.requireGcc();
         Gcc.compile(dir, "int main(void) { return 0; }", "-o", "hello");
-        PlanningFixtures fixtures = new PlanningFixtures(dir);
-        fixtures.binaries.add(new BinarySpec("hello", "/hello", null, null, null, false));
+        BuildRequest.Builder fixtures = requestIn(dir);
+        fixtures.addBinary(BinarySpec.builder().source("hello").path("/hello").resolveLibraries(false).build());
 
         ImagePlan plan = plan(fixtures);
 
@@ -91,7 +95,7 @@ class SharedLibrariesTest {
         Gcc.compile(dir, "int greet(void); int main(void) { return greet(); }", "-Llib", "-l:libgreet.so.1",
                 "-Wl,--enable-new-dtags,-rpath,$ORIGIN/lib", "-o", "hello");
         Files.delete(dir.resolve("lib/libgreet.so.1"));
-        PlanningFixtures fixtures = new PlanningFixtures(dir).binary("hello", "/app/hello");
+        BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("hello", "/app/hello"));
 
         InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class, () -> plan(fixtures));
 
@@ -104,8 +108,8 @@ class SharedLibrariesTest {
     @Test
     void aProgramOfAnotherArchitectureThanThePlatformIsRefused() throws Exception {
         Files.write(dir.resolve("app"), new SyntheticElf(64, true, EM_AARCH64).bytes());
-        PlanningFixtures fixtures = new PlanningFixtures(dir).binary("app", "/app");
-        fixtures.platform = "linux/amd64";
+        BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("app", "/app"));
+        fixtures.platform("linux/amd64");
 
         InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class, () -> plan(fixtures));
 
@@ -118,8 +122,8 @@ class SharedLibrariesTest {
     void programsOfTwoArchitecturesInOneImageAreRefusedNamingBoth() throws Exception {
         Files.write(dir.resolve("a"), new SyntheticElf(64, true, EM_AARCH64).bytes());
         Files.write(dir.resolve("b"), new SyntheticElf(64, true, 62).bytes());
-        PlanningFixtures fixtures = new PlanningFixtures(dir).binary("a", "/a").binary("b", "/b");
-        fixtures.platform = null;
+        BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("a", "/a")).addBinary(binary("b", "/b"));
+        fixtures.platform(null);
 
         InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class, () -> plan(fixtures));
 
@@ -129,9 +133,9 @@ class SharedLibrariesTest {
     @Test
     void thePlatformComesFromTheProgramsNotTheHost() throws Exception {
         Files.write(dir.resolve("app"), new SyntheticElf(64, true, EM_AARCH64).bytes());
-        PlanningFixtures fixtures = new PlanningFixtures(dir).binary("app", "/app");
-        fixtures.platform = null;
-        fixtures.hostArchitecture = "amd64";
+        BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("app", "/app"));
+        fixtures.platform(null);
+        fixtures.hostArchitecture("amd64");
 
         assertThat(plan(fixtures).platform()).isEqualTo(new Platform("linux", "arm64", null));
     }
@@ -139,10 +143,10 @@ class SharedLibrariesTest {
     @Test
     void withoutProgramsThePlatformIsTheHosts() throws Exception {
         Files.writeString(dir.resolve("conf"), "x=1\n");
-        PlanningFixtures fixtures = new PlanningFixtures(dir);
-        fixtures.files.add(new FileSpec("conf", "/etc/conf", null, null, null));
-        fixtures.platform = null;
-        fixtures.hostArchitecture = "aarch64";
+        BuildRequest.Builder fixtures = requestIn(dir);
+        fixtures.addFile(file("conf", "/etc/conf"));
+        fixtures.platform(null);
+        fixtures.hostArchitecture("aarch64");
 
         assertThat(plan(fixtures).platform()).isEqualTo(new Platform("linux", "arm64", null));
     }
@@ -152,9 +156,10 @@ class SharedLibrariesTest {
         Files.writeString(dir.resolve("run"), "#!/bin/sh\necho hi\n");
         Files.writeString(dir.resolve("ok"), "#!/bin/tool -x\n");
         Files.writeString(dir.resolve("tool"), "not a program\n");
-        PlanningFixtures fixtures = new PlanningFixtures(dir).binary("run", "/usr/bin/run").binary("ok", "/ok")
-                .binary("tool", "/usr/bin/tool");
-        fixtures.symlinks.add(new SymlinkSpec("/bin", "usr/bin"));
+        BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("run", "/usr/bin/run"))
+                .addBinary(binary("ok", "/ok"))
+                .addBinary(binary("tool", "/usr/bin/tool"));
+        fixtures.addSymlink(symlink("/bin", "usr/bin"));
 
         plan(fixtures);
 
@@ -170,10 +175,10 @@ class SharedLibrariesTest {
                 new SyntheticElf(64, true, EM_AARCH64).soname("libnss_dns.so.2").needed("libresolv.so.2").bytes());
         Files.write(sysroot.resolve("usr/lib/aarch64-linux-gnu/libresolv.so.2"),
                 new SyntheticElf(64, true, EM_AARCH64).soname("libresolv.so.2").bytes());
-        PlanningFixtures fixtures = new PlanningFixtures(dir);
-        fixtures.platform = "linux/arm64";
-        fixtures.sysroot = "sysroot";
-        fixtures.libraries.add("libnss_dns.so.2");
+        BuildRequest.Builder fixtures = requestIn(dir);
+        fixtures.platform("linux/arm64");
+        fixtures.sysroot("sysroot");
+        fixtures.libraries(List.of("libnss_dns.so.2"));
 
         Map<String, LayerEntry> entries = byPath(plan(fixtures));
 
@@ -185,9 +190,9 @@ class SharedLibrariesTest {
 
     @Test
     void aSysrootThatIsNotADirectoryIsRefused() throws Exception {
-        PlanningFixtures fixtures = new PlanningFixtures(dir);
-        fixtures.sysroot = "missing";
-        fixtures.libraries.add("libnss_dns.so.2");
+        BuildRequest.Builder fixtures = requestIn(dir);
+        fixtures.sysroot("missing");
+        fixtures.libraries(List.of("libnss_dns.so.2"));
 
         InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class, () -> plan(fixtures));
 
@@ -201,10 +206,10 @@ class SharedLibrariesTest {
         Files.write(sysroot.resolve("libx.so.1"), new SyntheticElf(64, true, EM_AARCH64).soname("libx.so.1").bytes());
         Files.write(dir.resolve("app"), new SyntheticElf(64, true, EM_AARCH64).needed("libx.so.1").bytes());
         Files.setPosixFilePermissions(dir.resolve("app"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        PlanningFixtures fixtures = new PlanningFixtures(dir).binary("app", "/app");
-        fixtures.platform = null;
-        fixtures.sysroot = "sysroot";
-        fixtures.symlinks.add(new SymlinkSpec("/lib", "usr/lib"));
+        BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("app", "/app"));
+        fixtures.platform(null);
+        fixtures.sysroot("sysroot");
+        fixtures.addSymlink(symlink("/lib", "usr/lib"));
 
         Map<String, LayerEntry> entries = byPath(plan(fixtures));
 
@@ -215,17 +220,17 @@ class SharedLibrariesTest {
     @Test
     void anElfFileDeclaredAsAFileIsDataAndDoesNotDecideThePlatform() throws Exception {
         Files.write(dir.resolve("arm.so"), new SyntheticElf(64, true, EM_AARCH64).bytes());
-        PlanningFixtures fixtures = new PlanningFixtures(dir);
-        fixtures.files.add(new FileSpec("arm.so", "/usr/share/firmware/arm.so", null, null, null));
-        fixtures.platform = "linux/amd64";
+        BuildRequest.Builder fixtures = requestIn(dir);
+        fixtures.addFile(file("arm.so", "/usr/share/firmware/arm.so"));
+        fixtures.platform("linux/amd64");
 
         assertThat(plan(fixtures).platform()).isEqualTo(new Platform("linux", "amd64", null));
     }
 
     @Test
     void resolveLibrariesOnADirectoryWithoutSourceIsRefused() throws Exception {
-        PlanningFixtures fixtures = new PlanningFixtures(dir);
-        fixtures.directories.add(new DirectorySpec(null, "/tmp", null, null, null, null, null, null, null, false));
+        BuildRequest.Builder fixtures = requestIn(dir);
+        fixtures.addDirectory(DirectorySpec.builder().path("/tmp").resolveLibraries(false).build());
 
         InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class, () -> plan(fixtures));
 

@@ -1,6 +1,9 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.scratchimage.core.PlanningFixtures.file;
+import static org.scratchimage.core.PlanningFixtures.plan;
+import static org.scratchimage.core.PlanningFixtures.requestIn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,12 +26,12 @@ class ZstdImageTest {
     @Test
     void aZstdImageIsReadBySkopeoAndItsDiffIdIsTheDecompressedTar() throws Exception {
         Files.writeString(dir.resolve("app.conf"), "x=1\n".repeat(10_000));
-        PlanningFixtures fixtures = new PlanningFixtures(dir);
-        fixtures.files.add(new FileSpec("app.conf", "/etc/app.conf", null, null, null));
-        fixtures.compression = "zstd";
-        fixtures.compressionLevel = "9";
+        BuildRequest.Builder fixtures = requestIn(dir);
+        fixtures.addFile(file("app.conf", "/etc/app.conf"));
+        fixtures.compression("zstd");
+        fixtures.compressionLevel("9");
 
-        BuildResult result = new ImageBuilder(line -> {}).build(fixtures.request());
+        BuildResult result = new ImageBuilder(line -> {}).build(fixtures.build());
 
         Path layout = dir.resolve("target/oci");
         Path layer = layout.resolve("blobs/sha256").resolve(result.layerDigest().substring(7));
@@ -54,29 +57,30 @@ class ZstdImageTest {
 
     @Test
     void levelsAreCheckedAgainstTheCodec() throws Exception {
-        PlanningFixtures fixtures = new PlanningFixtures(dir);
-        fixtures.compression = "zstd";
-        fixtures.compressionLevel = "20";
+        BuildRequest.Builder fixtures = requestIn(dir);
+        fixtures.compression("zstd");
+        fixtures.compressionLevel("20");
         assertThat(catchError(fixtures).getMessage()).contains("<compressionLevel> \"20\" is not a level of zstd")
                 .contains("from 1 to 19 (default 3)");
 
-        fixtures.compression = null;
-        fixtures.compressionLevel = "0";
+        fixtures.compression(null);
+        fixtures.compressionLevel("0");
         assertThat(catchError(fixtures).getMessage()).contains("is not a level of gzip").contains("from 1 to 9 (default 6)");
 
-        fixtures.compression = "none";
-        fixtures.compressionLevel = "3";
+        fixtures.compression("none");
+        fixtures.compressionLevel("3");
         assertThat(catchError(fixtures).element()).isEqualTo("<compressionLevel>");
 
-        fixtures.compression = "zstd";
-        fixtures.compressionLevel = null;
-        assertThat(fixtures.plan().compressionLevel()).isEqualTo(3);
-        fixtures.compression = "gzip";
-        fixtures.compressionLevel = " 9 ";
-        assertThat(fixtures.plan().compressionLevel()).isEqualTo(9);
+        fixtures.compression("zstd");
+        fixtures.compressionLevel(null);
+        assertThat(plan(fixtures).compressionLevel()).isEqualTo(3);
+        fixtures.compression("gzip");
+        fixtures.compressionLevel(" 9 ");
+        assertThat(plan(fixtures).compressionLevel()).isEqualTo(9);
     }
 
-    private static InvalidConfigurationException catchError(PlanningFixtures fixtures) {
-        return org.assertj.core.api.Assertions.catchThrowableOfType(InvalidConfigurationException.class, fixtures::plan);
+    private static InvalidConfigurationException catchError(BuildRequest.Builder fixtures) {
+        return org.assertj.core.api.Assertions
+                .catchThrowableOfType(InvalidConfigurationException.class, () -> plan(fixtures));
     }
 }

@@ -24,6 +24,7 @@ import org.apache.maven.api.plugin.testing.MojoParameter;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,10 +112,18 @@ class BuildMojoTest {
     void skipWritesNothing(BuildMojo mojo) throws Exception {
         Path out = temp.resolve("oci");
         setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+        List<String> info = new ArrayList<>();
+        mojo.setLog(new SystemStreamLog() {
+            @Override
+            public void info(CharSequence content) {
+                info.add(content.toString());
+            }
+        });
 
         mojo.execute();
 
         assertThat(out).doesNotExist();
+        assertThat(info).containsExactly("Skipping scratch:build per configuration.");
     }
 
     @Test
@@ -184,10 +193,14 @@ class BuildMojoTest {
         setVariableValueToObject(mojo, "outputDirectory", temp.resolve("oci").toFile());
         setVariableValueToObject(mojo, "projectVersion", "1.0+build.5");
 
+        // The whole message, as Maven prints it: the cause, if any, must add nothing to it.
         assertThatThrownBy(mojo::execute)
                 .isExactlyInstanceOf(MojoFailureException.class)
-                .hasMessageContaining("The project version \"1.0+build.5\"")
-                .hasMessageContaining("Fix: set <tags>");
+                .hasMessage("The project version \"1.0+build.5\", the default tag when <tags> is not set, is not a valid"
+                        + " tag. Fix: set <tags><tag>...</tag></tags>, such as <tag>latest</tag>; tags use letters,"
+                        + " digits, '_', '.' and '-'")
+                .satisfies(e -> assertThat(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
+                        .isEqualTo(e.getMessage()));
     }
 
     @Test

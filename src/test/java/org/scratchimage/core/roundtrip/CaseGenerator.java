@@ -177,9 +177,12 @@ final class CaseGenerator {
         }
         declarations.add("annotations=" + annotations);
         String output = random.nextBoolean() ? "out" : base.resolve(nonAscii ? "out ü" : "out x").toString();
-        BuildRequest request = new BuildRequest(base, Path.of(output), image, tags, null, outputTimestamp,
-                sourceDateEpoch, compression.equals("gzip") && random.nextBoolean() ? null : compression, binaries,
-                files, directories, symlinks, container, annotations, System.getProperty("os.arch"), null, null, level);
+        BuildRequest request = BuildRequest.builder().baseDirectory(base).outputDirectory(Path.of(output)).image(image)
+                .tags(tags).outputTimestamp(outputTimestamp).sourceDateEpoch(sourceDateEpoch)
+                .compression(compression.equals("gzip") && random.nextBoolean() ? null : compression)
+                .binaries(binaries).files(files).directories(directories).symlinks(symlinks).container(container)
+                .annotations(annotations).hostArchitecture(System.getProperty("os.arch")).compressionLevel(level)
+                .build();
         setHostTimes();
         return new ImageCase(seed, base, request, expected(timestamp), timestamp, compression, tags.get(0),
                 Set.copyOf(declaredIds), Set.copyOf(hostIds), Set.copyOf(hostTimes), List.copyOf(declarations),
@@ -240,11 +243,11 @@ final class CaseGenerator {
             source = "trees/" + hostName;
         }
         String path = "/" + mount + (!mount.isEmpty() && random.nextInt(5) == 0 ? "/" : "");
-        DirectorySpec spec = new DirectorySpec(source, path, formatMode(mode), formatId(uid), formatId(gid),
-                formatMode(fileMode), formatMode(directoryMode),
-                random.nextInt(5) == 0 ? List.of(random.nextBoolean() ? "**" : "/**/") : null,
-                excludeBackups ? List.of(random.nextBoolean() ? "**/*.bak" : " /**/*.bak ") : null,
-                random.nextBoolean() ? null : false);
+        DirectorySpec spec = DirectorySpec.builder().source(source).path(path).mode(formatMode(mode)).uid(formatId(uid))
+                .gid(formatId(gid)).fileMode(formatMode(fileMode)).directoryMode(formatMode(directoryMode))
+                .includes(random.nextInt(5) == 0 ? List.of(random.nextBoolean() ? "**" : "/**/") : null)
+                .excludes(excludeBackups ? List.of(random.nextBoolean() ? "**/*.bak" : " /**/*.bak ") : null)
+                .resolveLibraries(random.nextBoolean() ? null : false).build();
         declarations.add("<directory> " + describe(spec));
         return spec;
     }
@@ -417,8 +420,8 @@ final class CaseGenerator {
         Long gid = maybeId();
         put(path, Item.directory(mode == null ? 0755 : mode, idOrZero(uid), idOrZero(gid)), Origin.DECLARED);
         String written = "/" + path + (!path.isEmpty() && random.nextInt(4) == 0 ? "/" : "");
-        DirectorySpec spec = new DirectorySpec(null, written, formatMode(mode), formatId(uid), formatId(gid), null,
-                null, null, null, null);
+        DirectorySpec spec = DirectorySpec.builder().path(written).mode(formatMode(mode)).uid(formatId(uid))
+                .gid(formatId(gid)).build();
         declarations.add("<directory> " + describe(spec));
         return spec;
     }
@@ -431,7 +434,8 @@ final class CaseGenerator {
         byte[] content = content();
         String source = source(content);
         put(path, Item.file(mode == null ? 0644 : mode, idOrZero(uid), idOrZero(gid), content), Origin.DECLARED);
-        FileSpec spec = new FileSpec(source, "/" + path, formatMode(mode), formatId(uid), formatId(gid));
+        FileSpec spec = FileSpec.builder().source(source).path("/" + path).mode(formatMode(mode)).uid(formatId(uid))
+                .gid(formatId(gid)).build();
         declarations.add("<file> " + spec);
         return spec;
     }
@@ -444,8 +448,8 @@ final class CaseGenerator {
         byte[] content = content();
         String source = source(content);
         put(path, Item.file(mode == null ? 0755 : mode, idOrZero(uid), idOrZero(gid), content), Origin.DECLARED);
-        BinarySpec spec = new BinarySpec(source, "/" + path, formatMode(mode), formatId(uid), formatId(gid),
-                random.nextBoolean() ? null : Boolean.FALSE);
+        BinarySpec spec = BinarySpec.builder().source(source).path("/" + path).mode(formatMode(mode)).uid(formatId(uid))
+                .gid(formatId(gid)).resolveLibraries(random.nextBoolean() ? null : Boolean.FALSE).build();
         declarations.add("<binary> " + spec);
         return spec;
     }
@@ -455,7 +459,7 @@ final class CaseGenerator {
         // Stored exactly as written, so a declared target may hold what a host path could not: "//", a final "/".
         String target = random.nextInt(8) == 0 ? hostTarget() + "//x/" : hostTarget();
         put(path, Item.symlink(0, 0, target), Origin.DECLARED);
-        SymlinkSpec spec = new SymlinkSpec("/" + path, target);
+        SymlinkSpec spec = SymlinkSpec.builder().path("/" + path).target(target).build();
         declarations.add("<symlink> " + spec);
         return spec;
     }
@@ -522,7 +526,8 @@ final class CaseGenerator {
         }
         declarations.add("entrypoint=" + entrypoint + " cmd=" + cmd + " workingDirectory=" + workingDirectory
                 + " user=" + user + " environment=" + environment + " labels=" + labels);
-        return new ContainerSpec(entrypoint, cmd, environment, workingDirectory, user, null, null, labels, null);
+        return ContainerSpec.builder().entrypoint(entrypoint).cmd(cmd).environment(environment)
+                .workingDirectory(workingDirectory).user(user).labels(labels).build();
     }
 
     // ---- the model ----

@@ -171,11 +171,12 @@ class TreePatternsTest {
             List<String> excludes) throws IOException {
         Path output = temp.resolve("out" + (trees++));
         try {
-            DirectorySpec spec = new DirectorySpec(tree.toString(), "/t", null, owner, owner, "0644", directoryMode,
-                    includes, excludes);
-            BuildResult result = new ImageBuilder(BuildListener.of(m -> { })).build(new BuildRequest(temp, output,
-                    "patterns", List.of("1"), "linux/amd64", "1", null, "none", null, null, List.of(spec), null, null,
-                    null, "amd64"));
+            DirectorySpec spec = DirectorySpec.builder().source(tree.toString()).path("/t").uid(owner).gid(owner)
+                    .fileMode("0644").directoryMode(directoryMode).includes(includes).excludes(excludes).build();
+            BuildResult result = new ImageBuilder(BuildListener.of(m -> { })).build(BuildRequest.builder()
+                    .baseDirectory(temp).outputDirectory(output).image("patterns").tags(List.of("1"))
+                    .platform("linux/amd64").outputTimestamp("1").compression("none").directories(List.of(spec))
+                    .hostArchitecture("amd64").build());
             byte[] layer = Files.readAllBytes(
                     output.resolve("blobs/sha256").resolve(result.layerDigest().substring(7)));
             List<TarArchiveEntry> entries = new ArrayList<>();
