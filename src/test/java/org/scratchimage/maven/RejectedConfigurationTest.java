@@ -105,7 +105,8 @@ class RejectedConfigurationTest {
                         "<files>" + FILE + "</files>"
                                 + "<symlinks><symlink><path>%s</path><target>app.conf</target></symlink></symlinks>",
                         "/etc/other.conf", "/etc/app.conf",
-                        "/<path>", "/etc/app.conf", "is declared twice", "<files>/<file>[1]", "<symlinks>/<symlink>[1]"),
+                        "/<path>", "/etc/app.conf",
+                        "is declared twice", "<files>/<file>[1]", "<symlinks>/<symlink>[1]"),
                 reject("fail-empty-library", "<files>" + FILE + "</files><libraries>%s</libraries>",
                         "", "<library></library>",
                         "<libraries>/<library>[1]", "", "is empty"),
@@ -215,7 +216,10 @@ class RejectedConfigurationTest {
         assertThat(describeTree(layout)).isEqualTo(before);
     }
 
-    /** Sets the given elements of {@code <configuration>} on the mojo as Maven does, leaving the others as they are. */
+    /**
+     * Sets the given elements of {@code <configuration>} on the mojo with the configurator Maven uses, leaving the
+     * others as they are. The values are literal: no {@code ${...}} is evaluated.
+     */
     private void configure(BuildMojo mojo, String elements) throws Exception {
         XmlPlexusConfiguration configuration = new XmlPlexusConfiguration(
                 Xpp3DomBuilder.build(new StringReader("<configuration>" + elements + "</configuration>")));
@@ -233,7 +237,8 @@ class RejectedConfigurationTest {
                 String content = attributes.isRegularFile() ? LayoutSnapshot.sha256(Files.readAllBytes(path))
                         : attributes.isSymbolicLink() ? "-> " + Files.readSymbolicLink(path) : "";
                 tree.put(root.relativize(path).toString(), String.join(" ",
-                        attributes.isDirectory() ? "directory" : attributes.isRegularFile() ? "file" : "other",
+                        attributes.isDirectory() ? "directory" : attributes.isRegularFile() ? "file"
+                                : attributes.isSymbolicLink() ? "link" : "other",
                         PosixFilePermissions.toString(attributes.permissions()), Long.toString(attributes.size()),
                         attributes.lastModifiedTime().toInstant().toString(), content));
             }
