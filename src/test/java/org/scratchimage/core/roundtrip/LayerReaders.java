@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.scratchimage.core.tar.ExternalTools;
 
 /** Reads a layer back into {@link Item}s, each way independent of the others and of the writer. */
 final class LayerReaders {
@@ -106,8 +107,8 @@ final class LayerReaders {
      * contents of the regular files in archive order. Any other line, such as a warning, is a problem.
      */
     static Map<String, Item> gnuTar(Path tarFile, List<String> problems) {
-        Tools.Result run = Tools.run(List.of("tar", "--quoting-style=c", "--numeric-owner", "--full-time",
-                "-xvvOf", tarFile.toString()));
+        ExternalTools.Result run = ExternalTools.run(List.of("tar", "--quoting-style=c", "--numeric-owner",
+                "--full-time", "-xvvOf", tarFile.toString()));
         if (run.exitCode() != 0) {
             problems.add("GNU tar exited " + run.exitCode() + ": " + run.stderr());
             return Map.of();

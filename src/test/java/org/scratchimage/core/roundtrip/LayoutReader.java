@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.scratchimage.core.tar.ExternalTools;
 
 /**
  * Reads an OCI image layout the way a client would, checking on the way what every client relies on: each
@@ -203,7 +204,7 @@ final class LayoutReader {
                 return in.readAllBytes();
             }
         }
-        Tools.Result result = Tools.run(List.of("zstd", "-d", "-c", "-q", blob.toString()));
+        ExternalTools.Result result = ExternalTools.run(List.of("zstd", "-d", "-c", "-q", blob.toString()));
         if (result.exitCode() != 0) {
             throw new AssertionError("zstd -d failed on the layer: " + result.stderr());
         }

@@ -33,6 +33,7 @@ import org.scratchimage.core.BuildListener;
 import org.scratchimage.core.BuildResult;
 import org.scratchimage.core.ImageBuilder;
 import org.scratchimage.core.InvalidConfigurationException;
+import org.scratchimage.core.tar.ExternalTools;
 
 /**
  * Property-based round trip: random images, each declared with hostile names, modes, owners, links and times,
@@ -280,7 +281,7 @@ class RandomRoundTripTest {
     /** umoci applies the layer to a real file system as root: the kernel's view must match the declaration. */
     private static void unpackWithUmoci(ImageCase c, List<String> problems) throws IOException {
         Path bundle = c.directory().resolve("bundle");
-        Tools.Result unpack = Tools.run(List.of("umoci", "unpack", "--image",
+        ExternalTools.Result unpack = ExternalTools.run(List.of("umoci", "unpack", "--image",
                 c.outputDirectory() + ":" + c.umociTag(), bundle.toString()));
         if (unpack.exitCode() != 0) {
             problems.add("umoci unpack exited " + unpack.exitCode() + ": " + unpack.stderr());
@@ -365,11 +366,11 @@ class RandomRoundTripTest {
     }
 
     private static boolean available(String tool, String install) {
-        if (Tools.installed(tool)) {
+        if (ExternalTools.installed(tool)) {
             return true;
         }
         String message = tool + " is not installed, so the round trip does not read images with it; " + install;
-        if (Tools.ci()) {
+        if (ExternalTools.ci()) {
             Assertions.fail(message);
         }
         loudly(message);
@@ -377,7 +378,7 @@ class RandomRoundTripTest {
     }
 
     private static String id(String option) {
-        Tools.Result result = Tools.run(List.of("id", option));
+        ExternalTools.Result result = ExternalTools.run(List.of("id", option));
         if (result.exitCode() != 0) {
             throw new AssertionError("id " + option + " failed: " + result.stderr());
         }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs the real command-line tools the tests check our output with. Under {@code CI=true} a missing tool fails
- * the test; elsewhere the test is skipped with a loud note on stderr.
+ * Runs the real command-line tools the tests check our output with (tar, gzip, zstd, skopeo, umoci, ...), for the
+ * unit tests and the random round trip. Under {@code CI=true} a missing tool fails the test; elsewhere the test is
+ * skipped with a loud note on stderr, or, where the caller asks {@link #installed} first, only that check.
  */
 public final class ExternalTools {
     /** What a finished command did. */
@@ -37,17 +38,25 @@ public final class ExternalTools {
 
     private ExternalTools() {}
 
+    /** Whether a missing tool is a failure ({@code CI=true}) rather than a skipped check. */
+    public static boolean ci() {
+        return "true".equals(System.getenv("CI"));
+    }
+
+    /** @return whether the tool is on the PATH, for callers that skip only one check without it */
+    public static boolean installed(String tool) {
+        return find(tool) != null;
+    }
+
     /** @return the tool's path; fails under CI when it is missing, else skips the test */
     public static Path require(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, tool);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
+        Path found = find(tool);
+        if (found != null) {
+            return found;
         }
         String message = tool + " is not installed; install it (apt-get install -y " + tool
                 + ") to run this check against a real client";
-        if ("true".equals(System.getenv("CI"))) {
+        if (ci()) {
             Assertions.fail(message);
         }
         System.err.println("SKIPPED LOUDLY: " + message);
@@ -55,9 +64,24 @@ public final class ExternalTools {
         return null;
     }
 
+    private static Path find(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, tool);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
     /** Writes a command's standard input. */
     public interface Input {
         void writeTo(OutputStream stdin) throws IOException;
+    }
+
+    /** Runs a command in C.UTF-8 and UTC with no input, and waits at most two minutes. */
+    public static Result run(List<String> command) {
+        return run((Input) null, command, Map.of());
     }
 
     /** Runs a command in C.UTF-8 and UTC, feeding it {@code stdin} (may be null), and waits at most two minutes. */

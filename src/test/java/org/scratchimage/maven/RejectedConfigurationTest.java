@@ -1,0 +1,321 @@
+package org.scratchimage.maven;
+
+import static org.apache.maven.api.plugin.testing.MojoExtension.getBasedir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockingDetails;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.apache.maven.api.plugin.testing.Basedir;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoExtension;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
+import org.codehaus.plexus.PlexusContainer;
+import org.codehaus.plexus.component.configurator.BasicComponentConfigurator;
+import org.codehaus.plexus.component.configurator.expression.DefaultExpressionEvaluator;
+import org.codehaus.plexus.configuration.xml.XmlPlexusConfiguration;
+import org.codehaus.plexus.util.xml.Xpp3DomBuilder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.scratchimage.core.oci.LayoutSnapshot;
+
+/**
+ * Configuration mistakes that the plugin rejects before it writes anything, one row each: a valid build writes a
+ * layout, then the same configuration with one value broken must fail with a MojoFailureException that names the
+ * element, quotes the value and gives a fix, and leave the layout exactly as it was. These were the pure validation
+ * ITs of src/it (each row keeps its IT's name); how Maven prints such a failure is still an IT (fail-version-as-tag
+ * and the tree ITs).
+ */
+@ExtendWith(RejectedConfigurationTest.MojoOnly.class)
+class RejectedConfigurationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String FILE = "<file><source>app.conf</source><path>/etc/app.conf</path></file>";
+    private static final String FILE_PATH = "<files><file><source>app.conf</source><path>%s</path></file></files>";
+    private static final String BINARY =
+            "<binaries><binary><source>bin/app.sh</source><path>/bin/app</path>%s</binary></binaries>";
+
+    @Inject
+    private PlexusContainer container;
+
+    @TempDir
+    Path temp;
+
+    static Stream<Rejection> rejections() {
+        return Stream.of(
+                reject("fail-bad-compression", "<compression>%s</compression>", "gzip", "xz",
+                        "<compression>", "xz", "is not a supported compression"),
+                reject("fail-bad-compression-level", "<compressionLevel>%s</compressionLevel>", "9", "10",
+                        "<compressionLevel>", "10", "is not a level of gzip", "from 1 to 9 (default 6)"),
+                reject("fail-bad-environment-name", "<environment><PATH>/bin</PATH><%1$s>-Xmx64m</%1$s></environment>",
+                        "JAVA_OPTS", "JAVA-OPTS",
+                        "<environment>/<JAVA-OPTS>", "JAVA-OPTS", "is not a valid environment variable name"),
+                reject("fail-bad-gid", BINARY.formatted("<gid>%s</gid>"), "1000", "4294967295",
+                        "<binaries>/<binary>[1]/<gid>", "4294967295", "is not a numeric id", "4294967294"),
+                reject("fail-bad-image-name", "<image>%s</image>", "team/app", "Team/App",
+                        "<image>", "Team/App", "is not a valid image name", "lowercase"),
+                reject("fail-bad-layer-name", BINARY.formatted("<layer>%s</layer>"), "app", "App!",
+                        "<binaries>/<binary>[1]/<layer>", "App!",
+                        "is not a layer name", "lowercase letters and digits", "64")
+                        .validBuildLayers("app"),
+                reject("fail-bad-mode", BINARY.formatted("<mode>%s</mode>"), "0750", "0789",
+                        "<binaries>/<binary>[1]/<mode>", "0789", "is not an octal mode"),
+                reject("fail-bad-platform", "<platform>%s</platform>", "linux/amd64", "linux/x86_64",
+                        "<platform>", "linux/x86_64", "is not an OCI platform"),
+                reject("fail-bad-port", "<ports><port>%s</port></ports>", "8080/tcp", "8080/http",
+                        "<ports>/<port>[1]", "8080/http", "is not a port"),
+                reject("fail-bad-signal", "<stopSignal>%s</stopSignal>", "SIGTERM", "SIGTERMINATE",
+                        "<stopSignal>", "SIGTERMINATE", "is not a signal"),
+                reject("fail-bad-tag", "<tags><tag>1.0</tag><tag>%s</tag></tags>", "latest", "-latest",
+                        "<tags>/<tag>[2]", "-latest", "is not a valid tag"),
+                reject("fail-bad-timestamp", "<outputTimestamp>%s</outputTimestamp>", "2024-01-01T00:00:00Z",
+                        "yesterday", "<outputTimestamp> (project.build.outputTimestamp)", "yesterday",
+                        "is not a timestamp"),
+                reject("fail-bad-uid", BINARY.formatted("<uid>%s</uid>"), "1000", "root",
+                        "<binaries>/<binary>[1]/<uid>", "root", "is not a numeric id", "names are not resolved"),
+                reject("fail-directory-as-binary",
+                        "<binaries><binary><source>%s</source><path>/bin/app</path></binary></binaries>",
+                        "bin/app.sh", "bin",
+                        "<binaries>/<binary>[1]/<source>", "bin", "is a directory", "<directory>"),
+                reject("fail-directory-as-file",
+                        "<files><file><source>%s</source><path>/etc/app.conf</path></file></files>",
+                        "bin/app.sh", "bin",
+                        "<files>/<file>[1]/<source>", "bin", "is a directory", "<directory>"),
+                reject("fail-duplicate-path",
+                        "<files>" + FILE + "</files>"
+                                + "<symlinks><symlink><path>%s</path><target>app.conf</target></symlink></symlinks>",
+                        "/etc/other.conf", "/etc/app.conf",
+                        "/<path>", "/etc/app.conf",
+                        "is declared twice", "<files>/<file>[1]", "<symlinks>/<symlink>[1]"),
+                reject("fail-empty-library", "<files>" + FILE + "</files><libraries>%s</libraries>",
+                        "", "<library></library>",
+                        "<libraries>/<library>[1]", "", "is empty"),
+                reject("fail-empty-path", FILE_PATH, "/etc/app.conf", "",
+                        "<files>/<file>[1]/<path>", "", "is empty"),
+                reject("fail-empty-symlink-target",
+                        "<symlinks><symlink><path>/bin/sh</path><target>%s</target></symlink></symlinks>",
+                        "busybox", "",
+                        "<symlinks>/<symlink>[1]/<target>", "", "is empty"),
+                // The valid build lists config, which nothing uses: it is left out.
+                reject("fail-layer-listed-twice",
+                        "<layers><layer>app</layer><layer>%s</layer></layers><files>" + FILE + "</files>",
+                        "config", "app",
+                        "<layers>/<layer>[2]", "app", "is listed twice", "Fix: list each layer once")
+                        .validBuildLayers("app"),
+                // The error names the first element that uses the name, in the order binaries, files, directories,
+                // symlinks. The valid build lists libraries, which nothing uses: it is left out.
+                reject("fail-layer-not-listed",
+                        "<layers><layer>libraries</layer><layer>config</layer></layers>"
+                                + "<files><file><source>app.conf</source><path>/etc/app.conf</path>"
+                                + "<layer>config</layer></file>"
+                                + "<file><source>app.conf</source><path>/etc/settings.conf</path>"
+                                + "<layer>%1$s</layer></file></files>"
+                                + "<symlinks><symlink><path>/etc/current.conf</path><target>settings.conf</target>"
+                                + "<layer>%1$s</layer></symlink></symlinks>",
+                        "config", "settings",
+                        "<files>/<file>[2]/<layer>", "settings",
+                        "is a layer that <layers> does not list", "Fix: add <layer>settings</layer> to <layers>")
+                        .saysNot("<symlinks>")
+                        .validBuildLayers("config"),
+                // No program to take the ELF format from, and a platform whose ELF files the plugin cannot read.
+                reject("fail-libraries-without-elf-support",
+                        "<platform>linux/mips64</platform><files>" + FILE + "</files><libraries>%s</libraries>",
+                        "", "<library>libc.so.6</library>",
+                        "<platform>", "linux/mips64", "has no ELF machine to resolve <libraries> for"),
+                reject("fail-missing-source",
+                        "<files><file><source>%s</source><path>/etc/app.conf</path></file></files>",
+                        "app.conf", "src/main/image/missing.conf",
+                        "<files>/<file>[1]/<source>", "src/main/image/missing.conf", "does not exist",
+                        "relative paths resolve against the project directory ${basedir}"),
+                reject("fail-path-below-file",
+                        "<files>" + FILE + "<file><source>app.conf</source><path>%s</path></file></files>",
+                        "/etc/app/app.conf", "/etc/app.conf/app.conf",
+                        "<files>/<file>[2]/<path>", "/etc/app.conf/app.conf",
+                        "is below /etc/app.conf, which <files>/<file>[1] declares as a file"),
+                reject("fail-path-below-symlink",
+                        "<symlinks><symlink><path>/bin</path><target>usr/bin</target></symlink></symlinks>"
+                                + "<binaries><binary><source>bin/app.sh</source><path>%s</path></binary></binaries>",
+                        "/usr/bin/app", "/bin/app",
+                        "<binaries>/<binary>[1]/<path>", "/bin/app",
+                        "is below /bin, which <symlinks>/<symlink>[1] declares as a symbolic link"),
+                reject("fail-path-dot", FILE_PATH, "/etc/app.conf", "/etc/./app.conf",
+                        "<files>/<file>[1]/<path>", "/etc/./app.conf", "has a \".\" segment"),
+                reject("fail-path-dotdot", FILE_PATH, "/etc/app.conf", "/etc/../app.conf",
+                        "<files>/<file>[1]/<path>", "/etc/../app.conf", "has a \"..\" segment"),
+                reject("fail-path-double-slash", FILE_PATH, "/etc/app.conf", "/etc//app.conf",
+                        "<files>/<file>[1]/<path>", "/etc//app.conf", "has an empty segment"),
+                reject("fail-path-whiteout", FILE_PATH, "/etc/app.conf", "/etc/.wh.app.conf",
+                        "<files>/<file>[1]/<path>", "/etc/.wh.app.conf", "has a name starting with \".wh.\""),
+                reject("fail-relative-path", FILE_PATH, "/etc/app.conf", "etc/app.conf",
+                        "<files>/<file>[1]/<path>", "etc/app.conf", "is not absolute"),
+                reject("fail-root-as-file-path", FILE_PATH, "/etc/app.conf", "/",
+                        "<files>/<file>[1]/<path>", "/", "is the image root"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejections")
+    @Basedir("/unit/rejected")
+    @InjectMojo(goal = "build")
+    void aBrokenValueFailsNamingElementValueAndFixAndLeavesTheLayoutAsItWas(Rejection rejection, BuildMojo mojo)
+            throws Exception {
+        Path layout = temp.resolve("oci");
+        String output = "<outputDirectory>" + layout + "</outputDirectory>";
+
+        configure(mojo, output + rejection.configuration(rejection.valid()));
+        mojo.execute();
+        Map<String, String> before = describeTree(layout);
+        List<String> layers = imageLayers(layout);
+        if (rejection.validBuildLayers() != null) {
+            assertThat(layers).isEqualTo(rejection.validBuildLayers());
+        }
+
+        configure(mojo, rejection.configuration(rejection.broken()));
+        Log log = mock(Log.class);
+        mojo.setLog(log);
+        Throwable thrown = catchThrowable(mojo::execute);
+
+        // Maven prints the first line of the message on its error line, and names the type in its help link.
+        assertThat(thrown).isExactlyInstanceOf(MojoFailureException.class);
+        String error = thrown.getMessage().lines().findFirst().orElse("");
+        assertThat(error).contains(rejection.element());
+        assertThat(error).contains('"' + rejection.value() + '"');
+        assertThat(error).contains(". Fix: ");
+        for (String fragment : rejection.says()) {
+            assertThat(error).contains(fragment.replace("${basedir}", getBasedir()));
+        }
+        for (String fragment : rejection.saysNot()) {
+            assertThat(error).doesNotContain(fragment);
+        }
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            assertThat(cause).isNotInstanceOf(NullPointerException.class);
+        }
+        // No stack trace in the build's output: nothing was logged with a throwable.
+        assertThat(mockingDetails(log).getInvocations())
+                .allSatisfy(call -> assertThat(call.getArguments()).noneMatch(Throwable.class::isInstance));
+        // Not a byte, mode or time changed, and no staging folder left.
+        assertThat(describeTree(layout)).isEqualTo(before);
+    }
+
+    /**
+     * Sets the given elements of {@code <configuration>} on the mojo with the configurator Maven uses, leaving the
+     * others as they are. The values are literal: no {@code ${...}} is evaluated.
+     */
+    private void configure(BuildMojo mojo, String elements) throws Exception {
+        XmlPlexusConfiguration configuration = new XmlPlexusConfiguration(
+                Xpp3DomBuilder.build(new StringReader("<configuration>" + elements + "</configuration>")));
+        new BasicComponentConfigurator().configureComponent(
+                mojo, configuration, new DefaultExpressionEvaluator(), container.getContainerRealm());
+    }
+
+    /** Every entry below the folder, links not followed, with its type, permissions, size, time and content. */
+    private static Map<String, String> describeTree(Path root) throws IOException {
+        Map<String, String> tree = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.toList()) {
+                PosixFileAttributes attributes =
+                        Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                String content = attributes.isRegularFile() ? LayoutSnapshot.sha256(Files.readAllBytes(path))
+                        : attributes.isSymbolicLink() ? "-> " + Files.readSymbolicLink(path) : "";
+                tree.put(root.relativize(path).toString(), String.join(" ",
+                        attributes.isDirectory() ? "directory" : attributes.isRegularFile() ? "file"
+                                : attributes.isSymbolicLink() ? "link" : "other",
+                        PosixFilePermissions.toString(attributes.permissions()), Long.toString(attributes.size()),
+                        attributes.lastModifiedTime().toInstant().toString(), content));
+            }
+        }
+        return tree;
+    }
+
+    /**
+     * Checks that the folder is a complete layout whose blobs match their digests.
+     *
+     * @return the layer names of its image, from the history, bottom first
+     */
+    private static List<String> imageLayers(Path layout) throws IOException {
+        try (Stream<Path> top = Files.list(layout)) {
+            assertThat(top.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly("blobs", "index.json", "oci-layout");
+        }
+        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+        JsonNode manifest = blob(layout, index.path("manifests").get(0));
+        JsonNode config = blob(layout, manifest.path("config"));
+        for (JsonNode layer : manifest.path("layers")) {
+            blob(layout, layer);
+        }
+        List<String> names = new ArrayList<>();
+        config.path("history").forEach(entry -> names.add(entry.path("comment").asText()));
+        return names;
+    }
+
+    private static JsonNode blob(Path layout, JsonNode descriptor) throws IOException {
+        String digest = descriptor.path("digest").asText();
+        byte[] bytes = Files.readAllBytes(layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length())));
+        assertThat("sha256:" + LayoutSnapshot.sha256(bytes)).isEqualTo(digest);
+        assertThat((long) bytes.length).isEqualTo(descriptor.path("size").asLong());
+        return descriptor.path("mediaType").asText().endsWith("json") ? JSON.readTree(bytes) : null;
+    }
+
+    /**
+     * The harness (what {@code @MojoTest} registers), injecting the mojo only: its {@code @InjectMojo} is on the
+     * method, so it would claim the row argument too, which JUnit's parameterized test provides.
+     */
+    static final class MojoOnly extends MojoExtension {
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == BuildMojo.class && super.supportsParameter(parameter, context);
+        }
+    }
+
+    private static Rejection reject(String name, String configuration, String valid, String broken, String element,
+            String value, String... says) {
+        return new Rejection(name, configuration, valid, broken, element, value, List.of(says), List.of(), null);
+    }
+
+    /**
+     * One case: {@code configuration} holds the elements to set, with {@code %s} (or {@code %1$s}) where the valid
+     * build has {@code valid} and the broken one {@code broken}; the error must name {@code element}, quote
+     * {@code value}, and hold each of {@code says} ({@code ${basedir}} is the project's folder) and none of
+     * {@code saysNot}.
+     */
+    record Rejection(String name, String configuration, String valid, String broken, String element, String value,
+            List<String> says, List<String> saysNot, List<String> validBuildLayers) {
+        String configuration(String value) {
+            return configuration.formatted(value);
+        }
+
+        Rejection saysNot(String... fragments) {
+            return new Rejection(name, configuration, valid, broken, element, value, says, List.of(fragments),
+                    validBuildLayers);
+        }
+
+        /** The layers that the valid build's image must have, by name. */
+        Rejection validBuildLayers(String... names) {
+            return new Rejection(name, configuration, valid, broken, element, value, says, saysNot, List.of(names));
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+}
