@@ -3,6 +3,7 @@ package org.scratchimage.core.oci;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ final class LayoutOwnership {
     private static final Set<String> LAYOUT_NAMES = Set.of("oci-layout", "index.json", "blobs", OciLayout.STAGING);
     /** The registries' limit for a manifest: a larger file is no document this plugin wrote, and is not read whole. */
     private static final long MAX_DOCUMENT = 4L * 1024 * 1024;
+    /** How often the check runs while files vanish under it; each vanishing needs another build's commit. */
+    private static final int ATTEMPTS = 5;
 
     private final Path directory;
     private final Path blobs;
@@ -38,6 +41,21 @@ final class LayoutOwnership {
      *     {@link UnsafeOutputDirectoryException#directory} is {@code directory}, absolute and normalized
      */
     static void check(Path directory) throws UnsafeOutputDirectoryException, IOException {
+        // This check runs before the lock, too: another build of the folder may commit meanwhile and prune the
+        // blobs of the index read here. A file that vanishes is no sign of a foreign writer: check again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                checkOnce(directory);
+                return;
+            } catch (Vanished vanished) {
+                if (attempt == ATTEMPTS) {
+                    throw vanished.refusal;
+                }
+            }
+        }
+    }
+
+    private static void checkOnce(Path directory) throws UnsafeOutputDirectoryException, IOException, Vanished {
         Path dir = directory.toAbsolutePath().normalize();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(dir)) {
             return;
@@ -57,7 +75,8 @@ final class LayoutOwnership {
         new LayoutOwnership(dir).checkWrittenByPlugin(names);
     }
 
-    private void checkWrittenByPlugin(List<String> names) throws UnsafeOutputDirectoryException, IOException {
+    private void checkWrittenByPlugin(List<String> names)
+            throws UnsafeOutputDirectoryException, IOException, Vanished {
         // Only this plugin makes the staging folder: without an index it marks a first build that died before
         // its commit, whose leftovers the next build may replace.
         boolean interruptedFirstBuild = !names.contains("index.json")
@@ -84,9 +103,14 @@ final class LayoutOwnership {
             }
             if (Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
                 for (String name : OciLayout.list(blobs)) {
-                    if (!HEX.matcher(name).matches() || !Files.isRegularFile(blobs.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                        throw new UnsafeOutputDirectoryException(directory, "holds blobs/sha256/" + name
-                                + ", which this plugin did not write");
+                    Path blob = blobs.resolve(name);
+                    if (!HEX.matcher(name).matches() || !Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+                        UnsafeOutputDirectoryException refusal = new UnsafeOutputDirectoryException(directory,
+                                "holds blobs/sha256/" + name + ", which this plugin did not write");
+                        if (HEX.matcher(name).matches() && !Files.exists(blob, LinkOption.NOFOLLOW_LINKS)) {
+                            throw new Vanished(refusal);
+                        }
+                        throw refusal;
                     }
                 }
             }
@@ -114,8 +138,24 @@ final class LayoutOwnership {
                                     + JsonReader.string(manifest, "digest") + ")");
                 }
             }
+        } catch (NoSuchFileException e) {
+            throw new Vanished(cannotBeRead(e));
         } catch (IOException e) {
-            throw new UnsafeOutputDirectoryException(directory, "holds an OCI layout that cannot be read (" + e.getMessage() + ")");
+            throw cannotBeRead(e);
+        }
+    }
+
+    private UnsafeOutputDirectoryException cannotBeRead(IOException e) {
+        return new UnsafeOutputDirectoryException(directory, "holds an OCI layout that cannot be read (" + e.getMessage() + ")");
+    }
+
+    /** A file of the layout vanished during the check; {@code refusal} is what a layout that stays so gets. */
+    private static final class Vanished extends Exception {
+        final UnsafeOutputDirectoryException refusal;
+
+        Vanished(UnsafeOutputDirectoryException refusal) {
+            super(refusal.getMessage(), null, false, false);
+            this.refusal = refusal;
         }
     }
 

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,6 +205,48 @@ class LayoutOwnershipTest {
                 + MediaTypes.MANIFEST + "\",\"digest\":\"sha256:" + LayoutSnapshot.sha256(manifest) + "\",\"size\":"
                 + manifest.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"}}]}\n");
         return dir;
+    }
+
+    @Test
+    void aLayoutWhoseIndexNamesAMissingBlobIsRefused() throws Exception {
+        Path dir = temp.resolve("oci");
+        Written written = write(OciLayout.open(dir), "layer", "1.0");
+        Files.delete(dir.resolve("blobs/sha256/" + written.config().digest().substring(7)));
+
+        assertRefusedUnchanged(dir, "cannot be read");
+    }
+
+    @Test
+    void anotherBuildCommittingAndPruningMeanwhileIsNoReasonToRefuse() throws Exception {
+        // The check runs before the lock: the blobs of the index it read may be pruned by a commit under it.
+        Path dir = temp.resolve("oci");
+        write(OciLayout.open(dir), "layer 0", "1.0");
+        OciLayout layout = OciLayout.open(dir);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<IOException> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 1; i <= 400; i++) {
+                    write(layout, "layer " + i, "1.0");
+                }
+            } catch (IOException e) {
+                failed.set(e);
+            } finally {
+                done.set(true);
+            }
+        });
+        writer.start();
+        int checks = 0;
+        try {
+            while (!done.get()) {
+                LayoutOwnership.check(dir);
+                checks++;
+            }
+        } finally {
+            writer.join();
+        }
+        assertThat(failed.get()).isNull();
+        assertThat(checks).isPositive();
     }
 
     private static void assertRefusedUnchanged(Path dir, String reason) throws IOException {
