@@ -70,14 +70,14 @@ final class LayerEntries {
             String origin = "<files>/<file>[" + (i + 1) + "]";
             FileSpec spec = present(files.get(i), origin, "give it a <source> and a <path>");
             collector.addFile(origin, spec.source(), spec.path(), spec.mode(),
-                    FILE_MODE, spec.uid(), spec.gid(), layer(origin, spec.layer()));
+                    FILE_MODE, spec.uid(), spec.gid(), LayerOrder.layer(origin, spec.layer()));
         }
         List<BinarySpec> binaries = request.binaries();
         for (int i = 0; i < binaries.size(); i++) {
             String origin = "<binaries>/<binary>[" + (i + 1) + "]";
             BinarySpec spec = present(binaries.get(i), origin, "give it a <source> and a <path>");
             collector.addFile(origin, spec.source(), spec.path(), spec.mode(),
-                    BINARY_MODE, spec.uid(), spec.gid(), layer(origin, spec.layer()));
+                    BINARY_MODE, spec.uid(), spec.gid(), LayerOrder.layer(origin, spec.layer()));
             String path = ImagePaths.relative(origin + "/<path>", spec.path());
             collector.programs.add(path);
             if (!Boolean.FALSE.equals(spec.resolveLibraries())) {
@@ -97,11 +97,6 @@ final class LayerEntries {
             }
         }
         return collector;
-    }
-
-    /** @return the layer a declaration goes to */
-    private static String layer(String origin, String value) throws InvalidConfigurationException {
-        return LayerOrder.layer(origin, value);
     }
 
     private static <T> T present(T spec, String origin, String fix) throws InvalidConfigurationException {
@@ -133,7 +128,7 @@ final class LayerEntries {
             Values.mode(origin + "/<directoryMode>", spec.directoryMode(), DIRECTORY_MODE);
         }
         put(new DirectoryEntry(path, mode, uid, gid, origin), spec.source() == null ? Kind.DECLARED : Kind.TREE_ROOT,
-                layer(origin, spec.layer()));
+                LayerOrder.layer(origin, spec.layer()));
     }
 
     private static void rejectTreeOnlySetting(String element, String value) throws InvalidConfigurationException {
@@ -174,7 +169,7 @@ final class LayerEntries {
             throw new InvalidConfigurationException(origin + "/<target>", target.replace('\0', '?'),
                     "contains a NUL character", "remove it: a link target cannot hold one");
         }
-        put(new SymlinkEntry(path, target, 0, 0, origin), Kind.DECLARED, layer(origin, spec.layer()));
+        put(new SymlinkEntry(path, target, 0, 0, origin), Kind.DECLARED, LayerOrder.layer(origin, spec.layer()));
     }
 
     private void addTree(DirectorySpec spec, String origin) throws InvalidConfigurationException, IOException {
@@ -185,7 +180,7 @@ final class LayerEntries {
         List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot);
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
         boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
-        String layer = layer(origin, spec.layer());
+        String layer = LayerOrder.layer(origin, spec.layer());
         for (LayerEntry entry : found) {
             put(entry, Kind.IN_TREE, layer);
             if (entry instanceof RegularFileEntry) {

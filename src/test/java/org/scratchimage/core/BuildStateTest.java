@@ -1,11 +1,10 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.scratchimage.core.PlanningFixtures.binary;
 import static org.scratchimage.core.PlanningFixtures.file;
 import static org.scratchimage.core.PlanningFixtures.plan;
 import static org.scratchimage.core.PlanningFixtures.requestIn;
-import static org.scratchimage.core.PlanningFixtures.tree;
+import static org.scratchimage.core.PlanningFixtures.settledTreeAndScript;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,15 +27,9 @@ class BuildStateTest {
 
     @BeforeEach
     void project() throws Exception {
-        Files.createDirectories(dir.resolve("tree/etc"));
-        Files.writeString(dir.resolve("tree/etc/app.conf"), "port=8080\n");
-        Files.writeString(dir.resolve("app"), "#!/bin/app\n");
-        fixtures = requestIn(dir);
-        fixtures.addDirectory(tree("tree", "/"));
-        fixtures.addBinary(binary("app", "/bin/app"));
+        // Sources changed a moment before a build are not trusted by their stamps: the fixture waits that out.
+        fixtures = settledTreeAndScript(dir);
         layout = dir.resolve("target/oci");
-        // Sources changed a moment before a build are not trusted by their stamps (see FingerprintsTest).
-        Thread.sleep(Fingerprints.RACY_MILLIS + 50);
     }
 
     private BuildResult build() throws Exception {

@@ -1,10 +1,8 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.scratchimage.core.PlanningFixtures.binary;
 import static org.scratchimage.core.PlanningFixtures.plan;
-import static org.scratchimage.core.PlanningFixtures.requestIn;
-import static org.scratchimage.core.PlanningFixtures.tree;
+import static org.scratchimage.core.PlanningFixtures.settledTreeAndScript;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,14 +25,8 @@ class FingerprintsTest {
 
     @BeforeEach
     void project() throws Exception {
-        Files.createDirectories(dir.resolve("tree/etc"));
-        Files.writeString(dir.resolve("tree/etc/app.conf"), "port=8080\n");
-        Files.writeString(dir.resolve("app"), "#!/bin/app\n");
-        fixtures = requestIn(dir);
-        fixtures.addDirectory(tree("tree", "/"));
-        fixtures.addBinary(binary("app", "/bin/app"));
-        // Sources changed a moment before a build are not trusted by their stamps (see the racy test below).
-        Thread.sleep(Fingerprints.RACY_MILLIS + 50);
+        // Sources changed a moment before a build are not trusted by their stamps: the fixture waits that out.
+        fixtures = settledTreeAndScript(dir);
     }
 
     private BuildResult build() throws Exception {

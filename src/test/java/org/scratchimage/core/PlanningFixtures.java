@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -29,6 +30,20 @@ final class PlanningFixtures {
                 .tags(List.of("1.0"))
                 .platform("linux/amd64")
                 .hostArchitecture("amd64");
+    }
+
+    /**
+     * Writes a small project into {@code baseDirectory}, a tree {@code tree/etc/app.conf} and a script {@code app},
+     * and waits until a build trusts their stamps (see {@link Fingerprints#RACY_MILLIS}).
+     *
+     * @return {@link #requestIn} with the tree copied to {@code /} and the script as {@code /bin/app}
+     */
+    static BuildRequest.Builder settledTreeAndScript(Path baseDirectory) throws IOException, InterruptedException {
+        Files.createDirectories(baseDirectory.resolve("tree/etc"));
+        Files.writeString(baseDirectory.resolve("tree/etc/app.conf"), "port=8080\n");
+        Files.writeString(baseDirectory.resolve("app"), "#!/bin/app\n");
+        Thread.sleep(Fingerprints.RACY_MILLIS + 50);
+        return requestIn(baseDirectory).addDirectory(tree("tree", "/")).addBinary(binary("app", "/bin/app"));
     }
 
     /** @return the plan of the request, as the builder would make it */
