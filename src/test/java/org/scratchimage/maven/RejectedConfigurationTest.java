@@ -9,14 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.maven.api.plugin.testing.Basedir;
@@ -181,7 +177,7 @@ class RejectedConfigurationTest {
 
         configure(mojo, output + rejection.configuration(rejection.valid()));
         mojo.execute();
-        Map<String, String> before = describeTree(layout);
+        Map<String, String> before = LayoutSnapshot.withAttributes(layout);
         List<String> layers = imageLayers(layout);
         if (rejection.validBuildLayers() != null) {
             assertThat(layers).isEqualTo(rejection.validBuildLayers());
@@ -210,7 +206,7 @@ class RejectedConfigurationTest {
         // No stack trace in the build's output: nothing was logged with a throwable.
         assertThat(log.throwables).isEmpty();
         // Not a byte, mode or time changed, and no staging folder left.
-        assertThat(describeTree(layout)).isEqualTo(before);
+        assertThat(LayoutSnapshot.withAttributes(layout)).isEqualTo(before);
     }
 
     /**
@@ -222,25 +218,6 @@ class RejectedConfigurationTest {
                 Xpp3DomBuilder.build(new StringReader("<configuration>" + elements + "</configuration>")));
         new BasicComponentConfigurator().configureComponent(
                 mojo, configuration, new DefaultExpressionEvaluator(), container.getContainerRealm());
-    }
-
-    /** Every entry below the folder, links not followed, with its type, permissions, size, time and content. */
-    private static Map<String, String> describeTree(Path root) throws IOException {
-        Map<String, String> tree = new TreeMap<>();
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.toList()) {
-                PosixFileAttributes attributes =
-                        Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                String content = attributes.isRegularFile() ? LayoutSnapshot.sha256(Files.readAllBytes(path))
-                        : attributes.isSymbolicLink() ? "-> " + Files.readSymbolicLink(path) : "";
-                tree.put(root.relativize(path).toString(), String.join(" ",
-                        attributes.isDirectory() ? "directory" : attributes.isRegularFile() ? "file"
-                                : attributes.isSymbolicLink() ? "link" : "other",
-                        PosixFilePermissions.toString(attributes.permissions()), Long.toString(attributes.size()),
-                        attributes.lastModifiedTime().toInstant().toString(), content));
-            }
-        }
-        return tree;
     }
 
     /**

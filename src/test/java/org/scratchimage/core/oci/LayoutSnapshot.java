@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,6 +32,21 @@ public final class LayoutSnapshot {
                     snapshot.put(name, "file " + sha256(Files.readAllBytes(path)));
                 }
             }
+        }
+        return snapshot;
+    }
+
+    /**
+     * Like {@link #of}, with each path's permissions, size and modification time to the nanosecond as well: equal
+     * snapshots mean not a byte, mode or time changed.
+     */
+    public static Map<String, String> withAttributes(Path root) throws IOException {
+        Map<String, String> snapshot = new TreeMap<>();
+        for (Map.Entry<String, String> entry : of(root).entrySet()) {
+            PosixFileAttributes attributes = Files.readAttributes(root.resolve(entry.getKey()),
+                    PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            snapshot.put(entry.getKey(), entry.getValue() + ' ' + PosixFilePermissions.toString(attributes.permissions())
+                    + ' ' + attributes.size() + ' ' + attributes.lastModifiedTime().toInstant());
         }
         return snapshot;
     }

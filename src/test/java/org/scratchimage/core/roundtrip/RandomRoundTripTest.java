@@ -366,15 +366,8 @@ class RandomRoundTripTest {
     }
 
     private static boolean available(String tool, String install) {
-        if (ExternalTools.installed(tool)) {
-            return true;
-        }
-        String message = tool + " is not installed, so the round trip does not read images with it; " + install;
-        if (ExternalTools.ci()) {
-            Assertions.fail(message);
-        }
-        loudly(message);
-        return false;
+        return ExternalTools.available(tool,
+                tool + " is not installed, so the round trip does not read images with it; " + install);
     }
 
     private static String id(String option) {

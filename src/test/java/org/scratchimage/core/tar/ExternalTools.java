@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Runs the real command-line tools the tests check our output with (tar, gzip, zstd, skopeo, umoci, ...), for the
  * unit tests and the random round trip. Under {@code CI=true} a missing tool fails the test; elsewhere the test is
- * skipped with a loud note on stderr, or, where the caller asks {@link #installed} first, only that check.
+ * skipped with a loud note on stderr, or, where the caller asks {@link #available} first, only that check.
  */
 public final class ExternalTools {
     /** What a finished command did. */
@@ -38,30 +38,31 @@ public final class ExternalTools {
 
     private ExternalTools() {}
 
-    /** Whether a missing tool is a failure ({@code CI=true}) rather than a skipped check. */
-    public static boolean ci() {
-        return "true".equals(System.getenv("CI"));
-    }
-
-    /** @return whether the tool is on the PATH, for callers that skip only one check without it */
-    public static boolean installed(String tool) {
-        return find(tool) != null;
-    }
-
     /** @return the tool's path; fails under CI when it is missing, else skips the test */
     public static Path require(String tool) {
-        Path found = find(tool);
-        if (found != null) {
-            return found;
-        }
         String message = tool + " is not installed; install it (apt-get install -y " + tool
                 + ") to run this check against a real client";
-        if (ci()) {
-            Assertions.fail(message);
+        if (!available(tool, message)) {
+            Assumptions.abort(message);
         }
-        System.err.println("SKIPPED LOUDLY: " + message);
-        Assumptions.abort(message);
-        return null;
+        return find(tool);
+    }
+
+    /**
+     * For a caller that can go on without the tool, leaving out only the checks that need it.
+     *
+     * @param missing what a missing tool means, and how to install it
+     * @return whether the tool is on the PATH; without it, fails under {@code CI=true}, else says so loudly
+     */
+    public static boolean available(String tool, String missing) {
+        if (find(tool) != null) {
+            return true;
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            Assertions.fail(missing);
+        }
+        System.err.println("SKIPPED LOUDLY: " + missing);
+        return false;
     }
 
     private static Path find(String tool) {
