@@ -21,7 +21,13 @@ final class Values {
     private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp|sctp))?");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern USER = Pattern.compile("[^:\\s]+(?::[^:\\s]+)?");
-    private static final Pattern REALTIME_SIGNAL = Pattern.compile("RTMIN(?:\\+[0-9]{1,2})?|RTMAX(?:-[0-9]{1,2})?");
+    /**
+     * The real-time signal names that Docker, containerd and podman know (moby/sys signal's map): SIGRTMIN is 34 and
+     * SIGRTMAX 64, so RTMIN+1 to RTMIN+15 and RTMAX-14 to RTMAX-1 name 35 to 63 once each. Any other name, even one
+     * within 64 such as RTMIN+20, is an unknown signal to them: write the number instead.
+     */
+    private static final Pattern REALTIME_SIGNAL =
+            Pattern.compile("RTMIN(?:\\+(?:[1-9]|1[0-5]))?|RTMAX(?:-(?:[1-9]|1[0-4]))?");
     private static final Set<String> SIGNALS = Set.of(
             "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
             "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ",
@@ -136,6 +142,13 @@ final class Values {
                     "write a name or id, optionally followed by ':' and a group, such as 65532:65532 or nobody");
         }
         for (String part : value.split(":")) {
+            // runc reads "+5" as id 5 and "-1" as an id out of range; a user name cannot start with '-', and a passwd
+            // line that starts with '+' is a NIS marker, not a user.
+            if (part.startsWith("-") || part.startsWith("+")) {
+                throw new InvalidConfigurationException(element, value, "has a part that starts with '-' or '+'",
+                        "write ids as plain numbers from 0 to " + MAX_USER_ID + " and names that start with neither,"
+                                + " such as 65532:65532 or nobody");
+            }
             // runc, and so Docker, podman and umoci, parse numeric ids as signed 32-bit numbers.
             if (DIGITS.matcher(part).matches() && (part.length() > 10 || Long.parseLong(part) > MAX_USER_ID)) {
                 throw new InvalidConfigurationException(element, value, "has an id above " + MAX_USER_ID,
@@ -145,7 +158,10 @@ final class Values {
         return value;
     }
 
-    /** Accepts {@code SIGTERM}, {@code TERM}, {@code SIGRTMIN+3} or a number from 1 to 64. */
+    /**
+     * Accepts {@code SIGTERM}, {@code TERM}, {@code SIGRTMIN+3} (real-time names as {@link #REALTIME_SIGNAL} says) or a
+     * number from 1 to 64.
+     */
     static String signal(String element, String value) throws InvalidConfigurationException {
         if (value == null) {
             return null;
@@ -155,7 +171,9 @@ final class Values {
                 && Integer.parseInt(value) >= 1 && Integer.parseInt(value) <= 64;
         if (!numeric && !SIGNALS.contains(name) && !REALTIME_SIGNAL.matcher(name).matches()) {
             throw new InvalidConfigurationException(element, value, "is not a signal",
-                    "write a Linux signal name or number, such as SIGTERM, SIGINT, SIGRTMIN+3 or 15");
+                    "write a Linux signal name or number, such as SIGTERM, SIGINT or 15; real-time signals are"
+                            + " SIGRTMIN, SIGRTMIN+1 to SIGRTMIN+15, SIGRTMAX-14 to SIGRTMAX-1, SIGRTMAX, or a number"
+                            + " from 1 to 64");
         }
         return value;
     }

@@ -176,7 +176,7 @@ public class BuildMojo extends AbstractScratchMojo {
 
     /**
      * The user the process runs as: {@code 65532}, {@code 65532:65532}, or a name that the image's own
-     * {@code /etc/passwd} defines.
+     * {@code /etc/passwd} defines. Ids go from 0 to 2147483647, without a sign.
      *
      * @since 0.1.0
      */
@@ -217,7 +217,9 @@ public class BuildMojo extends AbstractScratchMojo {
     private Map<String, String> annotations;
 
     /**
-     * The signal that stops the container: {@code SIGTERM}, {@code SIGINT}, {@code SIGRTMIN+3} or a number.
+     * The signal that stops the container: {@code SIGTERM}, {@code SIGINT}, a real-time signal as Docker names it
+     * ({@code SIGRTMIN}, {@code SIGRTMIN+1} to {@code +15}, {@code SIGRTMAX-14} to {@code -1}, {@code SIGRTMAX}) or a
+     * number from 1 to 64.
      *
      * @since 0.1.0
      */

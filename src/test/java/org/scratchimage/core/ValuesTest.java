@@ -198,6 +198,36 @@ class ValuesTest {
         assertInvalid(() -> Values.user("<user>", user), "<user>", user);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "0:-1", "-1:0", "+5", "0:+5", "+0", "-0", "-app", "app:-group", "+app", "--", "0:-"})
+    void aUserPartThatStartsWithASignIsRejected(String user) {
+        // runc reads "+5" as id 5 and "-1" as an id out of range; a name cannot start with '-' and a passwd line
+        // starting with '+' is a NIS marker, not a user. Every such value breaks the image at run time.
+        InvalidConfigurationException e = assertInvalid(() -> Values.user("<user>", user), "<user>", user);
+
+        assertThat(e.getMessage()).contains("starts with '-' or '+'");
+        assertThat(e.fix()).contains("0 to 2147483647");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SIGRTMIN+1", "SIGRTMIN+15", "RTMIN+15", "SIGRTMAX-1", "SIGRTMAX-14", "RTMAX-14", "RTMAX",
+        "34", "49", "50", "09"})
+    void realTimeSignalsAreAcceptedAsDockerAndContainerdNameThem(String signal) throws Exception {
+        assertThat(Values.signal("<stopSignal>", signal)).isEqualTo(signal);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SIGRTMIN+31", "SIGRTMIN+99", "SIGRTMAX-99", "SIGRTMAX-31", "SIGRTMIN+16", "SIGRTMAX-15",
+        "SIGRTMIN+30", "SIGRTMAX-30", "SIGRTMIN+0", "SIGRTMAX-0", "SIGRTMIN+01", "SIGRTMIN+", "SIGRTMAX-", "RTMIN-1",
+        "RTMAX+1", "+15", "015", "99"})
+    void aRealTimeSignalBeyondWhatRuntimesNameOrAbove64IsRejected(String signal) {
+        InvalidConfigurationException e =
+                assertInvalid(() -> Values.signal("<stopSignal>", signal), "<stopSignal>", signal);
+
+        assertThat(e.fix()).contains("SIGRTMIN+1 to SIGRTMIN+15").contains("SIGRTMAX-14 to SIGRTMAX-1")
+                .contains("1 to 64");
+    }
+
     @Test
     void noUserIsNull() throws Exception {
         assertThat(Values.user("<user>", null)).isNull();

@@ -163,7 +163,11 @@ class RejectedConfigurationTest {
                 reject("fail-relative-path", FILE_PATH, "/etc/app.conf", "etc/app.conf",
                         "<files>/<file>[1]/<path>", "etc/app.conf", "is not absolute"),
                 reject("fail-root-as-file-path", FILE_PATH, "/etc/app.conf", "/",
-                        "<files>/<file>[1]/<path>", "/", "is the image root"));
+                        "<files>/<file>[1]/<path>", "/", "is the image root"),
+                reject("fail-negative-user-id", "<user>%s</user>", "0:0", "0:-1",
+                        "<user>", "0:-1", "starts with '-' or '+'"),
+                reject("fail-realtime-signal-above-64", "<stopSignal>%s</stopSignal>", "SIGRTMIN+3", "SIGRTMIN+31",
+                        "<stopSignal>", "SIGRTMIN+31", "is not a signal"));
     }
 
     @ParameterizedTest(name = "{0}")
