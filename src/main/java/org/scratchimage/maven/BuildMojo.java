@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -289,7 +288,7 @@ public class BuildMojo extends AbstractScratchMojo {
                 reused));
     }
 
-    BuildRequest request() {
+    BuildRequest request() throws InvalidConfigurationException {
         return BuildRequest.builder()
                 .baseDirectory(basedir.toPath())
                 .outputDirectory(outputDirectory().toPath())
@@ -300,16 +299,17 @@ public class BuildMojo extends AbstractScratchMojo {
                 .outputTimestamp(outputTimestamp)
                 .sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"))
                 .compression(compression)
-                .binaries(map(binaries, b -> BinarySpec.builder().source(b.source).path(b.path).mode(b.mode)
-                        .uid(b.uid).gid(b.gid).resolveLibraries(b.resolveLibraries).layer(b.layer).build()))
-                .files(map(files, f -> FileSpec.builder().source(f.source).path(f.path).mode(f.mode).uid(f.uid)
-                        .gid(f.gid).layer(f.layer).build()))
-                .directories(map(directories, d -> DirectorySpec.builder().source(d.source).path(d.path).mode(d.mode)
-                        .uid(d.uid).gid(d.gid).fileMode(d.fileMode).directoryMode(d.directoryMode)
-                        .includes(d.includes).excludes(d.excludes).resolveLibraries(d.resolveLibraries).layer(d.layer)
-                        .build()))
-                .symlinks(map(symlinks, s -> SymlinkSpec.builder().path(s.path).target(s.target).layer(s.layer)
-                        .build()))
+                .binaries(map(binaries, BinarySpec.builder().build(), (b, n) -> BinarySpec.builder().source(b.source)
+                        .path(b.path).mode(b.mode).uid(b.uid).gid(b.gid).resolveLibraries(b.resolveLibraries)
+                        .layer(b.layer).build()))
+                .files(map(files, FileSpec.builder().build(), (f, n) -> FileSpec.builder().source(f.source)
+                        .path(f.path).mode(f.mode).uid(f.uid).gid(f.gid).layer(f.layer).build()))
+                .directories(map(directories, DirectorySpec.builder().build(), (d, n) -> DirectorySpec.builder()
+                        .source(d.source).path(d.path).mode(d.mode).uid(d.uid).gid(d.gid).fileMode(d.fileMode)
+                        .directoryMode(d.directoryMode).includes(d.includes).excludes(d.excludes)
+                        .resolveLibraries(d.resolveLibraries).layer(d.layer).build()))
+                .symlinks(map(symlinks, SymlinkSpec.builder().build(), (s, n) -> SymlinkSpec.builder().path(s.path)
+                        .target(s.target).layer(s.layer).build()))
                 .container(ContainerSpec.builder().entrypoint(entrypoint).cmd(cmd).environment(environment)
                         .workingDirectory(workingDirectory).user(user).ports(ports).volumes(volumes).labels(labels)
                         .stopSignal(stopSignal).build())
@@ -322,15 +322,29 @@ public class BuildMojo extends AbstractScratchMojo {
                 .build();
     }
 
-    /** An empty element such as {@code <binary/>} arrives as {@code null}; it becomes a declaration with nothing set. */
-    private static <P, S> List<S> map(List<P> parameters, Function<P, S> toSpec) {
+    /**
+     * Maps each element of a list parameter to its declaration. An empty element such as {@code <binary/>} arrives
+     * as an object with nothing set (or as {@code null}): it becomes {@code null}, which the build reports as
+     * {@code <binaries>/<binary>[n] is empty}, not as a complaint about its first missing child.
+     *
+     * @param empty the declaration with nothing set, which an empty element maps to
+     */
+    private static <P, S> List<S> map(List<P> parameters, S empty, Declaration<P, S> toSpec)
+            throws InvalidConfigurationException {
         List<S> specs = new ArrayList<>();
         if (parameters != null) {
             for (P parameter : parameters) {
-                specs.add(parameter == null ? null : toSpec.apply(parameter));
+                S spec = parameter == null ? null : toSpec.map(parameter, specs.size() + 1);
+                specs.add(empty.equals(spec) ? null : spec);
             }
         }
         return specs;
+    }
+
+    /** Maps the {@code n}th element of a list parameter, counted from 1, to its declaration. */
+    @FunctionalInterface
+    private interface Declaration<P, S> {
+        S map(P parameter, int n) throws InvalidConfigurationException;
     }
 
     /** Java's file system exceptions often carry only a path: say what happened to it. */

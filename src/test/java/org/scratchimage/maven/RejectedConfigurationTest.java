@@ -164,6 +164,27 @@ class RejectedConfigurationTest {
                         "<files>/<file>[1]/<path>", "etc/app.conf", "is not absolute"),
                 reject("fail-root-as-file-path", FILE_PATH, "/etc/app.conf", "/",
                         "<files>/<file>[1]/<path>", "/", "is the image root"),
+                // Maven hands over an empty element as an object whose fields are all unset, not as null.
+                rejectEmpty("fail-empty-binary", "<binaries>%s</binaries>",
+                        "<binary><source>bin/app.sh</source><path>/bin/app</path></binary>", "<binary/>",
+                        "<binaries>/<binary>[1] is empty. Fix: give it a <source> and a <path>"),
+                rejectEmpty("fail-empty-file", "<files>" + FILE + "%s</files>", "", "<file></file>",
+                        "<files>/<file>[2] is empty. Fix: give it a <source> and a <path>"),
+                rejectEmpty("fail-empty-directory", "<directories>%s</directories>",
+                        "<directory><path>/tmp</path></directory>", "<directory> </directory>",
+                        "<directories>/<directory>[1] is empty. Fix: give it at least a <path>"),
+                rejectEmpty("fail-empty-symlink", "<symlinks>%s</symlinks>",
+                        "<symlink><path>/bin/sh</path><target>app</target></symlink>", "<symlink/>",
+                        "<symlinks>/<symlink>[1] is empty. Fix: give it a <path> and a <target>"),
+                // An empty value element, by contrast, is quoted as "".
+                reject("fail-empty-tag", "<tags><tag>1.0</tag><tag>%s</tag></tags>", "latest", "",
+                        "<tags>/<tag>[2]", "", "is not a valid tag"),
+                reject("fail-empty-port", "<ports><port>%s</port></ports>", "8080", "",
+                        "<ports>/<port>[1]", "", "is not a port"),
+                reject("fail-empty-layer", "<layers><layer>app</layer><layer>%s</layer></layers><files>" + FILE
+                        + "</files>", "config", "", "<layers>/<layer>[2]", "", "is empty"),
+                reject("fail-empty-entrypoint-program", "<entrypoint><arg>%s</arg></entrypoint>", "/bin/app", "",
+                        "<entrypoint>/<arg>[1]", "", "is empty"),
                 reject("fail-negative-user-id", "<user>%s</user>", "0:0", "0:-1",
                         "<user>", "0:-1", "starts with '-' or '+'"),
                 reject("fail-realtime-signal-above-64", "<stopSignal>%s</stopSignal>", "SIGRTMIN+3", "SIGRTMIN+31",
@@ -196,7 +217,9 @@ class RejectedConfigurationTest {
         assertThat(thrown).isExactlyInstanceOf(MojoFailureException.class);
         String error = thrown.getMessage().lines().findFirst().orElse("");
         assertThat(error).contains(rejection.element());
-        assertThat(error).contains('"' + rejection.value() + '"');
+        if (rejection.value() != null) {
+            assertThat(error).contains('"' + rejection.value() + '"');
+        }
         assertThat(error).contains(". Fix: ");
         for (String fragment : rejection.says()) {
             assertThat(error).contains(fragment.replace("${basedir}", getBasedir()));
@@ -269,10 +292,18 @@ class RejectedConfigurationTest {
         return new Rejection(name, configuration, valid, broken, element, value, List.of(says), List.of(), null);
     }
 
+    /** A case whose error is about an element as a whole, such as an empty {@code <binary/>}: no value is quoted. */
+    private static Rejection rejectEmpty(String name, String configuration, String valid, String broken,
+            String message) {
+        String element = message.substring(0, message.indexOf(" is empty"));
+        return new Rejection(name, configuration, valid, broken, element, null, List.of(message), List.of("\""),
+                null);
+    }
+
     /**
      * One case: {@code configuration} holds the elements to set, with {@code %s} (or {@code %1$s}) where the valid
      * build has {@code valid} and the broken one {@code broken}; the error must name {@code element}, quote
-     * {@code value}, and hold each of {@code says} ({@code ${basedir}} is the project's folder) and none of
+     * {@code value} (unless it is null), and hold each of {@code says} ({@code ${basedir}} is the project's folder) and none of
      * {@code saysNot}.
      */
     record Rejection(String name, String configuration, String valid, String broken, String element, String value,
