@@ -1,10 +1,14 @@
 package org.scratchimage.core;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Parsers for the scalar values of the configuration; each names the element in its error. */
-final class Values {
+/**
+ * Parsers for the scalar values of the configuration; each names the element in its error. Only {@link #flag} is
+ * public: the goals read their own switches, such as {@code <skip>}, with it.
+ */
+public final class Values {
     /** Largest id accepted: Linux ids are 32-bit and (uid_t) -1 means "no change". */
     static final long MAX_ID = 4_294_967_294L;
     /** Largest id a runtime accepts in {@code <user>}: runc parses them as signed 32-bit numbers. */
@@ -176,5 +180,27 @@ final class Values {
                             + " from 1 to 64");
         }
         return value;
+    }
+
+    /**
+     * Reads a switch: {@code true} or {@code false} in any case, around spaces. Maven itself reads any value but
+     * {@code true} as false for a {@code boolean} parameter, so a typo such as {@code yes} would silently turn the
+     * switch off: every switch of every goal is a {@code String} parameter read here instead.
+     *
+     * @param element the element, written as XML, with its user property if it has one, e.g.
+     *     {@code <skip> (scratch.skip)}
+     * @param value the value as Maven passed it
+     * @return the switch, or {@code null} when the value is {@code null} or blank: not set, so the default applies
+     * @throws InvalidConfigurationException for any other value, naming the element and quoting the value
+     */
+    public static Boolean flag(String element, String value) throws InvalidConfigurationException {
+        if (isBlank(value)) {
+            return null;
+        }
+        String word = value.trim().toLowerCase(Locale.ROOT);
+        if (word.equals("true") || word.equals("false")) {
+            return word.equals("true");
+        }
+        throw new InvalidConfigurationException(element, value, "is not true or false", "write true or false");
     }
 }

@@ -27,6 +27,7 @@ import org.scratchimage.core.ImageBuilder;
 import org.scratchimage.core.InvalidConfigurationException;
 import org.scratchimage.core.Sizes;
 import org.scratchimage.core.SymlinkSpec;
+import org.scratchimage.core.Values;
 
 /**
  * Builds a from-scratch container image from the declared binaries, files, directories and symbolic links,
@@ -300,14 +301,18 @@ public class BuildMojo extends AbstractScratchMojo {
                 .sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"))
                 .compression(compression)
                 .binaries(map(binaries, BinarySpec.builder().build(), (b, n) -> BinarySpec.builder().source(b.source)
-                        .path(b.path).mode(b.mode).uid(b.uid).gid(b.gid).resolveLibraries(b.resolveLibraries)
+                        .path(b.path).mode(b.mode).uid(b.uid).gid(b.gid)
+                        .resolveLibraries(Values.flag("<binaries>/<binary>[" + n + "]/<resolveLibraries>",
+                                b.resolveLibraries))
                         .layer(b.layer).build()))
                 .files(map(files, FileSpec.builder().build(), (f, n) -> FileSpec.builder().source(f.source)
                         .path(f.path).mode(f.mode).uid(f.uid).gid(f.gid).layer(f.layer).build()))
                 .directories(map(directories, DirectorySpec.builder().build(), (d, n) -> DirectorySpec.builder()
                         .source(d.source).path(d.path).mode(d.mode).uid(d.uid).gid(d.gid).fileMode(d.fileMode)
                         .directoryMode(d.directoryMode).includes(d.includes).excludes(d.excludes)
-                        .resolveLibraries(d.resolveLibraries).layer(d.layer).build()))
+                        .resolveLibraries(Values.flag("<directories>/<directory>[" + n + "]/<resolveLibraries>",
+                                d.resolveLibraries))
+                        .layer(d.layer).build()))
                 .symlinks(map(symlinks, SymlinkSpec.builder().build(), (s, n) -> SymlinkSpec.builder().path(s.path)
                         .target(s.target).layer(s.layer).build()))
                 .container(ContainerSpec.builder().entrypoint(entrypoint).cmd(cmd).environment(environment)

@@ -17,11 +17,12 @@ public class ImageBinary {
     /** Numeric group id; default {@code 0}. */
     String gid;
     /**
-     * Whether a dynamically linked program gets its interpreter and shared libraries; default {@code true}.
+     * Whether a dynamically linked program gets its interpreter and shared libraries: {@code true} (the default) or
+     * {@code false}, in any case. Any other value fails the build.
      *
      * @since 0.1.0
      */
-    Boolean resolveLibraries;
+    String resolveLibraries;
     /**
      * The layer this binary goes to; default {@code app}. Lowercase letters and digits joined by '.', '_' or '-'.
      *

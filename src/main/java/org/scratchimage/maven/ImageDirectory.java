@@ -28,11 +28,12 @@ public class ImageDirectory {
     /** Ant-style patterns, relative to {@code source}, of what to leave out. */
     List<String> excludes;
     /**
-     * Whether every ELF file of the tree gets its interpreter and shared libraries; default {@code true}.
+     * Whether every ELF file of the tree gets its interpreter and shared libraries: {@code true} (the default) or
+     * {@code false}, in any case. Any other value fails the build.
      *
      * @since 0.1.0
      */
-    Boolean resolveLibraries;
+    String resolveLibraries;
     /**
      * The layer this directory, with its whole copied tree, goes to; default {@code app}. Lowercase letters and digits joined by '.', '_' or '-'.
      *

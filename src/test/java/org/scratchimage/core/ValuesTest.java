@@ -228,6 +228,31 @@ class ValuesTest {
                 .contains("1 to 64");
     }
 
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource({"true, true", "false, false", "TRUE, true", "FALSE, false", "True, true", "fAlSe, false",
+        "' TRUE ', true", "'\tfalse\n', false"})
+    void aFlagIsTrueOrFalseInAnyCaseAroundSpaces(String value, boolean expected) throws Exception {
+        assertThat(Values.flag("<skip>", value)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"  "})
+    void anUnsetFlagIsNullSoThatTheDefaultApplies(String value) throws Exception {
+        assertThat(Values.flag("<skip>", value)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "no", "1", "0", "on", "off", "y", "n", "t", "f", "truee", "tru e", "true;",
+        "\"true\"", "${skip}", "ｔｒｕｅ"})
+    void anythingButTrueOrFalseIsRejectedNamingElementAndValue(String value) {
+        String element = "<binaries>/<binary>[2]/<resolveLibraries>";
+        InvalidConfigurationException e = assertInvalid(() -> Values.flag(element, value), element, value);
+
+        assertThat(e.getMessage()).contains("is not true or false");
+        assertThat(e.fix()).contains("write true or false");
+    }
+
     @Test
     void noUserIsNull() throws Exception {
         assertThat(Values.user("<user>", null)).isNull();

@@ -129,6 +129,64 @@ class BuildMojoTest {
     @Test
     @Basedir("/unit/busybox")
     @InjectMojo(goal = "build")
+    @MojoParameter(name = "skip", value = " TRUE ")
+    void skipTakesTrueInAnyCaseAroundSpacesAsFromAUserProperty(BuildMojo mojo) throws Exception {
+        Path out = temp.resolve("oci");
+        setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+
+        mojo.execute();
+
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    @MojoParameter(name = "skip", value = "yes")
+    void aSkipThatIsNeitherTrueNorFalseFailsInsteadOfBuilding(BuildMojo mojo) throws Exception {
+        Path out = temp.resolve("oci");
+        setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+
+        assertThatThrownBy(mojo::execute)
+                .isExactlyInstanceOf(MojoFailureException.class)
+                .hasMessage("<skip> (scratch.skip) \"yes\" is not true or false. Fix: write true or false");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    void resolveLibrariesTakesTrueOrFalseInAnyCase(BuildMojo mojo) throws Exception {
+        // The host's /bin/ls, a dynamically linked program: its loader and libc come with it unless told otherwise.
+        setVariableValueToObject(mojo, "platform", null);
+        Map<String, List<String>> layersBySetting = new HashMap<>();
+        for (String setting : List.of(" FALSE ", "True")) {
+            Path out = temp.resolve("oci-" + setting.strip());
+            setVariableValueToObject(mojo, "outputDirectory", out.toFile());
+            ImageBinary ls = new ImageBinary();
+            ls.source = "/bin/ls";
+            ls.path = "/bin/ls";
+            ls.resolveLibraries = setting;
+            setVariableValueToObject(mojo, "binaries", List.of(ls));
+
+            mojo.execute();
+
+            JsonNode index = JSON.readTree(out.resolve("index.json").toFile());
+            JsonNode manifest = blob(out, index.path("manifests").get(0).path("digest").asText());
+            JsonNode config = blob(out, manifest.path("config").path("digest").asText());
+            List<String> layers = new ArrayList<>();
+            config.path("history").forEach(entry -> layers.add(entry.path("comment").asText()));
+            layersBySetting.put(setting.strip(), layers);
+        }
+
+        assertThat(layersBySetting)
+                .containsEntry("FALSE", List.of("app"))
+                .containsEntry("True", List.of("libraries", "app"));
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
     @MojoParameter(name = "platform", value = "linux")
     void aConfigurationMistakeIsAFailureNamingElementValueAndFix(BuildMojo mojo) throws Exception {
         Path out = temp.resolve("oci");

@@ -107,6 +107,25 @@ class ConfigurationDocsTest {
     }
 
     @Test
+    void aSwitchTakenAsAStringIsDocumentedAsBooleanAndNoOtherStringIs() {
+        Map<String, Map<String, Parameter>> code = Map.of("build", Map.of(
+                "skip", new Parameter("skip", "java.lang.String", "false", "scratch.skip", true),
+                "attach", new Parameter("attach", "java.lang.String", "true", null, true),
+                "compression", new Parameter("compression", "java.lang.String", "gzip", "scratch.compression", true),
+                "archive", new Parameter("archive", "java.lang.String", "false", null, true)));
+
+        assertThat(compare(code, documented(page(
+                "| `skip` | `boolean` | `false` | `scratch.skip` |",
+                "| `attach` | `boolean` | `true` | none |",
+                "| `compression` | `boolean` | `gzip` | `scratch.compression` |",
+                "| `archive` | `String` | `false` | none |"))))
+                .containsExactlyInAnyOrder(
+                        "scratch:build parameter compression: the docs give type boolean, the code String",
+                        "scratch:build parameter archive: the docs give type String, the code boolean (a String read"
+                                + " as true or false)");
+    }
+
+    @Test
     void aReadOnlyParameterNeedsNoRowAndEachGoalReadsOnlyItsOwnTable() {
         Map<String, Map<String, Parameter>> code = Map.of(
                 "build", Map.of("basedir", new Parameter("basedir", "java.io.File", "${project.basedir}", null, false),
@@ -279,10 +298,11 @@ class ConfigurationDocsTest {
                     continue;
                 }
                 String what = prefix + parameter.name() + ": the docs give ";
-                String type = simpleName(parameter.type());
+                String type = documentedType(parameter);
                 String rawType = row.type().replaceFirst("<.*", "");
                 if (!rawType.equals(type)) {
-                    problems.add(what + "type " + rawType + ", the code " + type);
+                    problems.add(what + "type " + rawType + ", the code " + type
+                            + (type.equals(simpleName(parameter.type())) ? "" : " (a String read as true or false)"));
                 }
                 if (!Objects.equals(row.defaultValue(), parameter.defaultValue())) {
                     problems.add(what + "default " + shown(row.defaultValue()) + ", the code "
@@ -304,6 +324,17 @@ class ConfigurationDocsTest {
             }
         }
         return problems;
+    }
+
+    /**
+     * The type the table shows. A switch is a String parameter (Maven would read a typo in a boolean one as false)
+     * whose default is true or false, and which the goal reads with Values.flag: the table says boolean, which is
+     * what the user writes.
+     */
+    private static String documentedType(Parameter parameter) {
+        String type = simpleName(parameter.type());
+        boolean switchDefault = "true".equals(parameter.defaultValue()) || "false".equals(parameter.defaultValue());
+        return type.equals("String") && switchDefault ? "boolean" : type;
     }
 
     private static String simpleName(String type) {

@@ -164,6 +164,18 @@ class RejectedConfigurationTest {
                         "<files>/<file>[1]/<path>", "etc/app.conf", "is not absolute"),
                 reject("fail-root-as-file-path", FILE_PATH, "/etc/app.conf", "/",
                         "<files>/<file>[1]/<path>", "/", "is the image root"),
+                // Maven turns any value but "true" into false for a boolean: yes built, and dropped the libraries.
+                reject("fail-skip-not-a-boolean", "<skip>%s</skip>", "false", "yes",
+                        "<skip>", "yes", "is not true or false", "Fix: write true or false"),
+                reject("fail-resolve-libraries-not-a-boolean", BINARY.formatted("<resolveLibraries>%s</resolveLibraries>"),
+                        "false", "yes",
+                        "<binaries>/<binary>[1]/<resolveLibraries>", "yes", "is not true or false",
+                        "Fix: write true or false"),
+                reject("fail-tree-resolve-libraries-not-a-boolean",
+                        "<directories><directory><source>bin</source><path>/opt/app</path>"
+                                + "<resolveLibraries>%s</resolveLibraries></directory></directories>",
+                        "TRUE", "1",
+                        "<directories>/<directory>[1]/<resolveLibraries>", "1", "is not true or false"),
                 // Maven hands over an empty element as an object whose fields are all unset, not as null.
                 rejectEmpty("fail-empty-binary", "<binaries>%s</binaries>",
                         "<binary><source>bin/app.sh</source><path>/bin/app</path></binary>", "<binary/>",
