@@ -1,20 +1,18 @@
 package org.scratchimage.core;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import org.scratchimage.core.compress.DigestingOutputStream;
+import org.scratchimage.core.image.ContainerConfig;
 import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 
@@ -25,6 +23,10 @@ import org.scratchimage.core.image.SymlinkEntry;
  * image) and, for each source file, what git's index records to notice a change: size, mtime, ctime and inode.
  * ctime cannot be set back by a user, so content rewritten with the same size and mtime still counts as a change.
  * File contents are not read: that is what makes the check fast.
+ *
+ * <p>Every value is added as a field of a {@link FieldDigest}, never as text made by {@code toString()} or a join:
+ * {@code <entrypoint>} {@code ["a, b"]} and {@code ["a", "b"]}, or no {@code <user>} and {@code <user>null</user>},
+ * must not give one fingerprint, nor a file name holding a newline look like two entries.
  *
  * <p>A layer's fingerprint covers the settings that reach its bytes and its entries, so that a layer whose
  * fingerprint did not change since the last build can be taken from the layout as it is ({@link BuildState}).
@@ -44,6 +46,8 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy) {
      */
     static final long RACY_MILLIS = 100;
 
+    private static final long[] UNKNOWN_CODE = {-1, -1};
+
     /** @return whether some layer is racy, so that the image must not be recorded as up to date */
     boolean anyRacy() {
         return racy.contains(Boolean.TRUE);
@@ -55,76 +59,82 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy) {
      * @return the fingerprints of the image and of each of its layers
      */
     static Fingerprints of(ImagePlan plan, String pluginVersion, long plannedAt) throws IOException {
-        // What reaches every layer's bytes: the tar mtimes and the codec.
-        String layerSettings = "scratch " + pluginVersion + ' ' + codeStamp() + '\n' + plan.created() + '\n'
-                + plan.compression() + ' ' + plan.compressionLevel() + '\n';
-        MessageDigest image = DigestingOutputStream.newSha256();
-        update(image, layerSettings + plan.image() + '\n' + plan.tags() + '\n' + plan.platform() + '\n'
-                + plan.config() + '\n' + plan.annotations() + '\n');
+        long[] code = codeStamp();
+        FieldDigest image = settings(new FieldDigest(), plan, pluginVersion, code);
+        image.text(plan.image()).texts(plan.tags());
+        Platform platform = plan.platform();
+        image.text(platform.os()).text(platform.architecture()).text(platform.variant());
+        ContainerConfig config = plan.config();
+        image.text(config.user()).texts(config.exposedPorts()).map(config.environment()).texts(config.entrypoint())
+                .texts(config.cmd()).texts(config.volumes()).text(config.workingDirectory()).map(config.labels())
+                .text(config.stopSignal());
+        image.map(plan.annotations()).number(plan.layers().size());
         List<String> layers = new ArrayList<>();
         List<Boolean> racy = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
         for (ImageLayer layer : plan.layers()) {
-            MessageDigest sha = DigestingOutputStream.newSha256();
-            update(sha, layerSettings);
+            FieldDigest sha = settings(new FieldDigest(), plan, pluginVersion, code);
             boolean recent = false;
             for (LayerEntry entry : layer.entries()) {
-                text.setLength(0);
                 FileStamp stamp = entry instanceof RegularFileEntry file ? stampOf(file) : null;
                 recent |= stamp != null && stamp.changedSince(plannedAt - RACY_MILLIS);
-                describe(entry, stamp, text);
-                update(sha, text);
+                describe(entry, stamp, sha);
             }
             racy.add(recent);
-            String fingerprint = HexFormat.of().formatHex(sha.digest());
+            String fingerprint = sha.hex();
             layers.add(fingerprint);
-            update(image, "layer " + layer.name() + ' ' + fingerprint + '\n');
+            image.text(layer.name()).text(fingerprint);
         }
-        return new Fingerprints(HexFormat.of().formatHex(image.digest()), layers, racy);
+        return new Fingerprints(image.hex(), layers, racy);
+    }
+
+    /** What reaches every layer's bytes: the plugin, the tar mtimes and the codec. */
+    private static FieldDigest settings(FieldDigest sha, ImagePlan plan, String pluginVersion, long[] code) {
+        return sha.text("scratch").text(pluginVersion).number(code[0]).number(code[1])
+                .number(plan.created().getEpochSecond()).number(plan.created().getNano())
+                .text(plan.compression().name()).number(plan.compressionLevel());
     }
 
     /**
      * The size and mtime of the plugin's own jar: a SNAPSHOT rebuilt under the same version may write other bytes,
-     * so its new jar must not find the layers and states of the old one. One stat; empty if the code has no file.
+     * so its new jar must not find the layers and states of the old one. One stat.
+     *
+     * @return the size and the mtime in milliseconds, both -1 if the code has no file
      */
-    private static String codeStamp() {
+    private static long[] codeStamp() {
         try {
             java.security.CodeSource source = Fingerprints.class.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null) {
-                return "";
+                return UNKNOWN_CODE;
             }
             BasicFileAttributes code = Files.readAttributes(Path.of(source.getLocation().toURI()),
                     BasicFileAttributes.class);
-            return code.size() + "@" + code.lastModifiedTime().toMillis();
+            return new long[] {code.size(), code.lastModifiedTime().toMillis()};
         } catch (IOException | java.net.URISyntaxException | IllegalArgumentException
                 | java.nio.file.FileSystemNotFoundException | SecurityException e) {
             // Unknown: the version alone decides, as before.
-            return "";
+            return UNKNOWN_CODE;
         }
     }
 
     /** @param stamp the stamp of a regular file's source, {@code null} for other entries */
-    private static void describe(LayerEntry entry, FileStamp stamp, StringBuilder text) {
-        text.append(entry.getClass().getSimpleName()).append(' ').append(entry.path()).append(' ')
-                .append(Integer.toOctalString(entry.mode())).append(' ').append(entry.uid()).append(':')
-                .append(entry.gid());
+    private static void describe(LayerEntry entry, FileStamp stamp, FieldDigest sha) {
+        sha.text(entry.getClass().getSimpleName()).text(entry.path()).number(entry.mode()).number(entry.uid())
+                .number(entry.gid());
         if (entry instanceof SymlinkEntry link) {
-            text.append(" -> ").append(link.target());
+            sha.text(link.target());
         } else if (entry instanceof RegularFileEntry file) {
-            text.append(" < ").append(file.source().toAbsolutePath()).append(' ').append(stamp.describe());
+            sha.text(file.source().toAbsolutePath().toString()).number(file.followLinks() ? 1 : 0)
+                    .number(stamp.size()).number(stamp.mtimeSeconds()).number(stamp.mtimeNanos())
+                    .number(stamp.ctimeSeconds()).number(stamp.ctimeNanos()).number(stamp.inode())
+                    .number(stamp.device());
         } else if (!(entry instanceof DirectoryEntry)) {
             throw new IllegalStateException("unknown entry " + entry);
         }
-        text.append('\n');
     }
 
     /** What git's index records of a source to notice a change: size, mtime, ctime, inode and device. */
     private static FileStamp stampOf(RegularFileEntry file) throws IOException {
         // Stamped when the plan was made: no second stat per file.
         return file.stamp() != null ? file.stamp() : FileStamp.read(file.source(), file.followLinks());
-    }
-
-    private static void update(MessageDigest sha, CharSequence text) {
-        sha.update(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -62,10 +62,4 @@ public record FileStamp(long size, long mtimeSeconds, int mtimeNanos, long ctime
     public boolean ownerExecutable() {
         return (mode & 0100) != 0;
     }
-
-    /** @return {@code size=... mtime=s.n ctime=s.n ino=... dev=...}, the form the up-to-date fingerprint records */
-    public String describe() {
-        return "size=" + size + " mtime=" + mtimeSeconds + "." + mtimeNanos + " ctime=" + ctimeSeconds + "."
-                + ctimeNanos + " ino=" + inode + " dev=" + device;
-    }
 }
