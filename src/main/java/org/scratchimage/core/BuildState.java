@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.scratchimage.core.compress.DigestingOutputStream;
+import org.scratchimage.core.oci.OciLayout;
 
 /**
  * What the last build of a layout recorded, so that the next one can stop at once when nothing changed, or take
@@ -25,8 +27,8 @@ import org.scratchimage.core.compress.DigestingOutputStream;
  *
  * <p>The state is kept in {@code .<name>.scratch-state} beside the layout folder, written after each commit,
  * with the fingerprints, the SHA-256 of {@code index.json} and the digests and sizes of the blobs. The layout counts
- * as intact when {@code index.json} has that hash, the folder holds nothing else than the layout and the blobs are
- * there with their sizes. No JSON is parsed: a build with nothing to do stays short.
+ * as intact when {@code index.json} has that hash, {@code oci-layout} holds exactly what the plugin writes, the folder
+ * holds nothing else than the layout and the blobs are there with their sizes. No JSON is parsed: a build with nothing to do stays short.
  */
 final class BuildState {
     private static final String DIGEST = "sha256:[a-f0-9]{64}";
@@ -74,6 +76,7 @@ final class BuildState {
             // Leftovers of a build that died (a staging folder, blobs nothing references) are cleaned by a build.
             if (!DigestingOutputStream.digestOf(index).equals(state.getProperty("index"))
                     || !names(layout).equals(Set.of("oci-layout", "index.json", "blobs"))
+                    || !holds(layout.resolve("oci-layout"), OciLayout.OCI_LAYOUT)
                     || !names(layout.resolve("blobs")).equals(Set.of("sha256"))
                     || !names(layout.resolve("blobs/sha256")).equals(blobs)
                     || size(layout, current.manifestDigest()) != Long.parseLong(state.getProperty("manifestSize", "-1"))
@@ -159,6 +162,12 @@ final class BuildState {
     private static long size(Path layout, String digest) throws IOException {
         Path file = layout.resolve("blobs/sha256").resolve(digest.substring(7));
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : -2;
+    }
+
+    /** @return whether {@code file} is a regular file with exactly {@code content}; a small file, read whole */
+    private static boolean holds(Path file, byte[] content) throws IOException {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == content.length
+                && Arrays.equals(Files.readAllBytes(file), content);
     }
 
     private static Set<String> names(Path dir) throws IOException {
