@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.scratchimage.core.image.ContainerConfig;
@@ -31,18 +32,40 @@ import org.scratchimage.core.image.SymlinkEntry;
  * <p>A layer's fingerprint covers the settings that reach its bytes and its entries, so that a layer whose
  * fingerprint did not change since the last build can be taken from the layout as it is ({@link BuildState}).
  *
+ * <p><b>Racily clean sources.</b> A source rewritten with the same size right after it was stamped may keep every
+ * stamp: the file system takes its times from a clock that ticks every few milliseconds (a jiffy), or every second
+ * or two on file systems with coarse times. As git does with "racily clean" index entries, a layer holding a source
+ * whose stamp is too recent to be trusted is written but recorded as racy, neither reusable nor up to date, and the
+ * next build looks again. Three rules decide it, because the sources and the state file may sit on different file
+ * systems, with times of different precision from different clocks:
+ * <ol>
+ *   <li>a stamp at or after {@link #RACY_MILLIS} before the planning, on the JVM's clock: the jiffy of file systems
+ *       with fine times;
+ *   <li>a stamp with no sub-second part counts as any moment of the {@link FileStamp#COARSE_SECONDS} that begin with
+ *       it (see {@link FileStamp#changedSince}): a file written at S+0.05 s stamps as S.000 on ext2, so the first
+ *       rule alone would trust it when planning at S+0.3 s, and a same-size rewrite at S+0.9 s would pass unseen.
+ *       This rule holds wherever the state file lives, as long as the file system's clock is the JVM's;
+ *   <li>git's own: a stamp not strictly older than the state file's mtime, read back after writing it
+ *       ({@link #racyAsOf}, {@link BuildState#record}). That time is taken after the planning, by the file
+ *       system's own clock and with its own precision, so for sources on the file system of the state it also
+ *       holds when that clock is not the JVM's (an NFS server's). For sources elsewhere it compares unlike clocks
+ *       and only adds caution: a state on a coarse file system makes every source changed in the second of the
+ *       write racy once more; on a finer one it misses what the second rule catches, which is why git's rule alone
+ *       is not enough.
+ * </ol>
+ * What none catches: on a file system whose clock lags the JVM's by more than the first two rules allow, a
+ * same-size rewrite within the tick of the planning, when the state file is written in a later tick.
+ *
  * @param image the fingerprint of everything the image is built from
  * @param layers the fingerprint of each layer of the plan, in order
  * @param racy for each layer, whether one of its sources changed too close to the planning to be trusted
+ * @param newest for each layer, the latest mtime or ctime of its sources, {@code null} if it has none
  */
-record Fingerprints(String image, List<String> layers, List<Boolean> racy) {
+record Fingerprints(String image, List<String> layers, List<Boolean> racy, List<Instant> newest) {
 
     /**
-     * How close to the planning a source may have changed and still be trusted by its stamp. A file system stamps
-     * times from a clock that ticks every few milliseconds (a jiffy); a file rewritten twice within one tick, once
-     * before it was stamped and once after, keeps its mtime and ctime. As git does with "racily clean" entries,
-     * a layer holding a source changed that recently is written but not recorded as reusable, and the image not as
-     * up to date: the next build looks again, when the tick has long passed.
+     * How close to the planning a source with sub-second times may have changed and still be trusted by its stamp:
+     * a file system stamps times from a clock that ticks every few milliseconds (a jiffy).
      */
     static final long RACY_MILLIS = 100;
 
@@ -51,6 +74,22 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy) {
     /** @return whether some layer is racy, so that the image must not be recorded as up to date */
     boolean anyRacy() {
         return racy.contains(Boolean.TRUE);
+    }
+
+    /**
+     * Git's rule: a source stamped at or after the state file's own mtime may change again within that tick and keep
+     * its stamps.
+     *
+     * @param stateWritten the state file's mtime, read back after writing it
+     * @return these fingerprints with every layer also racy whose {@link #newest} source stamp is not strictly older
+     *     than {@code stateWritten}
+     */
+    Fingerprints racyAsOf(Instant stateWritten) {
+        List<Boolean> racyNow = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            racyNow.add(racy.get(i) || (newest.get(i) != null && !newest.get(i).isBefore(stateWritten)));
+        }
+        return new Fingerprints(image, layers, racyNow, newest);
     }
 
     /**
@@ -71,20 +110,27 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy) {
         image.map(plan.annotations()).number(plan.layers().size());
         List<String> layers = new ArrayList<>();
         List<Boolean> racy = new ArrayList<>();
+        List<Instant> newest = new ArrayList<>();
         for (ImageLayer layer : plan.layers()) {
             FieldDigest sha = settings(new FieldDigest(), plan, pluginVersion, code);
             boolean recent = false;
+            Instant latest = null;
             for (LayerEntry entry : layer.entries()) {
                 FileStamp stamp = entry instanceof RegularFileEntry file ? stampOf(file) : null;
-                recent |= stamp != null && stamp.changedSince(plannedAt - RACY_MILLIS);
+                if (stamp != null) {
+                    recent |= stamp.changedSince(plannedAt - RACY_MILLIS);
+                    Instant time = stamp.newest();
+                    latest = latest == null || time.isAfter(latest) ? time : latest;
+                }
                 describe(entry, stamp, sha);
             }
             racy.add(recent);
+            newest.add(latest);
             String fingerprint = sha.hex();
             layers.add(fingerprint);
             image.text(layer.name()).text(fingerprint);
         }
-        return new Fingerprints(image.hex(), layers, racy);
+        return new Fingerprints(image.hex(), layers, racy, newest);
     }
 
     /** What reaches every layer's bytes: the plugin, the tar mtimes and the codec. */

@@ -99,6 +99,26 @@ class BuildStateTest {
     }
 
     @Test
+    void aSourceStampedNoEarlierThanTheStateFileIsRecordedRacy() throws Exception {
+        BuildResult first = build();
+        // The JVM's clock an hour ahead of the file system's, which stamped the source a minute after "now": the
+        // rules on the JVM's clock trust it, git's rule on the state file's own mtime must not.
+        Files.setLastModifiedTime(dir.resolve("app"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        Fingerprints fingerprints = Fingerprints.of(plan(fixtures), ImageBuilder.VERSION,
+                System.currentTimeMillis() + 3_600_000);
+        assertThat(fingerprints.anyRacy()).isFalse();
+
+        BuildState.record(layout, fingerprints, first, size(first.manifestDigest()), size(first.configDigest()));
+
+        assertThat(BuildState.check(layout, fingerprints.image())).isEmpty();
+        assertThat(BuildState.reusable(layout)).isEmpty();
+    }
+
+    private long size(String digest) throws Exception {
+        return Files.size(layout.resolve("blobs/sha256").resolve(digest.substring(7)));
+    }
+
+    @Test
     void aLostStateFileRebuilds() throws Exception {
         build();
         Files.delete(dir.resolve("target/.oci.scratch-state"));
