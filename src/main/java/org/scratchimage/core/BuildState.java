@@ -28,8 +28,9 @@ import org.scratchimage.core.oci.OciLayout;
  *
  * <p>The state is kept in {@code .<name>.scratch-state} beside the layout folder, written after each commit,
  * with the fingerprints, the SHA-256 of {@code index.json} and the digests and sizes of the blobs. The layout counts
- * as intact when {@code index.json} has that hash, {@code oci-layout} holds exactly what the plugin writes, the folder
- * holds nothing else than the layout and the blobs are there with their sizes. No JSON is parsed: a build with nothing to do stays short.
+ * as intact when {@code index.json} has that hash, {@code oci-layout} holds exactly what the plugin writes, the
+ * folder holds nothing else than the layout and the blobs are there with their sizes. No JSON is parsed: a build
+ * with nothing to do stays short.
  */
 final class BuildState {
     private static final String DIGEST = "sha256:[a-f0-9]{64}";
@@ -187,11 +188,13 @@ final class BuildState {
         Path state = stateFile(layout);
         Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(temp, text(fingerprints, index, result, manifestSize, configSize), StandardCharsets.UTF_8);
+            Files.writeString(temp, text(fingerprints, index, result, manifestSize, configSize),
+                    StandardCharsets.UTF_8);
             // Read back from the file system that stamps it, after the write: the time of the state, by its clock.
             Fingerprints settled = fingerprints.racyAsOf(Files.getLastModifiedTime(temp).toInstant());
             if (!settled.racy().equals(fingerprints.racy())) {
-                Files.writeString(temp, text(settled, index, result, manifestSize, configSize), StandardCharsets.UTF_8);
+                Files.writeString(temp, text(settled, index, result, manifestSize, configSize),
+                        StandardCharsets.UTF_8);
             }
             Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -291,7 +291,7 @@ class FingerprintEncodingTest {
             return changed;
         }
 
-        /** @return the map with two entries merged into one value {@code "v1, k2=v2"}, a value changed, or an entry added */
+        /** @return the map with two entries merged into the value {@code "v1, k2=v2"}, a value changed, or one added */
         private static SortedMap<String, String> reshaped(SortedMap<String, String> map, Random random) {
             SortedMap<String, String> changed = new TreeMap<>(map);
             List<String> keys = new ArrayList<>(changed.keySet());
