@@ -8,9 +8,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.scratchimage.core.compress.DigestingOutputStream;
+import org.scratchimage.core.oci.OciLayout;
 
 /**
  * What the last build of a layout recorded, so that the next one can stop at once when nothing changed, or take
@@ -25,8 +28,9 @@ import org.scratchimage.core.compress.DigestingOutputStream;
  *
  * <p>The state is kept in {@code .<name>.scratch-state} beside the layout folder, written after each commit,
  * with the fingerprints, the SHA-256 of {@code index.json} and the digests and sizes of the blobs. The layout counts
- * as intact when {@code index.json} has that hash, the folder holds nothing else than the layout and the blobs are
- * there with their sizes. No JSON is parsed: a build with nothing to do stays short.
+ * as intact when {@code index.json} has that hash, {@code oci-layout} holds exactly what the plugin writes, the
+ * folder holds nothing else than the layout and the blobs are there with their sizes. No JSON is parsed: a build
+ * with nothing to do stays short.
  */
 final class BuildState {
     private static final String DIGEST = "sha256:[a-f0-9]{64}";
@@ -74,6 +78,7 @@ final class BuildState {
             // Leftovers of a build that died (a staging folder, blobs nothing references) are cleaned by a build.
             if (!DigestingOutputStream.digestOf(index).equals(state.getProperty("index"))
                     || !names(layout).equals(Set.of("oci-layout", "index.json", "blobs"))
+                    || !holds(layout.resolve("oci-layout"), OciLayout.OCI_LAYOUT)
                     || !names(layout.resolve("blobs")).equals(Set.of("sha256"))
                     || !names(layout.resolve("blobs/sha256")).equals(blobs)
                     || size(layout, current.manifestDigest()) != Long.parseLong(state.getProperty("manifestSize", "-1"))
@@ -161,28 +166,60 @@ final class BuildState {
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : -2;
     }
 
+    /** @return whether {@code file} is a regular file with exactly {@code content}; a small file, read whole */
+    private static boolean holds(Path file, byte[] content) throws IOException {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == content.length
+                && Arrays.equals(Files.readAllBytes(file), content);
+    }
+
     private static Set<String> names(Path dir) throws IOException {
         try (Stream<Path> list = Files.list(dir)) {
             return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
     }
 
-    /** Records the state of a layout just committed; written atomically, like the index. */
+    /**
+     * Records the state of a layout just committed; written atomically, like the index. A layer whose newest source
+     * is not strictly older than the state file itself is recorded as racy ({@link Fingerprints#racyAsOf}).
+     */
     static void record(Path layout, Fingerprints fingerprints, BuildResult result, long manifestSize, long configSize)
             throws IOException {
-        byte[] index = Files.readAllBytes(layout.resolve("index.json"));
+        String index = DigestingOutputStream.digestOf(Files.readAllBytes(layout.resolve("index.json")));
+        Path state = stateFile(layout);
+        Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(temp, text(fingerprints, index, result, manifestSize, configSize),
+                    StandardCharsets.UTF_8);
+            // Read back from the file system that stamps it, after the write: the time of the state, by its clock.
+            Fingerprints settled = fingerprints.racyAsOf(Files.getLastModifiedTime(temp).toInstant());
+            if (!settled.racy().equals(fingerprints.racy())) {
+                Files.writeString(temp, text(settled, index, result, manifestSize, configSize),
+                        StandardCharsets.UTF_8);
+            }
+            Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static String text(Fingerprints fingerprints, String index, BuildResult result, long manifestSize,
+            long configSize) {
         StringBuilder text = new StringBuilder();
         // A racy layer is written down without its fingerprint: its blob is right, but a later change to one of its
         // sources might not show in their stamps, so neither it nor the whole image may be taken as unchanged.
+        // Every value is a digest, a number or a layer name (Values.LAYER: [a-z0-9._-]), none of which a
+        // properties file reads differently; the name is escaped all the same.
         text.append("fingerprint=").append(fingerprints.anyRacy() ? RACY : fingerprints.image())
-                .append("\nindex=").append(DigestingOutputStream.digestOf(index))
+                .append("\nindex=").append(index)
                 .append("\nmanifest=").append(result.manifestDigest()).append("\nmanifestSize=").append(manifestSize)
                 .append("\nconfig=").append(result.configDigest()).append("\nconfigSize=").append(configSize)
                 .append("\nlayers=").append(result.layers().size()).append('\n');
         for (int i = 0; i < result.layers().size(); i++) {
             BuildResult.Layer layer = result.layers().get(i);
             String key = "layer." + (i + 1) + ".";
-            text.append(key).append("name=").append(layer.name()).append('\n')
+            text.append(key).append("name=");
+            escape(layer.name(), text);
+            text.append('\n')
                     .append(key).append("fingerprint=")
                     .append(fingerprints.racy().get(i) ? RACY : fingerprints.layers().get(i)).append('\n')
                     .append(key).append("digest=").append(layer.digest()).append('\n')
@@ -190,13 +227,22 @@ final class BuildState {
                     .append(key).append("diffId=").append(layer.diffId()).append('\n')
                     .append(key).append("entries=").append(layer.entries()).append('\n');
         }
-        Path state = stateFile(layout);
-        Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
+        return text.toString();
+    }
+
+    /**
+     * Writes {@code value} so that {@link Properties#load} reads it back as it is: any character but
+     * {@code [A-Za-z0-9._-]} as a backslash-u escape.
+     */
+    private static void escape(String value, StringBuilder text) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '-') {
+                text.append(c);
+            } else {
+                text.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            }
         }
     }
 

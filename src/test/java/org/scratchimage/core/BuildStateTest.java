@@ -9,10 +9,12 @@ import static org.scratchimage.core.PlanningFixtures.settledTreeAndScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scratchimage.core.oci.OciLayout;
+import org.scratchimage.core.tar.ExternalTools;
 
 /**
  * The state file beside the layout: with nothing changed the build stops at once; a damaged or untidy layout, or a
@@ -74,6 +76,46 @@ class BuildStateTest {
 
         assertThat(build().upToDate()).isTrue();
         assertThat(build().manifestDigest()).isEqualTo(first.manifestDigest());
+    }
+
+    @Test
+    void aDamagedOciLayoutFileRebuildsIntoAValidLayout() throws Exception {
+        BuildResult first = build();
+        // Same size as the real one, so that only its content tells.
+        byte[] garbage = new byte[OciLayout.OCI_LAYOUT.length];
+        java.util.Arrays.fill(garbage, (byte) 'x');
+        Files.write(layout.resolve("oci-layout"), garbage);
+
+        BuildResult rebuilt = build();
+
+        assertThat(rebuilt.upToDate()).isFalse();
+        assertThat(rebuilt.manifestDigest()).isEqualTo(first.manifestDigest());
+        assertThat(layout.resolve("oci-layout")).hasBinaryContent(OciLayout.OCI_LAYOUT);
+        assertThat(new String(OciLayout.OCI_LAYOUT, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
+        ExternalTools.run((byte[]) null, List.of("oci-image-tool", "validate", "--type", "image", "--ref",
+                "name=1.0", layout.toString())).assertSuccess();
+        assertThat(build().upToDate()).isTrue();
+    }
+
+    @Test
+    void aSourceStampedNoEarlierThanTheStateFileIsRecordedRacy() throws Exception {
+        BuildResult first = build();
+        // The JVM's clock an hour ahead of the file system's, which stamped the source a minute after "now": the
+        // rules on the JVM's clock trust it, git's rule on the state file's own mtime must not.
+        Files.setLastModifiedTime(dir.resolve("app"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        Fingerprints fingerprints = Fingerprints.of(plan(fixtures), ImageBuilder.VERSION,
+                System.currentTimeMillis() + 3_600_000);
+        assertThat(fingerprints.anyRacy()).isFalse();
+
+        BuildState.record(layout, fingerprints, first, size(first.manifestDigest()), size(first.configDigest()));
+
+        assertThat(BuildState.check(layout, fingerprints.image())).isEmpty();
+        assertThat(BuildState.reusable(layout)).isEmpty();
+    }
+
+    private long size(String digest) throws Exception {
+        return Files.size(layout.resolve("blobs/sha256").resolve(digest.substring(7)));
     }
 
     @Test

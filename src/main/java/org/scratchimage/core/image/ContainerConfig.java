@@ -27,16 +27,4 @@ public record ContainerConfig(
         SortedSet<String> volumes,
         String workingDirectory,
         SortedMap<String, String> labels,
-        String stopSignal) {
-
-    /**
-     * The text of a record's generated {@code toString}, written out: the generated one is linked through
-     * invokedynamic on first use, which cost the up-to-date check, a cold JVM's first caller, some 20 ms.
-     */
-    @Override
-    public String toString() {
-        return "ContainerConfig[user=" + user + ", exposedPorts=" + exposedPorts + ", environment=" + environment
-                + ", entrypoint=" + entrypoint + ", cmd=" + cmd + ", volumes=" + volumes + ", workingDirectory="
-                + workingDirectory + ", labels=" + labels + ", stopSignal=" + stopSignal + "]";
-    }
-}
+        String stopSignal) {}

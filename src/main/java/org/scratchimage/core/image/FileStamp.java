@@ -31,6 +31,15 @@ public record FileStamp(long size, long mtimeSeconds, int mtimeNanos, long ctime
     private static final int REGULAR = 0100000;
 
     /**
+     * How far a time with no sub-second part may lag behind the change it stamps. ext2, ext3, ext4 with 128-byte
+     * inodes, HFS+ and some NFS servers keep whole seconds; FAT keeps mtimes in steps of two seconds. A file written
+     * at 12:00:00.05 then stamps as 12:00:00.000, and a same-size rewrite at 12:00:00.90 keeps every stamp: such a
+     * time stands for any moment of the two seconds that begin with it. On a file system with finer times, one stamp
+     * in many is a whole second by chance; it is only trusted a little later.
+     */
+    public static final long COARSE_SECONDS = 2;
+
+    /**
      * @param followLinks whether a symbolic link is followed (a declared file) or described itself (a tree's file)
      * @return the stamp of {@code file}, from one {@code stat} or {@code lstat}
      */
@@ -42,11 +51,30 @@ public record FileStamp(long size, long mtimeSeconds, int mtimeNanos, long ctime
                 ctime.getNano(), (Long) unix.get("ino"), (Long) unix.get("dev"), (Integer) unix.get("mode"));
     }
 
-    /** @return whether the file's content or status changed at or after {@code millis} since the epoch */
+    /**
+     * @return whether the file's content or status may have changed at or after {@code millis} since the epoch; an
+     *     mtime or ctime with no sub-second part may stand for any moment of the {@link #COARSE_SECONDS} it begins
+     */
     public boolean changedSince(long millis) {
         long seconds = Math.floorDiv(millis, 1000);
         int nanos = (int) Math.floorMod(millis, 1000) * 1_000_000;
-        return notBefore(mtimeSeconds, mtimeNanos, seconds, nanos) || notBefore(ctimeSeconds, ctimeNanos, seconds, nanos);
+        return mayBeNotBefore(mtimeSeconds, mtimeNanos, seconds, nanos)
+                || mayBeNotBefore(ctimeSeconds, ctimeNanos, seconds, nanos);
+    }
+
+    /** @return the later of the mtime and the ctime, as stamped */
+    public Instant newest() {
+        return notBefore(mtimeSeconds, mtimeNanos, ctimeSeconds, ctimeNanos)
+                ? Instant.ofEpochSecond(mtimeSeconds, mtimeNanos)
+                : Instant.ofEpochSecond(ctimeSeconds, ctimeNanos);
+    }
+
+    private static boolean mayBeNotBefore(long seconds, int nanos, long otherSeconds, int otherNanos) {
+        if (nanos == 0) {
+            // [seconds, seconds + COARSE_SECONDS) reaches the other time.
+            return seconds + COARSE_SECONDS > otherSeconds;
+        }
+        return notBefore(seconds, nanos, otherSeconds, otherNanos);
     }
 
     private static boolean notBefore(long seconds, int nanos, long otherSeconds, int otherNanos) {
@@ -61,11 +89,5 @@ public record FileStamp(long size, long mtimeSeconds, int mtimeNanos, long ctime
     /** @return whether the owner may execute the file */
     public boolean ownerExecutable() {
         return (mode & 0100) != 0;
-    }
-
-    /** @return {@code size=... mtime=s.n ctime=s.n ino=... dev=...}, the form the up-to-date fingerprint records */
-    public String describe() {
-        return "size=" + size + " mtime=" + mtimeSeconds + "." + mtimeNanos + " ctime=" + ctimeSeconds + "."
-                + ctimeNanos + " ino=" + inode + " dev=" + device;
     }
 }
