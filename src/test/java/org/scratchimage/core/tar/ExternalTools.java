@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
@@ -36,12 +37,17 @@ public final class ExternalTools {
         }
     }
 
+    /** The Debian package of each tool whose package is named otherwise. */
+    private static final Map<String, String> PACKAGES = Map.of(
+            "mkfs.ext2", "e2fsprogs", "mount", "mount", "umount", "mount", "truncate", "coreutils",
+            "oci-image-tool", "oci-image-tool", "busybox", "busybox-static");
+
     private ExternalTools() {}
 
     /** @return the tool's path; fails under CI when it is missing, else skips the test */
     public static Path require(String tool) {
-        String message = tool + " is not installed; install it (apt-get install -y " + tool
-                + ") to run this check against a real client";
+        String message = tool + " is not installed; install it (apt-get install -y "
+                + PACKAGES.getOrDefault(tool, tool) + ") to run this check against a real client";
         if (!available(tool, message)) {
             Assumptions.abort(message);
         }
