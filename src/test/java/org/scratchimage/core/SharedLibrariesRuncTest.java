@@ -109,7 +109,7 @@ class SharedLibrariesRuncTest {
                 copyIn(root, path);
                 Path beside = root.resolve(path.substring(1)).resolveSibling(Path.of(interpreter).getFileName());
                 if (!Files.exists(beside)) {
-                    Files.createSymbolicLink(beside, root.resolve(interpreter.substring(1)));
+                    Files.createSymbolicLink(beside, beside.getParent().relativize(root.resolve(interpreter.substring(1))));
                 }
             }
         }

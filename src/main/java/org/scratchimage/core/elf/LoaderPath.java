@@ -16,9 +16,8 @@ import java.util.List;
  * @param loader the interpreter path these are for, or {@code null} when no program names one
  * @param directories absolute directories, in the order the loader searches them
  * @param readsLdSoConf whether the loader's cache comes from {@code /etc/ld.so.conf} (glibc); musl never reads it
- * @param source how the directories were found, for messages
  */
-record LoaderPath(String loader, List<String> directories, boolean readsLdSoConf, String source) {
+record LoaderPath(String loader, List<String> directories, boolean readsLdSoConf) {
     static final List<String> MUSL = List.of("/lib", "/usr/local/lib", "/usr/lib");
     /** glibc's ld.so is about 250 KiB, musl's libc under 1 MiB: a bigger "loader" is not one we know. */
     private static final long MAX_LOADER_BYTES = 16L << 20;
@@ -39,15 +38,15 @@ record LoaderPath(String loader, List<String> directories, boolean readsLdSoConf
                 : null;
         if (bytes != null && musl) {
             List<String> path = colonList(bytes);
-            return new LoaderPath(interpreter, path.isEmpty() ? MUSL : path, false, "musl's built-in path");
+            return new LoaderPath(interpreter, path.isEmpty() ? MUSL : path, false);
         }
         if (bytes != null) {
             List<String> systemDirs = systemDirs(bytes);
             if (!systemDirs.isEmpty()) {
-                return new LoaderPath(interpreter, systemDirs, true, "the built-in path of " + interpreter);
+                return new LoaderPath(interpreter, systemDirs, true);
             }
         }
-        return musl ? new LoaderPath(interpreter, MUSL, false, "musl's built-in path") : guess(interpreter, sysroot, reference);
+        return musl ? new LoaderPath(interpreter, MUSL, false) : guess(interpreter, sysroot, reference);
     }
 
     /** For a loader whose bytes say nothing, or when no program names one: glibc's path for the sysroot's layout. */
@@ -63,7 +62,7 @@ record LoaderPath(String loader, List<String> directories, boolean readsLdSoConf
         } else {
             directories = List.of("/lib", "/usr/lib");
         }
-        return new LoaderPath(interpreter, directories, true, "glibc's path for the sysroot's layout");
+        return new LoaderPath(interpreter, directories, true);
     }
 
     /** @return where the libraries of this architecture usually are, in any of the layouts above */
