@@ -141,11 +141,7 @@ final class SharedLibraries {
         try {
             libraries = new LibraryResolver(sysroot, reference).resolve(programs, extra, new ImageView(elves));
         } catch (LibraryNotFoundException e) {
-            throw new InvalidConfigurationException(e.origin(), e.program(),
-                    "needs " + e.library() + ", which is in none of the places the loader searches: "
-                            + String.join(", ", e.searched()),
-                    "install the library under <sysroot> (" + sysroot + "), name its file in <libraries><library>, or set"
-                            + " <resolveLibraries>false</resolveLibraries> on the declaration if the image provides it otherwise");
+            throw notFound(e, sysroot);
         } catch (ElfFormatException e) {
             throw new InvalidConfigurationException("<sysroot>", sysroot.toString(),
                     "holds a library that cannot be read: " + e.getMessage(),
@@ -173,6 +169,26 @@ final class SharedLibraries {
         listener.info(String.format("Shared libraries: %d files (%d bytes) added for %d programs%s, from %s",
                 libraries.size(), bytes, programs.size(), extra.isEmpty() ? "" : " and " + extra.size() + " <libraries>",
                 sysroot));
+    }
+
+    private static InvalidConfigurationException notFound(LibraryNotFoundException e, Path sysroot) {
+        String problem = "needs " + e.library() + ", which is in none of the places the loader searches: "
+                + String.join(", ", e.searched());
+        if (e.elsewhere().isEmpty()) {
+            return new InvalidConfigurationException(e.origin(), e.program(), problem,
+                    "install the library under <sysroot> (" + sysroot + "), name its file in <libraries><library>, or set"
+                            + " <resolveLibraries>false</resolveLibraries> on the declaration if the image provides it otherwise");
+        }
+        // The sysroot has it, but where this loader never looks without an ld.so.cache, which the image lacks:
+        // placed there, the program would fail to start. The sysroot's own programs would not find it either.
+        String dir = e.elsewhere().get(0);
+        return new InvalidConfigurationException(e.origin(), e.program(), problem + ". <sysroot> holds it in "
+                + String.join(", ", e.elsewhere()) + ", which the image's loader" + (e.loader() == null ? "" : " " + e.loader())
+                + " does not search",
+                (e.readsLdSoConf() ? "list " + dir + " in <sysroot>/etc/ld.so.conf (the library then goes to a directory the"
+                        + " loader searches), or move the library to one of those directories"
+                        : "move the library to one of the directories the loader searches")
+                        + ", or set <resolveLibraries>false</resolveLibraries> on the declaration if the image provides it otherwise");
     }
 
     private List<String> extraLibraries() throws InvalidConfigurationException {

@@ -106,6 +106,19 @@ class SharedLibrariesTest {
     }
 
     @Test
+    void aProgramWithAnEmptyInterpreterPathIsReportedAsAnUnreadableElfFile() throws Exception {
+        Path program = Files.write(dir.resolve("x"), new SyntheticElf(64, true, 62).interpreter("").bytes());
+        BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("x", "/bin/x"));
+
+        InvalidConfigurationException e = catchThrowableOfType(InvalidConfigurationException.class, () -> plan(fixtures));
+
+        assertThat(e.element()).isEqualTo("<binaries>/<binary>[1]");
+        assertThat(e.value()).isEqualTo(program.toString());
+        assertThat(e.getMessage()).contains("starts like an ELF file but cannot be read: " + program
+                + " is not a readable ELF file: the interpreter path (PT_INTERP) is empty").doesNotContain("needs ,");
+    }
+
+    @Test
     void aProgramOfAnotherArchitectureThanThePlatformIsRefused() throws Exception {
         Files.write(dir.resolve("app"), new SyntheticElf(64, true, EM_AARCH64).bytes());
         BuildRequest.Builder fixtures = requestIn(dir).addBinary(binary("app", "/app"));

@@ -179,6 +179,10 @@ public record ElfFile(
                     dynamic = new long[] {offset, filesz};
                 } else if (type == PT_INTERP) {
                     interpreter = string(offset, Math.min(filesz, MAX_STRING), "the interpreter (PT_INTERP)");
+                    if (interpreter.isEmpty()) {
+                        // The kernel cannot start it, and there is no path to look up or place in the image.
+                        throw new ElfFormatException(file, "the interpreter path (PT_INTERP) is empty");
+                    }
                 }
             }
             List<String> needed = new ArrayList<>();

@@ -3,10 +3,8 @@ package org.scratchimage.core.elf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -15,8 +13,8 @@ import java.util.Set;
 
 /**
  * The library directories of {@code <sysroot>/etc/ld.so.conf}, following its {@code include} globs the way
- * ldconfig does: patterns relative to the including file's folder, matches in sorted order, comments and
- * {@code hwcap} lines ignored.
+ * ldconfig does: patterns relative to the including file's folder, expanded by glob(3)'s rules (see {@link Glob}),
+ * matches in sorted order, comments and {@code hwcap} lines ignored.
  */
 final class LdSoConf {
     private static final int MAX_DEPTH = 16;
@@ -66,24 +64,41 @@ final class LdSoConf {
         }
     }
 
-    /** Globs only the last segment, which is what ld.so.conf files use ({@code /etc/ld.so.conf.d/*.conf}). */
+    /**
+     * Expands an absolute pattern as glob(3) does for ldconfig, segment by segment inside the sysroot: a segment
+     * without {@code *}, {@code ?}, {@code [} or a backslash is a plain name, the others are matched against the
+     * folder's entries (with {@code .} and {@code ..}, as readdir gives them) by {@link Glob}.
+     * The paths come back sorted as whole paths, like glob's.
+     */
     private List<String> glob(String pattern) throws IOException {
-        int slash = pattern.lastIndexOf('/');
-        String folder = pattern.substring(0, slash + 1);
-        String name = pattern.substring(slash + 1);
-        Path dir = Sysroot.resolve(sysroot, folder.isEmpty() ? "/" : folder);
-        List<String> matches = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return matches;
-        }
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + name);
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path entry : stream) {
-                if (matcher.matches(entry.getFileName())) {
-                    matches.add(folder + entry.getFileName());
+        List<String> paths = List.of("");
+        for (String segment : pattern.split("/")) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            List<String> next = new ArrayList<>();
+            for (String prefix : paths) {
+                if (!Glob.isPattern(segment)) {
+                    next.add(prefix + "/" + segment);
+                    continue;
+                }
+                Path folder = Sysroot.resolve(sysroot, prefix.isEmpty() ? "/" : prefix);
+                if (!Files.isDirectory(folder)) {
+                    continue;
+                }
+                List<String> names = new ArrayList<>(List.of(".", ".."));
+                try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
+                    stream.forEach(entry -> names.add(entry.getFileName().toString()));
+                }
+                for (String name : names) {
+                    if (Glob.matches(segment, name)) {
+                        next.add(prefix + "/" + name);
+                    }
                 }
             }
+            paths = next;
         }
+        List<String> matches = new ArrayList<>(paths);
         matches.sort(null);
         return matches;
     }

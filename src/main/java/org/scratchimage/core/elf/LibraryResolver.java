@@ -18,14 +18,16 @@ import java.util.Set;
  * Computes the shared libraries a set of dynamically linked programs needs, in pure Java and without running
  * the host's loader, so that it also works for another architecture's sysroot.
  *
- * <p>For each {@code DT_NEEDED} name it follows the loader's search order: the object's {@code DT_RPATH} (and
- * the program's) when it has no {@code DT_RUNPATH}, its {@code DT_RUNPATH}, then the directories of {@code
- * /etc/ld.so.conf}, then the default directories. It first asks whether the image already holds the library
- * where the loader in the image will look (the image has no {@code ld.so.cache}, so ld.so.conf directories
- * do not count there); otherwise it takes the first candidate of the sysroot with the program's ELF class,
- * byte order and machine. A library found through RPATH, RUNPATH or a default directory goes to that same
- * directory of the image; one found only through ld.so.conf goes to the first default directory, so the
- * program runs with no cache and no environment variable.
+ * <p>For each {@code DT_NEEDED} name it follows glibc's search order: when the object has no {@code DT_RUNPATH},
+ * the {@code DT_RPATH} of the object and of each object that loaded it, up to the program; the object's {@code
+ * DT_RUNPATH}; the directories of {@code /etc/ld.so.conf} (glibc only); then the program's loader's own default
+ * directories ({@link LoaderPath}, read from the loader). It first asks whether the image already holds the library
+ * where the loader in the image will look (the image has no {@code ld.so.cache}, so ld.so.conf directories do not
+ * count there); otherwise it takes the first candidate of the sysroot with the program's ELF class, byte order and
+ * machine. A library found through RPATH, RUNPATH or a default directory goes to that same directory of the image;
+ * one found only through ld.so.conf goes to a default directory of that loader, so the program runs with no cache
+ * and no environment variable. Paths of the sysroot, the last component included, resolve as in a chroot
+ * ({@link Sysroot}): a link never picks a host file.
  *
  * <p>Each host file enters the image once: when a second path resolves to the same host file (a merged
  * {@code /usr}, {@code libfoo.so.1 -> libfoo.so.1.2.3}, the interpreter also named by {@code DT_NEEDED}),
@@ -70,14 +72,28 @@ public final class LibraryResolver {
      */
     public record Library(String imagePath, Path hostFile, String linkTarget, String neededBy, String name) {}
 
-    private record Candidate(String imageDir, Path hostDir, boolean searchedInImage, String description) {}
+    /**
+     * A folder to look in: {@code sysrootDir} resolved as in a chroot, or for {@code $ORIGIN} the host folder of the
+     * object ({@code sysrootDir} null).
+     */
+    private record Candidate(String imageDir, String sysrootDir, Path hostDir, boolean searchedInImage,
+            String description) {}
 
+    /**
+     * An object whose libraries are still to be found.
+     *
+     * @param inheritedRpath the expanded {@code DT_RPATH}s of the objects that loaded it, nearest first
+     * @param loader the default directories of the loader of the program it belongs to
+     */
     private record Pending(String imagePath, Path hostPath, ElfFile elf, String label, String origin,
-            List<Candidate> inheritedRpath) {}
+            List<Candidate> inheritedRpath, LoaderPath loader) {}
+
+    /** Where libraries of other layouts usually are: named in the error when a loader does not search them. */
+    private final List<String> usualDirectories;
 
     private final Path sysroot;
     private final ElfFile reference;
-    private final List<String> defaultDirectories;
+    private final Map<String, LoaderPath> loaders = new HashMap<>();
     private final List<String> confDirectories;
     private final String lib;
     private final String platform;
@@ -94,29 +110,13 @@ public final class LibraryResolver {
         this.sysroot = sysroot;
         String triplet = ElfMachine.multiarchTriplet(reference);
         boolean is64 = reference.elfClass() == 64;
-        List<String> defaults = new ArrayList<>();
-        if (triplet != null) {
-            defaults.add("/lib/" + triplet);
-            defaults.add("/usr/lib/" + triplet);
-        }
-        if (is64) {
-            defaults.add("/lib64");
-            defaults.add("/usr/lib64");
-        }
-        defaults.add("/lib");
-        defaults.add("/usr/lib");
-        this.defaultDirectories = List.copyOf(defaults);
+        this.usualDirectories = LoaderPath.usualDirectories(reference);
         this.confDirectories = LdSoConf.directories(sysroot);
         this.lib = triplet != null && Files.isDirectory(Sysroot.resolve(sysroot, "/lib/" + triplet))
                 ? "lib/" + triplet
                 : is64 && Files.isDirectory(Sysroot.resolve(sysroot, "/lib64")) ? "lib64" : "lib";
         this.platform = ElfMachine.platformString(reference);
         this.reference = reference;
-    }
-
-    /** @return the default directories for the reference architecture, in the order the loader searches them */
-    public List<String> defaultDirectories() {
-        return defaultDirectories;
     }
 
     /**
@@ -127,16 +127,29 @@ public final class LibraryResolver {
      */
     public List<Library> resolve(List<Program> programs, List<String> extra, Image image)
             throws IOException, ElfFormatException, LibraryNotFoundException {
+        // A library without an interpreter of its own (a jlink runtime's libjava.so, <libraries>) is loaded by the
+        // image's loader: the first program's.
+        LoaderPath imageLoader = null;
+        for (Program program : programs) {
+            if (imageLoader == null && program.elf().interpreter() != null) {
+                imageLoader = loader(program.elf().interpreter(), image);
+            }
+        }
+        if (imageLoader == null) {
+            imageLoader = LoaderPath.guess(null, sysroot, reference);
+        }
         ArrayDeque<Pending> queue = new ArrayDeque<>();
         for (Program program : programs) {
+            String interpreter = program.elf().interpreter();
             queue.add(new Pending(program.imagePath(), program.hostPath(), program.elf(), program.imagePath(),
-                    program.origin(), List.of()));
+                    program.origin(), List.of(), interpreter == null ? imageLoader : loader(interpreter, image)));
         }
         drain(queue, image);
         for (int i = 0; i < extra.size(); i++) {
             String library = extra.get(i);
             String origin = "<libraries>/<library>[" + (i + 1) + "]";
-            Pending pseudo = new Pending("/", sysroot, reference, origin + " " + library, origin, List.of());
+            Pending pseudo = new Pending("/", sysroot, reference, origin + " " + library, origin, List.of(),
+                    imageLoader);
             if (library.contains("/")) {
                 addFromSysroot(pseudo, library, image, queue);
             } else {
@@ -157,23 +170,27 @@ public final class LibraryResolver {
             if (object.elf().interpreter() != null) {
                 addFromSysroot(object, object.elf().interpreter(), image, null);
             }
-            List<Candidate> rpath = object.elf().runpath() == null
+            // glibc: a DT_RUNPATH voids the object's own DT_RPATH, yet its loaders' RPATHs still reach what it loads.
+            List<Candidate> chain = new ArrayList<>(object.elf().runpath() == null
                     ? expand(object, object.elf().rpath(), "RPATH")
-                    : List.of();
-            List<Candidate> inherited = new ArrayList<>(rpath);
-            inherited.addAll(object.inheritedRpath());
+                    : List.of());
+            chain.addAll(object.inheritedRpath());
+            Pending withChain = new Pending(object.imagePath(), object.hostPath(), object.elf(), object.label(),
+                    object.origin(), List.copyOf(chain), object.loader());
             for (String needed : object.elf().needed()) {
                 if (needed.contains("/")) {
-                    addFromSysroot(object, needed, image, queue);
+                    addFromSysroot(withChain, needed, image, queue);
                 } else {
-                    findLibrary(new Pending(object.imagePath(), object.hostPath(), object.elf(), object.label(),
-                            object.origin(), inherited), needed, image, queue);
+                    findLibrary(withChain, needed, image, queue);
                 }
             }
         }
     }
 
-    /** Looks a soname up in the loader's order; adds it and queues it for its own libraries. */
+    /**
+     * Looks a soname up in the loader's order; adds it and queues it for its own libraries, which inherit the RPATH
+     * chain of {@code object} (its own RPATH first).
+     */
     private void findLibrary(Pending object, String soname, Image image, ArrayDeque<Pending> queue)
             throws IOException, ElfFormatException, LibraryNotFoundException {
         List<Candidate> candidates = new ArrayList<>();
@@ -182,12 +199,20 @@ public final class LibraryResolver {
         } else {
             candidates.addAll(expand(object, object.elf().runpath(), "RUNPATH"));
         }
-        String placement = firstDefaultDirectory();
-        for (String dir : confDirectories) {
-            candidates.add(new Candidate(placement, Sysroot.resolve(sysroot, dir), false, dir + " (ld.so.conf)"));
+        LoaderPath loader = object.loader();
+        if (loader.loader() != null && soname.equals(loader.loader().substring(loader.loader().lastIndexOf('/') + 1))
+                && (image.contains(loader.loader()) || addedByPath.containsKey(loader.loader()))) {
+            // libc names the loader, which is already loaded (its soname is its file name): no search.
+            return;
         }
-        for (String dir : defaultDirectories) {
-            candidates.add(new Candidate(dir, Sysroot.resolve(sysroot, dir), true, dir));
+        if (loader.readsLdSoConf()) {
+            String placement = placement(loader);
+            for (String dir : confDirectories) {
+                candidates.add(new Candidate(placement, dir, null, false, dir + " (ld.so.conf)"));
+            }
+        }
+        for (String dir : loader.directories()) {
+            candidates.add(new Candidate(dir, dir, null, true, dir));
         }
         // The loader in the image sees only the image: a copy it would find there wins over any host file.
         for (Candidate candidate : candidates) {
@@ -197,7 +222,8 @@ public final class LibraryResolver {
                 if (declared.isPresent()) {
                     Optional<ElfFile> elf = ElfFile.read(declared.get());
                     if (elf.isPresent() && elf.get().compatibleWith(reference)) {
-                        queue.add(new Pending(path, declared.get(), elf.get(), path, object.origin(), List.of()));
+                        queue.add(new Pending(path, declared.get(), elf.get(), path, object.origin(),
+                                object.inheritedRpath(), loader));
                     }
                 }
                 return;
@@ -205,25 +231,69 @@ public final class LibraryResolver {
         }
         List<String> searched = new ArrayList<>();
         for (Candidate candidate : candidates) {
-            Path host = candidate.hostDir().resolve(soname);
             searched.add(candidate.description());
-            if (!Files.isRegularFile(host)) {
-                continue;
-            }
-            Optional<ElfFile> elf = ElfFile.read(host);
-            if (elf.isEmpty() || !elf.get().compatibleWith(reference)) {
+            Path host = candidate.sysrootDir() == null
+                    ? candidate.hostDir().resolve(soname)
+                    : Sysroot.resolve(sysroot, join(candidate.sysrootDir(), soname));
+            Optional<ElfFile> elf = matching(host);
+            if (elf.isEmpty()) {
                 continue;
             }
             String imagePath = join(candidate.imageDir(), soname);
             place(imagePath, host, object.label(), soname);
-            queue.add(new Pending(imagePath, host, elf.get(), imagePath, object.origin(), List.of()));
+            queue.add(new Pending(imagePath, host, elf.get(), imagePath, object.origin(), object.inheritedRpath(),
+                    loader));
             return;
         }
         if (image.hasSoname(soname)) {
             return;
         }
         throw new LibraryNotFoundException(object.label(), object.origin(), soname,
-                new ArrayList<>(new LinkedHashSet<>(searched)));
+                new ArrayList<>(new LinkedHashSet<>(searched)), loader.loader(), elsewhere(soname, candidates),
+                loader.readsLdSoConf());
+    }
+
+    /** The usual library directories, not searched here, where the sysroot holds a matching file of that name. */
+    private List<String> elsewhere(String soname, List<Candidate> searched) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String dir : usualDirectories) {
+            if (searched.stream().noneMatch(c -> dir.equals(c.sysrootDir()))) {
+                try {
+                    if (matching(Sysroot.resolve(sysroot, join(dir, soname))).isPresent()) {
+                        found.add(dir);
+                    }
+                } catch (ElfFormatException e) {
+                    // Not a usable copy either: nothing to point the user to.
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * @return the ELF file at {@code host} if it is a regular file the loader would take for the reference
+     *     architecture. A path of the sysroot comes here with every link resolved inside it: one that dangles
+     *     there is simply missing, never followed on the host.
+     */
+    private Optional<ElfFile> matching(Path host) throws IOException, ElfFormatException {
+        if (!Files.isRegularFile(host)) {
+            return Optional.empty();
+        }
+        Optional<ElfFile> elf = ElfFile.read(host);
+        return elf.isPresent() && elf.get().compatibleWith(reference) ? elf : Optional.empty();
+    }
+
+    /** The loader of a program: read from the image's copy when it declares one, else from the sysroot's. */
+    private LoaderPath loader(String interpreter, Image image) throws IOException {
+        LoaderPath known = loaders.get(interpreter);
+        if (known != null) {
+            return known;
+        }
+        Optional<Path> declared = image.regularFile(interpreter);
+        Path host = declared.isPresent() ? declared.get() : Sysroot.resolve(sysroot, interpreter);
+        LoaderPath loader = LoaderPath.of(interpreter, host, sysroot, reference);
+        loaders.put(interpreter, loader);
+        return loader;
     }
 
     /** Adds a file named by its absolute path in the sysroot (an interpreter, a library given by path). */
@@ -241,7 +311,8 @@ public final class LibraryResolver {
         if (queue != null) {
             Optional<ElfFile> elf = ElfFile.read(host);
             if (elf.isPresent()) {
-                queue.add(new Pending(path, host, elf.get(), path, object.origin(), List.of()));
+                queue.add(new Pending(path, host, elf.get(), path, object.origin(), object.inheritedRpath(),
+                        object.loader()));
             }
         }
     }
@@ -256,21 +327,27 @@ public final class LibraryResolver {
         addedByPath.put(imagePath, library);
     }
 
-    private String firstDefaultDirectory() throws IOException {
-        for (String dir : defaultDirectories) {
+    /**
+     * Where a library found only through ld.so.conf goes, since the cache that led there is not in the image: the
+     * loader's first default directory that the sysroot has, else its first. The loader searches each of them.
+     */
+    private String placement(LoaderPath loader) throws IOException {
+        for (String dir : loader.directories()) {
             if (Files.isDirectory(Sysroot.resolve(sysroot, dir))) {
                 return dir;
             }
         }
-        return "/usr/lib";
+        return loader.directories().get(0);
     }
 
     /** Expands RPATH or RUNPATH entries; {@code $ORIGIN} is the object's folder, in the image and on the host. */
-    private List<Candidate> expand(Pending object, String path, String kind) throws IOException {
+    private List<Candidate> expand(Pending object, String path, String kind) {
         List<Candidate> candidates = new ArrayList<>();
         if (path == null) {
             return candidates;
         }
+        // An RPATH also serves the libraries of the object's libraries: say whose it is.
+        String owner = kind.equals("RPATH") ? " of " + object.imagePath() : "";
         for (String raw : path.split(":")) {
             String entry = raw.replace("${LIB}", lib).replace("$LIB", lib)
                     .replace("${PLATFORM}", platform).replace("$PLATFORM", platform);
@@ -279,10 +356,11 @@ public final class LibraryResolver {
                 String imageDir = normalise(parent(object.imagePath()) + rest);
                 Path hostDir = object.hostPath().toAbsolutePath().getParent().resolve(rest.replaceFirst("^/+", ""))
                         .normalize();
-                candidates.add(new Candidate(imageDir, hostDir, true, entry + " (" + kind + ", " + imageDir + ")"));
+                candidates.add(new Candidate(imageDir, null, hostDir, true,
+                        entry + " (" + kind + owner + ", " + imageDir + ")"));
             } else if (entry.startsWith("/")) {
                 String dir = normalise(entry);
-                candidates.add(new Candidate(dir, Sysroot.resolve(sysroot, dir), true, dir + " (" + kind + ")"));
+                candidates.add(new Candidate(dir, dir, null, true, dir + " (" + kind + owner + ")"));
             }
             // Empty and relative entries depend on the working directory; the loader's result would be an accident.
         }

@@ -184,6 +184,19 @@ class ElfFileTest {
     }
 
     @Test
+    void anEmptyInterpreterPathIsAnUnreadableElfFileNamingIt() throws Exception {
+        // PT_INTERP holding only its NUL: the kernel cannot start such a program, and there is no path to look up.
+        Path file = Files.write(dir.resolve("empty-interp"), new SyntheticElf(64, true, 62).interpreter("")
+                .needed("libc.so.6").bytes());
+
+        assertThatThrownBy(() -> ElfFile.read(file)).isInstanceOfSatisfying(ElfFormatException.class, e -> {
+            assertThat(e.file()).isEqualTo(file);
+            assertThat(e.getMessage()).isEqualTo(file + " is not a readable ELF file: the interpreter path (PT_INTERP)"
+                    + " is empty");
+        });
+    }
+
+    @Test
     void aHostileProgramHeaderCountIsRefused() throws Exception {
         byte[] bytes = new SyntheticElf(64, true, 62).bytes();
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(56, (short) 0xffff);
