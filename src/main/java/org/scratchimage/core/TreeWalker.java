@@ -16,6 +16,8 @@ import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
+import org.scratchimage.core.oci.OciLayout;
+import org.scratchimage.core.oci.UnsafeOutputDirectoryException;
 
 /**
  * Walks the host tree of a {@code <directory>} with a {@code <source>}, never following a link below its root, into
@@ -147,8 +149,13 @@ final class TreeWalker {
      * since a tree that holds the output folder mostly holds the rest of the build folder too. By path, so that the
      * first build, before the folder exists, is refused like the next ones.
      */
-    private void rejectOutput(String element, String source, Path output) throws InvalidConfigurationException {
+    private void rejectOutput(String element, String source, Path output)
+            throws InvalidConfigurationException, IOException {
         if (root.startsWith(output)) {
+            if (!writable(output)) {
+                // Such as the project folder as the output: the builder refuses that folder, the mistake to report.
+                return;
+            }
             throw new InvalidConfigurationException(element, source,
                     (root.equals(output) ? "is the output folder " : "is inside the output folder ") + output
                             + ", whose previous image would be packed into the next one",
@@ -170,6 +177,16 @@ final class TreeWalker {
                     + output.getFileName() + ".scratch-state): every build would pack the previous image into the"
                     + " next one", "add <exclude>" + folder + "/**</exclude> and <exclude>" + beside
                     + "*</exclude> to its <excludes>" + whole + ", or move <outputDirectory> out of the tree");
+        }
+    }
+
+    /** Whether the builder would write into {@code folder}: it is new, empty, or a layout the plugin wrote. */
+    private static boolean writable(Path folder) throws IOException {
+        try {
+            OciLayout.open(folder);
+            return true;
+        } catch (UnsafeOutputDirectoryException e) {
+            return false;
         }
     }
 

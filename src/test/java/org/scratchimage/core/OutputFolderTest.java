@@ -35,4 +35,19 @@ class OutputFolderTest {
         }
         assertThat(base.resolve("target/alias")).isSymbolicLink();
     }
+
+    @Test
+    void aLinkToAFolderNotMadeYetIsFollowedAndTheFolderMadeWhereItPoints() throws Exception {
+        Path base = temp.toRealPath().resolve("project");
+        BuildRequest.Builder request = settledTreeAndScript(base);
+        Files.createDirectories(base.resolve("target"));
+        Files.createSymbolicLink(base.resolve("target/alias"), Path.of("images/oci"));
+
+        BuildResult result = new ImageBuilder(line -> {}).build(request.outputDirectory(Path.of("target/alias")).build());
+
+        assertThat(result.layout()).isEqualTo(base.resolve("target/images/oci"));
+        assertThat(base.resolve("target/images/oci/index.json")).isRegularFile();
+        assertThat(base.resolve("target/alias")).isSymbolicLink();
+        assertThat(base.resolve("target/images/.oci.scratch-lock")).isRegularFile();
+    }
 }

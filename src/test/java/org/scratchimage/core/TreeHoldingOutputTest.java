@@ -120,8 +120,8 @@ class TreeHoldingOutputTest {
     }
 
     @Test
-    void theOutputFolderItselfOrAFolderInsideItIsRefused() throws IOException {
-        Files.createDirectories(project.resolve("target/oci/blobs"));
+    void theOutputFolderItselfOrAFolderInsideItIsRefused() throws Exception {
+        new ImageBuilder(line -> {}).build(tree("src", List.of(), List.of()).build());
 
         InvalidConfigurationException itself = assertInvalid(
                 () -> plan(tree("target/oci", List.of(), List.of())), SOURCE, "target/oci");
@@ -130,6 +130,13 @@ class TreeHoldingOutputTest {
 
         assertThat(itself.getMessage()).contains("is the output folder " + project.resolve("target/oci"));
         assertThat(inside.getMessage()).contains("is inside the output folder " + project.resolve("target/oci"));
+    }
+
+    @Test
+    void aTreeInsideAForeignOutputFolderIsLeftToTheOutputFoldersOwnError() throws Exception {
+        // The project as the output: its pom.xml makes the builder refuse it, the mistake to report.
+        assertInvalid(() -> new ImageBuilder(line -> {}).build(tree("src", List.of(), List.of())
+                .outputDirectory(project).build()), "<outputDirectory>", project.toString());
     }
 
     @Test
