@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.oci.Descriptor;
+import org.scratchimage.core.oci.FolderKey;
 import org.scratchimage.core.oci.LayoutLock;
 import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.oci.OciJson;
@@ -50,7 +51,8 @@ public final class ImageBuilder {
         // Before any source is stamped: a source changed later than this is too recent to be trusted by its stamp.
         long plannedAt = System.currentTimeMillis();
         ImagePlan plan = ImagePlanner.plan(request, listener);
-        Path output = outputDirectory(request);
+        // One key for the lock, the state and the layout: out and alias -> out are one folder, built in turns.
+        Path output = FolderKey.of(outputDirectory(request));
         Fingerprints fingerprints = Fingerprints.of(plan, VERSION, plannedAt);
         // Read-only and decided from what the last build recorded: only a layout it wrote can match.
         Optional<BuildState.Current> current = BuildState.check(output, fingerprints.image());
@@ -62,8 +64,7 @@ public final class ImageBuilder {
                 layers.add(new BuildResult.Layer(plan.layers().get(i).name(), recorded.digest(), recorded.size(),
                         recorded.diffId(), recorded.entries(), true));
             }
-            return new BuildResult(plan, output.toAbsolutePath().normalize(), layout.manifestDigest(),
-                    layout.configDigest(), layers, true);
+            return new BuildResult(plan, output, layout.manifestDigest(), layout.configDigest(), layers, true);
         }
         // Refused before locking, so that no lock file is made beside a folder that is not ours.
         openLayout(output);
@@ -128,7 +129,7 @@ public final class ImageBuilder {
     }
 
     /** Like a source, a relative output directory resolves against the project, not the JVM's working directory. */
-    private static Path outputDirectory(BuildRequest request) throws InvalidConfigurationException {
+    static Path outputDirectory(BuildRequest request) throws InvalidConfigurationException {
         if (request.outputDirectory() == null || request.outputDirectory().toString().isEmpty()) {
             throw new InvalidConfigurationException("<outputDirectory>", null, "is not set",
                     "set it to a new or empty folder, such as ${project.build.directory}/oci (the default)");

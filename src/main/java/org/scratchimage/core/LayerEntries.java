@@ -17,6 +17,7 @@ import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.LayerEntryOrder;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
+import org.scratchimage.core.oci.FolderKey;
 
 /**
  * Turns the declared binaries, files, directories and symlinks into the image's entries: validates each
@@ -90,10 +91,11 @@ final class LayerEntries {
             collector.addSymlink(present(symlinks.get(i), origin, "give it a <path> and a <target>"), origin);
         }
         // Trees last, so that an explicit declaration of a directory wins over the same directory in a tree.
+        Path output = outputFolder(request);
         for (int i = 0; i < directories.size(); i++) {
             DirectorySpec spec = directories.get(i);
             if (spec.source() != null) {
-                collector.addTree(spec, "<directories>/<directory>[" + (i + 1) + "]");
+                collector.addTree(spec, "<directories>/<directory>[" + (i + 1) + "]", output);
             }
         }
         return collector;
@@ -172,12 +174,13 @@ final class LayerEntries {
         put(new SymlinkEntry(path, target, 0, 0, origin), Kind.DECLARED, LayerOrder.layer(origin, spec.layer()));
     }
 
-    private void addTree(DirectorySpec spec, String origin) throws InvalidConfigurationException, IOException {
+    private void addTree(DirectorySpec spec, String origin, Path output)
+            throws InvalidConfigurationException, IOException {
         String element = origin + "/<source>";
         Path root = sources.directory(element, spec.source());
         // The root itself may be a link the user named on purpose; nothing below it is ever followed.
         Path realRoot = root.toRealPath();
-        List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot);
+        List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot, output);
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
         boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
         String layer = LayerOrder.layer(origin, spec.layer());
@@ -190,6 +193,14 @@ final class LayerEntries {
                 }
             }
         }
+    }
+
+    /** The output folder by its real path, as the builder will write it; {@code null} if not set (it says so). */
+    private static Path outputFolder(BuildRequest request) throws InvalidConfigurationException, IOException {
+        if (request.outputDirectory() == null || request.outputDirectory().toString().isEmpty()) {
+            return null;
+        }
+        return FolderKey.of(ImageBuilder.outputDirectory(request));
     }
 
     private void put(LayerEntry entry, Kind kind, String layer) throws InvalidConfigurationException {

@@ -45,6 +45,32 @@ final class PathPatterns {
         return false;
     }
 
+    /**
+     * @return whether an include, or the absence of any, may select {@code relative} or a path below it, excludes
+     *     aside: its names up to the first {@code **} match the path's first names; an include that stops above
+     *     the path cannot
+     */
+    boolean mayIncludeFrom(String relative) {
+        if (includes.isEmpty()) {
+            return true;
+        }
+        String[] path = relative.split("/");
+        for (String include : includes) {
+            String[] names = Arrays.stream(include.split("/")).filter(name -> !name.isEmpty()).toArray(String[]::new);
+            boolean reaches = true;
+            for (int i = 0; i < path.length && reaches; i++) {
+                if (i < names.length && names[i].equals("**")) {
+                    return true;
+                }
+                reaches = i < names.length && matchesName(names[i], path[i]);
+            }
+            if (reaches) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether an include, or the absence of any, selects the path, and no exclude leaves it out */
     boolean selects(String relative) {
         boolean included = includes.isEmpty();

@@ -16,6 +16,8 @@ import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
+import org.scratchimage.core.oci.OciLayout;
+import org.scratchimage.core.oci.UnsafeOutputDirectoryException;
 
 /**
  * Walks the host tree of a {@code <directory>} with a {@code <source>}, never following a link below its root, into
@@ -54,12 +56,16 @@ final class TreeWalker {
      * @param spec the {@code <directory>}, whose {@code <source>} the errors quote
      * @param origin the declaration, such as {@code <directories>/<directory>[2]}
      * @param root the tree's root, a directory, with every link in its path resolved
+     * @param output the output folder by its real path ({@code FolderKey}), or {@code null} if not set
      * @return the selected entries below the root, each file after its parents, in the order of the walk
      */
-    static List<LayerEntry> walk(DirectorySpec spec, String origin, Path root)
+    static List<LayerEntry> walk(DirectorySpec spec, String origin, Path root, Path output)
             throws InvalidConfigurationException, IOException {
         TreeWalker walker = new TreeWalker(spec, origin, root);
         String element = origin + "/<source>";
+        if (output != null) {
+            walker.rejectOutput(element, spec.source(), output);
+        }
         try {
             Files.walkFileTree(root, Set.of(), Integer.MAX_VALUE, walker.new Visitor());
         } catch (RejectedFileException e) {
@@ -135,6 +141,69 @@ final class TreeWalker {
             }
             throw e;
         }
+    }
+
+    /**
+     * Refuses a tree that holds the output folder, or its lock or state beside it, unless the patterns leave them
+     * out: each build would pack the previous image into the next. Refused rather than left out without a word,
+     * since a tree that holds the output folder mostly holds the rest of the build folder too. By path, so that the
+     * first build, before the folder exists, is refused like the next ones.
+     */
+    private void rejectOutput(String element, String source, Path output)
+            throws InvalidConfigurationException, IOException {
+        if (root.startsWith(output)) {
+            if (!writable(output)) {
+                // Such as the project folder as the output: the builder refuses that folder, the mistake to report.
+                return;
+            }
+            throw new InvalidConfigurationException(element, source,
+                    (root.equals(output) ? "is the output folder " : "is inside the output folder ") + output
+                            + ", whose previous image would be packed into the next one",
+                    "point <source> at the files to copy, or move <outputDirectory> elsewhere");
+        }
+        if (!output.startsWith(root)) {
+            return;
+        }
+        String folder = root.relativize(output).toString();
+        int slash = folder.lastIndexOf('/');
+        String parent = slash < 0 ? "" : folder.substring(0, slash + 1);
+        String beside = parent + "." + output.getFileName() + ".scratch-";
+        if (!cutOff(folder) && patterns.mayIncludeFrom(folder)
+                || reached(beside + "lock") || reached(beside + "state")) {
+            String whole = slash < 0 ? ""
+                    : " (or <exclude>" + folder.substring(0, folder.indexOf('/')) + "/**</exclude>, all of that folder)";
+            throw new InvalidConfigurationException(element, source, "holds the output folder " + output
+                    + " and, beside it, its lock and state (." + output.getFileName() + ".scratch-lock, ."
+                    + output.getFileName() + ".scratch-state): every build would pack the previous image into the"
+                    + " next one", "add <exclude>" + folder + "/**</exclude> and <exclude>" + beside
+                    + "*</exclude> to its <excludes>" + whole + ", or move <outputDirectory> out of the tree");
+        }
+    }
+
+    /** Whether the builder would write into {@code folder}: it is new, empty, or a layout the plugin wrote. */
+    private static boolean writable(Path folder) throws IOException {
+        try {
+            OciLayout.open(folder);
+            return true;
+        } catch (UnsafeOutputDirectoryException e) {
+            return false;
+        }
+    }
+
+    /** Whether the walk never enters {@code relative}: an exclude takes it, or a folder above it, as a whole. */
+    private boolean cutOff(String relative) {
+        for (int slash = relative.indexOf('/'); slash > 0; slash = relative.indexOf('/', slash + 1)) {
+            if (patterns.excludesEverythingBelow(relative.substring(0, slash))) {
+                return true;
+            }
+        }
+        return patterns.excludesEverythingBelow(relative);
+    }
+
+    /** Whether the walk would take the file {@code relative}, if it were there. */
+    private boolean reached(String relative) {
+        int slash = relative.lastIndexOf('/');
+        return (slash < 0 || !cutOff(relative.substring(0, slash))) && patterns.selects(relative);
     }
 
     /** Directories between the tree root and an included file get the tree's attributes, not the defaults. */

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -257,6 +259,14 @@ public class BuildMojo extends AbstractScratchMojo {
     @Parameter
     private List<String> layers;
 
+    /** The session: the builds in it claim their output folders there ({@link SessionClaims}). */
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
+    /** This execution, which the error names when another one writes another image into the same folder. */
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+    private MojoExecution mojoExecution;
+
     public BuildMojo() {
         super("build");
     }
@@ -265,7 +275,9 @@ public class BuildMojo extends AbstractScratchMojo {
     protected void run() throws MojoExecutionException, MojoFailureException {
         BuildResult result;
         try {
-            result = new ImageBuilder(new MavenLogListener(getLog())).build(request());
+            BuildRequest request = request();
+            SessionClaims.claim(session, mojoExecution, request);
+            result = new ImageBuilder(new MavenLogListener(getLog())).build(request);
         } catch (InvalidConfigurationException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {

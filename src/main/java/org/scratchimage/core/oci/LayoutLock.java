@@ -36,6 +36,7 @@ public final class LayoutLock implements AutoCloseable {
     /**
      * Blocks until no other build writes {@code directory}.
      *
+     * @param directory the layout folder by its {@link FolderKey}: two names of one folder must give one lock file
      * @param waiting told once if another build holds the lock
      */
     public static LayoutLock acquire(Path directory, Consumer<String> waiting) throws IOException {
