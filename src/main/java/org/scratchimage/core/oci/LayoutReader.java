@@ -1,0 +1,257 @@
+package org.scratchimage.core.oci;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.scratchimage.core.compress.DigestingOutputStream;
+import org.scratchimage.core.image.Platform;
+
+/**
+ * Reads a committed OCI image layout, as {@code scratch:build} writes it, for pushing: the images that
+ * {@code index.json} lists, with their manifests' exact bytes, configs and layers.
+ *
+ * <p>The small blobs (manifests and configs) are read whole and checked against their digests, since their bytes go
+ * to the registry as they are. Layers are only checked to exist with their sizes: the registry client checks their
+ * digests while it streams them, so they are read once, not twice.
+ */
+public final class LayoutReader {
+    private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
+    /** The registries' limit for a manifest; a config is far smaller. A larger document is not read whole. */
+    private static final long MAX_DOCUMENT = 4L * 1024 * 1024;
+    private static final String REBUILD = "delete the folder and run scratch:build again";
+
+    private final Path directory;
+    private final Path blobs;
+
+    private LayoutReader(Path directory) {
+        this.directory = directory;
+        this.blobs = directory.resolve("blobs").resolve("sha256");
+    }
+
+    /**
+     * One image of the layout: a manifest and the names it is listed under.
+     *
+     * @param manifest the manifest's descriptor
+     * @param manifestBytes the manifest exactly as stored, whose digest is {@code manifest.digest()}
+     * @param config the config's descriptor
+     * @param layers the layers' descriptors, bottom first
+     * @param platform the platform the index gives, or {@code null} if it gives none
+     * @param names its {@code io.containerd.image.name} annotations ({@code image:tag}), in the index's order
+     */
+    public record Image(Descriptor manifest, byte[] manifestBytes, Descriptor config, List<Descriptor> layers,
+            Platform platform, List<String> names) {
+
+        public Image {
+            layers = List.copyOf(layers);
+            names = List.copyOf(names);
+        }
+
+        /** @return the config, then the layers: every blob the manifest references, each once */
+        public List<Descriptor> blobs() {
+            Map<String, Descriptor> blobs = new LinkedHashMap<>();
+            blobs.put(config.digest(), config);
+            for (Descriptor layer : layers) {
+                blobs.putIfAbsent(layer.digest(), layer);
+            }
+            return List.copyOf(blobs.values());
+        }
+    }
+
+    /**
+     * A layout as read.
+     *
+     * @param directory the layout folder, absolute
+     * @param images its images, one per distinct manifest, in the order of {@code index.json}
+     */
+    public record Layout(Path directory, List<Image> images) {
+
+        public Layout {
+            images = List.copyOf(images);
+        }
+
+        /** @return the file of a blob the layout holds */
+        public Path blob(Descriptor descriptor) {
+            return directory.resolve("blobs").resolve("sha256").resolve(descriptor.hex());
+        }
+    }
+
+    /**
+     * @param directory the layout folder
+     * @return its images
+     * @throws UnusableLayoutException if there is no layout, or it is damaged: a blob missing, of the wrong size or
+     *     (for a manifest or config) with bytes that do not match its digest, or a document that is not what a layout
+     *     holds
+     * @throws IOException if a file cannot be read
+     */
+    public static Layout read(Path directory) throws UnusableLayoutException, IOException {
+        Path dir = directory.toAbsolutePath().normalize();
+        Path index = dir.resolve("index.json");
+        if (!Files.isRegularFile(index)) {
+            throw new UnusableLayoutException(dir, "No image layout in " + dir + (Files.isDirectory(dir)
+                    ? ": it has no index.json" : ": the folder does not exist"),
+                    "run scratch:build first, such as mvn package scratch:push, or bind it to the package phase");
+        }
+        return new LayoutReader(dir).readIndex(index);
+    }
+
+    private Layout readIndex(Path index) throws UnusableLayoutException, IOException {
+        Object json = parse(document(index, -1), "index.json");
+        List<?> manifests = json instanceof Map<?, ?> map && map.get("manifests") instanceof List<?> list ? list : null;
+        if (manifests == null || manifests.isEmpty()) {
+            throw damaged("index.json lists no image");
+        }
+        Map<String, Image> images = new LinkedHashMap<>();
+        Map<String, List<String>> names = new LinkedHashMap<>();
+        for (Object entry : manifests) {
+            Descriptor descriptor = descriptor(entry, "index.json");
+            if (!MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
+                throw damaged("index.json lists " + descriptor.digest() + " of media type \"" + descriptor.mediaType()
+                        + "\", where scratch:push takes only image manifests (" + MediaTypes.MANIFEST + ")");
+            }
+            Image image = images.get(descriptor.digest());
+            if (image == null) {
+                image = image(descriptor, platform(entry));
+                images.put(descriptor.digest(), image);
+                names.put(descriptor.digest(), new ArrayList<>());
+            } else if (image.manifest().size() != descriptor.size()) {
+                throw damaged("index.json gives " + descriptor.digest() + " two sizes");
+            }
+            Object annotations = entry instanceof Map<?, ?> map ? map.get("annotations") : null;
+            String name = JsonReader.string(annotations, OciJson.CONTAINERD_NAME);
+            if (!name.isEmpty() && !names.get(descriptor.digest()).contains(name)) {
+                names.get(descriptor.digest()).add(name);
+            }
+        }
+        List<Image> result = new ArrayList<>();
+        for (Image image : images.values()) {
+            result.add(new Image(image.manifest(), image.manifestBytes(), image.config(), image.layers(),
+                    image.platform(), names.get(image.manifest().digest())));
+        }
+        return new Layout(directory, result);
+    }
+
+    private Image image(Descriptor manifest, Platform platform) throws UnusableLayoutException, IOException {
+        byte[] bytes = smallBlob(manifest, "index.json");
+        String what = "the manifest " + manifest.digest();
+        Object json = parse(bytes, what);
+        if (!(json instanceof Map<?, ?> map)) {
+            throw damaged(what + " is not a JSON object");
+        }
+        Object mediaType = map.get("mediaType");
+        if (mediaType != null && !MediaTypes.MANIFEST.equals(mediaType)) {
+            throw damaged(what + " has the media type \"" + mediaType + "\", not the one index.json gives");
+        }
+        Descriptor config = descriptor(map.get("config"), what);
+        smallBlob(config, what);
+        if (!(map.get("layers") instanceof List<?> layerList)) {
+            throw damaged(what + " lists no layers");
+        }
+        List<Descriptor> layers = new ArrayList<>();
+        for (Object layer : layerList) {
+            Descriptor descriptor = descriptor(layer, what);
+            checkSize(descriptor, what);
+            layers.add(descriptor);
+        }
+        return new Image(manifest, bytes, config, layers, platform, List.of());
+    }
+
+    /** @return the bytes of a manifest or config, which must match their digest and size */
+    private byte[] smallBlob(Descriptor descriptor, String referrer) throws UnusableLayoutException, IOException {
+        checkSize(descriptor, referrer);
+        byte[] bytes = document(blob(descriptor), descriptor.size());
+        String actual = DigestingOutputStream.digestOf(bytes);
+        if (!actual.equals(descriptor.digest())) {
+            throw damaged("blobs/sha256/" + descriptor.hex() + " (which " + referrer + " references) does not match"
+                    + " its digest: its bytes are " + actual);
+        }
+        return bytes;
+    }
+
+    private void checkSize(Descriptor descriptor, String referrer) throws UnusableLayoutException, IOException {
+        Path file = blob(descriptor);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw damaged("blobs/sha256/" + descriptor.hex() + ", which " + referrer + " references, is missing");
+        }
+        long size = Files.size(file);
+        if (size != descriptor.size()) {
+            throw damaged("blobs/sha256/" + descriptor.hex() + ", which " + referrer + " references, is " + size
+                    + " bytes, not " + descriptor.size());
+        }
+    }
+
+    private Path blob(Descriptor descriptor) {
+        return blobs.resolve(descriptor.hex());
+    }
+
+    private Descriptor descriptor(Object json, String referrer) throws UnusableLayoutException {
+        if (!(json instanceof Map<?, ?> map)) {
+            throw damaged(referrer + " holds a descriptor that is not a JSON object");
+        }
+        String digest = JsonReader.string(map, "digest");
+        if (!DIGEST.matcher(digest).matches()) {
+            throw damaged(referrer + " holds the digest \"" + digest + "\", not sha256: and 64 lower-case hex digits");
+        }
+        Object size = map.get("size");
+        long bytes;
+        try {
+            bytes = size instanceof BigDecimal number ? number.longValueExact() : -1;
+        } catch (ArithmeticException e) {
+            bytes = -1;
+        }
+        if (bytes < 0) {
+            throw damaged(referrer + " gives " + digest + " the size " + size + ", not a whole number of bytes");
+        }
+        return new Descriptor(JsonReader.string(map, "mediaType"), digest, bytes);
+    }
+
+    private static Platform platform(Object entry) {
+        Object platform = entry instanceof Map<?, ?> map ? map.get("platform") : null;
+        String os = JsonReader.string(platform, "os");
+        String architecture = JsonReader.string(platform, "architecture");
+        if (os.isEmpty() || architecture.isEmpty()) {
+            return null;
+        }
+        String variant = JsonReader.string(platform, "variant");
+        return new Platform(os, architecture, variant.isEmpty() ? null : variant);
+    }
+
+    private Object parse(byte[] bytes, String what) throws UnusableLayoutException {
+        try {
+            return JsonReader.parse(bytes);
+        } catch (IOException e) {
+            throw damaged(what + " is " + e.getMessage());
+        }
+    }
+
+    /** Reads a document whole, up to {@link #MAX_DOCUMENT} bytes; {@code expected} is its size, or -1. */
+    private byte[] document(Path file, long expected) throws UnusableLayoutException, IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(MAX_DOCUMENT + 1, expected < 0 ? Long.MAX_VALUE : expected + 1));
+            if (bytes.length > MAX_DOCUMENT) {
+                throw damaged(directory.relativize(file) + " is larger than " + MAX_DOCUMENT
+                        + " bytes, more than a layout document holds");
+            }
+            if (expected >= 0 && bytes.length != expected) {
+                throw damaged(directory.relativize(file) + " changed while it was read");
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            throw damaged(directory.relativize(file) + " vanished while it was read");
+        }
+    }
+
+    private UnusableLayoutException damaged(String problem) {
+        return new UnusableLayoutException(directory, "The image layout in " + directory + " is damaged: "
+                + Objects.requireNonNull(problem), REBUILD + " (a build that finds it up to date keeps it as it is)");
+    }
+}
