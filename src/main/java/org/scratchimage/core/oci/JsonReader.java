@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>Ours because Jackson's jars are the largest part of what Maven resolves and loads for this plugin on every
  * build, including the builds that find the image up to date and read no JSON at all.
  */
-final class JsonReader {
+public final class JsonReader {
     static final int MAX_DEPTH = 256;
     /** BigDecimal parses in time quadratic in the digits: a hostile million-digit number would take seconds. */
     static final int MAX_NUMBER = 1000;
@@ -36,7 +36,7 @@ final class JsonReader {
     }
 
     /** @throws IOException if {@code json} is not one well-formed JSON value in UTF-8 */
-    static Object parse(byte[] json) throws IOException {
+    public static Object parse(byte[] json) throws IOException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -55,7 +55,7 @@ final class JsonReader {
     }
 
     /** @return the string at {@code key} of {@code object}, or {@code ""} if it is not an object or holds none */
-    static String string(Object object, String key) {
+    public static String string(Object object, String key) {
         return object instanceof Map<?, ?> map && map.get(key) instanceof String value ? value : "";
     }
 

@@ -1,7 +1,16 @@
 package org.scratchimage.core.registry;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import org.scratchimage.core.compress.DigestingOutputStream;
 
 /**
  * A client of one registry, speaking the OCI distribution API over the JDK's {@link java.net.http.HttpClient}.
@@ -9,26 +18,75 @@ import java.nio.file.Path;
  * (or anonymously), retries idempotent steps, follows blob redirects by hand without forwarding
  * {@code Authorization} to another host, and never sends credentials over plain HTTP to a non-loopback host.
  *
+ * <p>The scheme: HTTPS, with the JDK's trust store. A loopback registry, or one listed in
+ * {@code <insecureRegistries>}, is tried over HTTPS first and over plain HTTP when it does not speak TLS; an
+ * insecure one also gets any certificate accepted, with a warning.
+ *
  * <p>Thread-safe: several blobs may be uploaded at once.
  */
 public final class Registry implements AutoCloseable {
+    private final String registry;
+    private final String apiHost;
+    private final boolean insecure;
+    private final RegistryListener listener;
+    private final Retries retries;
+    private final RegistryErrors errors;
+    private final Transport transport;
+    private final Authorizer authorizer;
+    private final RegistryHttp http;
+    private URI base;
+
+    private Registry(String registry, RegistryOptions options, Credential credential) {
+        this.registry = registry;
+        this.apiHost = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
+        this.insecure = Transport.isInsecure(registry, options.insecureRegistries());
+        this.listener = options.listener();
+        this.retries = new Retries(options.maxTries(), options.backoff(), listener);
+        this.errors = new RegistryErrors(registry);
+        this.transport = Transport.create(options, insecure);
+        this.authorizer = new Authorizer(registry, credential, transport, listener);
+        this.http = new RegistryHttp(transport, authorizer, errors, listener);
+    }
 
     /**
      * @param registry the registry as {@link ImageReference#registry()} names it
-     * @return a client of it; nothing is sent yet
+     * @return a client of it; its credentials are looked up, nothing is sent yet
+     * @throws RegistryException when a credential source has an entry that cannot be used
      */
-    public static Registry connect(String registry, RegistryOptions options) {
-        throw new UnsupportedOperationException("TODO(client helper)");
+    public static Registry connect(String registry, RegistryOptions options) throws RegistryException {
+        Credential credential = null;
+        for (CredentialSource source : options.credentials()) {
+            Optional<Credential> found = source.find(registry);
+            if (found.isPresent()) {
+                credential = found.get();
+                break;
+            }
+        }
+        options.listener().debug(credential == null ? "No credentials for " + registry + ": pushing anonymously"
+                : "Using " + credential + " for " + registry);
+        return new Registry(registry, options, credential);
     }
 
     /** @return where the credentials in use came from, such as {@code settings.xml server "h:5000"}, or anonymous */
     public String credentialSource() {
-        throw new UnsupportedOperationException("TODO(client helper)");
+        String source = authorizer.source();
+        return source == null ? "anonymous" : source;
     }
 
     /** @return whether the repository holds the blob ({@code HEAD}) */
     public boolean hasBlob(String repository, String digest) throws IOException, RegistryException {
-        throw new UnsupportedOperationException("TODO(client helper)");
+        URI uri = api(repository, "/blobs/" + digest);
+        return retries.run("HEAD of blob " + digest + " in " + repository, () -> {
+            HttpResponse<byte[]> response = http.send(new RegistryHttp.Call("HEAD", uri, push(repository), null,
+                    null, true, true));
+            if (response.statusCode() == 200) {
+                return true;
+            }
+            if (response.statusCode() == 404) {
+                return false;
+            }
+            throw errors.failure(response, "HEAD blob " + digest, repository, authorizer.source());
+        });
     }
 
     /**
@@ -39,7 +97,28 @@ public final class Registry implements AutoCloseable {
      */
     public boolean mountBlob(String repository, String digest, String fromRepository)
             throws IOException, RegistryException {
-        throw new UnsupportedOperationException("TODO(client helper)");
+        URI uri = api(repository, "/blobs/uploads/?mount=" + encode(digest) + "&from=" + encode(fromRepository));
+        List<String> scopes = List.of(push(repository).get(0), "repository:" + fromRepository + ":pull");
+        return retries.run("mount of blob " + digest + " from " + fromRepository + " into " + repository, () -> {
+            HttpResponse<byte[]> response = http.send(new RegistryHttp.Call("POST", uri, scopes, null, null, true,
+                    false));
+            int status = response.statusCode();
+            if (status == 201) {
+                listener.debug("Mounted " + digest + " from " + fromRepository + " into " + repository);
+                return true;
+            }
+            if (status == 202) {
+                cancel(response, uri, scopes);
+                return false;
+            }
+            if (status == 401 || status == 403 || status == 404) {
+                listener.debug("Registry " + registry + " answered " + status + " to the mount of " + digest
+                        + " from " + fromRepository + "; uploading it instead");
+                return false;
+            }
+            throw errors.failure(response, "mount of blob " + digest + " from " + fromRepository, repository,
+                    authorizer.source());
+        });
     }
 
     /**
@@ -53,7 +132,38 @@ public final class Registry implements AutoCloseable {
      */
     public void uploadBlob(String repository, Path file, String digest, long size)
             throws IOException, RegistryException {
-        throw new UnsupportedOperationException("TODO(client helper)");
+        if (size == 0 && !BlobBody.emptyMatches(digest)) {
+            throw damaged(file, digest, "the file is empty");
+        }
+        BlobBody body = new BlobBody(file, digest, size,
+                (sent, total) -> listener.progress(repository, digest, sent, total));
+        URI start = api(repository, "/blobs/uploads/");
+        retries.run("upload of blob " + digest + " to " + repository, () -> {
+            // Each try opens its own session: a session that saw part of a body cannot take the whole again.
+            HttpResponse<byte[]> opened = http.send(new RegistryHttp.Call("POST", start, push(repository), null,
+                    null, true, false));
+            if (opened.statusCode() != 202) {
+                throw errors.failure(opened, "POST blob upload", repository, authorizer.source());
+            }
+            URI location = RegistryHttp.withDigest(location(opened, start), digest);
+            HttpResponse<byte[]> put;
+            try {
+                put = http.send(new RegistryHttp.Call("PUT", location, push(repository), body::publisher,
+                        "application/octet-stream", false, true));
+            } catch (IOException e) {
+                if (body.damaged() != null) {
+                    throw damaged(file, digest, body.damaged());
+                }
+                throw e;
+            }
+            if (body.damaged() != null) {
+                throw damaged(file, digest, body.damaged());
+            }
+            if (put.statusCode() != 201) {
+                throw errors.failure(put, "PUT blob " + digest, repository, authorizer.source());
+            }
+            return null;
+        });
     }
 
     /**
@@ -63,11 +173,114 @@ public final class Registry implements AutoCloseable {
      */
     public String putManifest(String repository, String tag, String mediaType, byte[] manifest)
             throws IOException, RegistryException {
-        throw new UnsupportedOperationException("TODO(client helper)");
+        String digest = DigestingOutputStream.digestOf(manifest);
+        URI uri = api(repository, "/manifests/" + tag);
+        return retries.run("PUT of manifest " + repository + ':' + tag, () -> {
+            HttpResponse<byte[]> response = http.send(new RegistryHttp.Call("PUT", uri, push(repository),
+                    () -> HttpRequest.BodyPublishers.ofByteArray(manifest), mediaType, true, false));
+            if (response.statusCode() != 201 && response.statusCode() != 200) {
+                throw errors.failure(response, "PUT manifest " + repository + ':' + tag, repository,
+                        authorizer.source());
+            }
+            Optional<String> reported = response.headers().firstValue("Docker-Content-Digest");
+            if (reported.isPresent() && !reported.get().trim().equals(digest)) {
+                throw new IOException("registry " + registry + " stored the manifest " + repository + ':' + tag
+                        + " as " + reported.get().trim() + ", but its bytes have the digest " + digest);
+            }
+            return digest;
+        });
     }
 
     @Override
     public void close() {
         // The JDK's HttpClient of Java 17 has no close; nothing to release.
+    }
+
+    private URI api(String repository, String rest) throws IOException, RegistryException {
+        return base().resolve("/v2/" + repository + rest);
+    }
+
+    private static List<String> push(String repository) {
+        return List.of("repository:" + repository + ":pull,push");
+    }
+
+    /** Pings {@code /v2/} once to choose the scheme and learn the challenge. */
+    private synchronized URI base() throws IOException, RegistryException {
+        if (base != null) {
+            return base;
+        }
+        boolean plainAllowed = insecure || Transport.isLoopback(Transport.hostOf(apiHost));
+        URI https = URI.create("https://" + apiHost + "/v2/");
+        HttpResponse<byte[]> pong = retries.run("ping of " + https, () -> ping(https, plainAllowed));
+        if (pong == null) {
+            URI plain = URI.create("http://" + apiHost + "/v2/");
+            listener.debug("Registry " + registry + " does not speak TLS; trying " + plain);
+            pong = retries.run("ping of " + plain, () -> ping(plain, false));
+        }
+        base = pong.uri().resolve("/");
+        if (insecure && !Transport.isLoopback(base.getHost())) {
+            listener.warn("Registry " + registry + " is in <insecureRegistries>: " + ("http".equals(base.getScheme())
+                    ? "talking plain HTTP to it, without credentials" : "accepting any certificate from it"));
+        }
+        listener.debug("Talking to registry " + registry + " at " + base);
+        authorizer.challenged(pong.statusCode() == 401
+                ? Challenge.choose(pong.headers().allValues("WWW-Authenticate")) : null);
+        return base;
+    }
+
+    /** @return the answer to {@code GET /v2/}, or null when the server speaks no TLS and plain HTTP is allowed */
+    private HttpResponse<byte[]> ping(URI uri, boolean plainAllowed) throws IOException, RegistryException {
+        HttpRequest.Builder request = HttpRequest.newBuilder().GET().timeout(RegistryHttp.REQUEST_TIMEOUT);
+        HttpResponse<byte[]> response;
+        try {
+            response = transport.send(request, uri, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (SSLException e) {
+            if (RegistryErrors.untrusted(e)) {
+                throw errors.untrusted(uri, e);
+            }
+            if (!RegistryErrors.speaksNoTls(e)) {
+                throw errors.unreachable(uri, e);
+            }
+            if (plainAllowed) {
+                return null;
+            }
+            throw new RegistryException("Registry " + registry + " does not speak TLS at " + uri.getHost() + ':'
+                    + RegistryErrors.port(uri) + " (" + e.getMessage() + ")", "serve it over HTTPS, or, if it "
+                    + "serves plain HTTP on purpose, list " + registry + " in <insecureRegistries> (no credentials "
+                    + "are sent to it then)", e);
+        } catch (IOException e) {
+            throw errors.unreachable(uri, e);
+        }
+        int status = response.statusCode();
+        if (status >= 500 || status == 429) {
+            throw errors.failure(response, "GET /v2/", "", authorizer.source());
+        }
+        return response;
+    }
+
+    private void cancel(HttpResponse<byte[]> session, URI uri, List<String> scopes) {
+        try {
+            URI location = location(session, uri);
+            http.send(new RegistryHttp.Call("DELETE", location, scopes, null, null, true, false));
+        } catch (IOException | RegistryException e) {
+            listener.debug("Could not cancel an unused upload session (" + e.getMessage() + "); the registry "
+                    + "drops it by itself");
+        }
+    }
+
+    private static URI location(HttpResponse<byte[]> response, URI request) throws IOException {
+        String location = response.headers().firstValue("Location").orElseThrow(() -> new IOException(
+                "the registry answered " + response.statusCode() + " to POST " + request.getPath()
+                + " without a Location"));
+        return RegistryHttp.resolve(request, location);
+    }
+
+    private RegistryException damaged(Path file, String digest, String why) {
+        return new RegistryException("The layout's blob " + digest + " (" + file + ") is damaged: " + why,
+                "build the image again with scratch:build, which rewrites the layout");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

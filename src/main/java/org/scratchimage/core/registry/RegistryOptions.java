@@ -3,6 +3,7 @@ package org.scratchimage.core.registry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * How the client talks to registries.
@@ -17,14 +18,30 @@ import java.util.Set;
  * @param connectTimeout how long a connection may take before the registry counts as unreachable
  * @param parallelUploads how many blobs are uploaded at once
  * @param listener where decisions and warnings go
+ * @param sslContext the TLS context for registries that are not insecure, or {@code null} for the JDK's default,
+ *     which honours {@code -Djavax.net.ssl.trustStore}; tests set it, for the default is made once per JVM
  */
 public record RegistryOptions(List<CredentialSource> credentials, Set<String> insecureRegistries,
         List<ProxySettings> proxies, int maxTries, Duration backoff, Duration connectTimeout, int parallelUploads,
-        RegistryListener listener) {
+        RegistryListener listener, SSLContext sslContext) {
+
+    /** Options with the JDK's default TLS context. */
+    public RegistryOptions(List<CredentialSource> credentials, Set<String> insecureRegistries,
+            List<ProxySettings> proxies, int maxTries, Duration backoff, Duration connectTimeout, int parallelUploads,
+            RegistryListener listener) {
+        this(credentials, insecureRegistries, proxies, maxTries, backoff, connectTimeout, parallelUploads, listener,
+                null);
+    }
 
     /** @return options with no credentials, no insecure registry, no proxy, and the defaults above */
     public static RegistryOptions defaults(RegistryListener listener) {
         return new RegistryOptions(List.of(), Set.of(), List.of(), 3, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 4, listener);
+    }
+
+    /** @return these options with another TLS context for trusted registries */
+    public RegistryOptions withSslContext(SSLContext context) {
+        return new RegistryOptions(credentials, insecureRegistries, proxies, maxTries, backoff, connectTimeout,
+                parallelUploads, listener, context);
     }
 }
