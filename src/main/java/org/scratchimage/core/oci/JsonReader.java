@@ -21,6 +21,8 @@ import java.util.Map;
  *
  * <p>Ours because Jackson's jars are the largest part of what Maven resolves and loads for this plugin on every
  * build, including the builds that find the image up to date and read no JSON at all.
+ *
+ * <p>Public for {@link #parse} alone: the credential sources read Docker's and podman's auth files with it.
  */
 public final class JsonReader {
     static final int MAX_DEPTH = 256;
@@ -35,7 +37,12 @@ public final class JsonReader {
         this.text = text;
     }
 
-    /** @throws IOException if {@code json} is not one well-formed JSON value in UTF-8 */
+    /**
+     * @param json a document from anywhere
+     * @return its value, as the class comment says
+     * @throws IOException if {@code json} is not one well-formed JSON value in UTF-8; the message says what was
+     *     found where, quoting at most one character of the text
+     */
     public static Object parse(byte[] json) throws IOException {
         String text;
         try {

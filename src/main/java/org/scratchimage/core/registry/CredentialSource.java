@@ -13,4 +13,19 @@ public interface CredentialSource {
      *     the secret
      */
     Optional<Credential> find(String registry) throws RegistryException;
+
+    /**
+     * The lookup the registry client makes: a source whose entries may name a repository (the containers auth
+     * file's {@code reg.example/team} keys, matched most specific first) overrides it; the others answer for the
+     * registry as a whole.
+     *
+     * @param registry as for {@link #find(String)}
+     * @param repository the repository path the credentials are for, such as {@code team/app} or
+     *     {@code library/busybox} ({@link ImageReference#repository()})
+     * @return its entry for that repository of that registry, or empty when it has none
+     * @throws RegistryException as {@link #find(String)}
+     */
+    default Optional<Credential> find(String registry, String repository) throws RegistryException {
+        return find(registry);
+    }
 }
