@@ -19,6 +19,8 @@ import org.codehaus.plexus.component.configurator.expression.ExpressionEvaluatio
 import org.codehaus.plexus.configuration.PlexusConfiguration;
 import org.scratchimage.core.ImagePusher;
 import org.scratchimage.core.PushRequest;
+import org.scratchimage.core.credentials.Credentials;
+import org.scratchimage.core.credentials.UserEnvironment;
 import org.scratchimage.core.oci.ImageMetadata;
 import org.scratchimage.core.registry.CredentialSource;
 import org.scratchimage.core.registry.RegistryException;
@@ -162,6 +164,7 @@ public class PushMojo extends AbstractScratchMojo {
                             + " (scratch.username) too, or remove <password>");
         }
         sources.add(new SettingsCredentials(settings, decrypter, serverId));
+        sources.addAll(Credentials.fromUserFiles(UserEnvironment.current()));
         return sources;
     }
 
