@@ -63,6 +63,7 @@ public final class ImagePusher {
                 PushTargets.insecureRegistries(request.insecureRegistries()), request.proxies(), defaults.maxTries(),
                 defaults.backoff(), defaults.connectTimeout(),
                 PushTargets.parallelUploads(request.parallelUploads(), defaults.parallelUploads()), listener);
+        List<ImageReference> to = PushTargets.to(request.to());
         Path directory = FolderKey.of(request.outputDirectory());
         if (!Files.isDirectory(directory)) {
             // Refused before locking: the lock would create the folder's parent.
@@ -70,7 +71,7 @@ public final class ImagePusher {
         }
         try (LayoutLock lock = LayoutLock.acquire(directory, listener::info)) {
             LayoutReader.Layout layout = read(directory);
-            List<PushTargets.Target> targets = PushTargets.of(layout, request.to());
+            List<PushTargets.Target> targets = PushTargets.of(layout, to);
             List<PushResult.Pushed> pushed = new ArrayList<>();
             try {
                 push(layout, targets, options, pushed);

@@ -39,12 +39,38 @@ final class PushTargets {
     }
 
     /**
+     * Checks {@code <to>} before the layout is read: a mistake there is reported whatever the layout holds.
+     *
      * @param to the references the user listed, or empty for the layout's own names
-     * @return the targets, grouped by image and repository in the order the references were first named
-     * @throws RegistryException for a malformed reference, one without a tag or listed twice, an image without a
-     *     name, or {@code <to>} with a layout of several images
+     * @return them parsed, in order
+     * @throws RegistryException for an empty, malformed or duplicate reference, or one without a tag
      */
-    static List<Target> of(LayoutReader.Layout layout, List<String> to) throws RegistryException {
+    static List<ImageReference> to(List<String> to) throws RegistryException {
+        List<ImageReference> references = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < to.size(); i++) {
+            String element = "<to>/<reference>[" + (i + 1) + "]";
+            String value = to.get(i) == null ? "" : to.get(i).strip();
+            if (value.isEmpty()) {
+                throw new RegistryException(element + " \"\" is empty", "write a reference with a tag, such as"
+                        + " registry.example.org/team/app:1.0, or remove the empty entry");
+            }
+            ImageReference reference = ImageReference.parse(value, element);
+            if (!seen.add(reference.toString())) {
+                throw new RegistryException(element + " \"" + value + "\" is listed twice (as " + reference + ")",
+                        "list each reference once");
+            }
+            references.add(reference);
+        }
+        return references;
+    }
+
+    /**
+     * @param to the references of {@link #to(List)}, or empty for the layout's own names
+     * @return the targets, grouped by image and repository in the order the references were first named
+     * @throws RegistryException for an image without a name, or {@code <to>} with a layout of several images
+     */
+    static List<Target> of(LayoutReader.Layout layout, List<ImageReference> to) throws RegistryException {
         List<Named> named = new ArrayList<>();
         if (!to.isEmpty()) {
             if (layout.images().size() > 1) {
@@ -53,19 +79,7 @@ final class PushTargets {
                         "remove <to> to push each image under the name in its index.json, or push a layout of one"
                                 + " image");
             }
-            Set<String> seen = new LinkedHashSet<>();
-            for (int i = 0; i < to.size(); i++) {
-                String element = "<to>/<reference>[" + (i + 1) + "]";
-                String value = to.get(i) == null ? "" : to.get(i).strip();
-                if (value.isEmpty()) {
-                    throw new RegistryException(element + " \"\" is empty", "write a reference with a tag, such as"
-                            + " registry.example.org/team/app:1.0, or remove the empty entry");
-                }
-                ImageReference reference = ImageReference.parse(value, element);
-                if (!seen.add(reference.toString())) {
-                    throw new RegistryException(element + " \"" + value + "\" is listed twice (as " + reference + ")",
-                            "list each reference once");
-                }
+            for (ImageReference reference : to) {
                 named.add(new Named(layout.images().get(0), reference));
             }
         } else {
