@@ -40,7 +40,7 @@ class ConfigurationDocsTest {
         try (InputStream in = Files.newInputStream(DESCRIPTOR)) {
             code = descriptor(in);
         }
-        assertThat(code).as("goals in plugin.xml").containsKeys("build", "help");
+        assertThat(code).as("goals in plugin.xml").containsKeys("build", "push", "help");
 
         List<String> problems = compare(code, documented(Files.readString(DOCS, StandardCharsets.UTF_8)));
 
@@ -333,6 +333,11 @@ class ConfigurationDocsTest {
      */
     private static String documentedType(Parameter parameter) {
         String type = simpleName(parameter.type());
+        // A secret such as scratch:push's <password>: declared so that Maven's -X does not print its value, written
+        // and documented as a String.
+        if (type.equals("PlexusConfiguration")) {
+            return "String";
+        }
         boolean switchDefault = "true".equals(parameter.defaultValue()) || "false".equals(parameter.defaultValue());
         return type.equals("String") && switchDefault ? "boolean" : type;
     }
