@@ -152,7 +152,7 @@ final class RegistryErrors {
                     String message = JsonReader.string(error, "message");
                     text += message.isEmpty() ? "" : (text.isEmpty() ? "" : ": ") + message;
                     Object detail = error instanceof Map<?, ?> e ? e.get("detail") : null;
-                    if (detail != null) {
+                    if (detail != null && !String.valueOf(detail).isBlank()) {
                         text += " (" + quote(String.valueOf(detail)) + ")";
                     }
                     described.add(text);
