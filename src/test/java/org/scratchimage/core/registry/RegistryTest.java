@@ -120,6 +120,25 @@ class RegistryTest {
     }
 
     @Test
+    void anIdentityTokenIsExchangedThroughTheOauth2Form() throws Exception {
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        String identityToken = "identity-" + PASSWORD;
+        CredentialSource docker = registry -> java.util.Optional.of(
+                new Credential(null, identityToken, true, "Docker config auths \"" + registry + "\""));
+        try (TokenIssuer issuer = TokenIssuer.builder(pki).user("bob", PASSWORD).identityToken(identityToken)
+                        .rejectBadCredentials().start();
+                RegistryServer server = RegistryServer.builder().token(issuer).start();
+                Registry registry = Registry.connect(server.host(), options(log, docker))) {
+            push(registry, image, "team/app", "1.0");
+
+            assertThat(server.tags("team/app")).containsExactly("1.0");
+            assertThat(issuer.requests()).hasSize(1).allMatch(seen -> seen.method().equals("POST")
+                    && "refresh_token".equals(seen.grantType()) && seen.authenticated());
+            assertThat(log.all()).doesNotContain(identityToken);
+        }
+    }
+
+    @Test
     void aBearerRegistryRefusingTheCredentialsNamesTheirSource() throws Exception {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         try (TokenIssuer issuer = TokenIssuer.builder(pki).user("bob", PASSWORD).rejectBadCredentials().start();
