@@ -100,9 +100,8 @@ final class RegistryErrors {
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         }
         if (Retries.transientFault(e)) {
-            IOException named = new IOException(where + ": " + (e.getMessage() == null
-                    ? e.getClass().getSimpleName() : e.getMessage()), e);
-            return named;
+            return new IOException(where + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()), e);
         }
         return e;
     }
