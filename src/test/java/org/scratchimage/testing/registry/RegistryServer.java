@@ -110,6 +110,11 @@ public final class RegistryServer implements AutoCloseable {
         return (tls == null ? "http://" : "https://") + host;
     }
 
+    /** @return a TLS context trusting the registry's certificate, or null for a plain-HTTP registry */
+    public javax.net.ssl.SSLContext tlsContext() {
+        return tls == null ? null : tls.sslContext();
+    }
+
     /** @return the port the registry listens on */
     public int port() {
         return Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
