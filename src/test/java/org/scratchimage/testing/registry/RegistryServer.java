@@ -71,6 +71,9 @@ public final class RegistryServer implements AutoCloseable {
             listening = appLog.await(LISTENING, START_TIMEOUT, process);
         } catch (IOException | RuntimeException e) {
             stop();
+            if (deleteDirectory) {
+                deleteRecursively(directory);
+            }
             throw e;
         }
         Matcher matcher = LISTENING.matcher(listening);
