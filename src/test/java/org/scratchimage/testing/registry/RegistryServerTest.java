@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +138,51 @@ class RegistryServerTest {
                 assertThat(tags.statusCode()).as("tags with the token: %s", tags.body()).isEqualTo(200);
                 assertThat(tags.body()).contains("\"1.0\"");
             }
+        }
+    }
+
+    @Test
+    void theIssuersPermitsAndLifetimeDecideWhatTheRegistryAccepts() throws Exception {
+        try (TokenIssuer issuer = TokenIssuer.builder(TestPki.shared()).user("bob", "t0ken-pw")
+                        .permit("team/app", "pull", "push").start();
+                RegistryServer registry = RegistryServer.builder().token(issuer).start()) {
+            ExternalTools.Result other = copy(List.of("--dest-tls-verify=false", "--dest-creds", "bob:t0ken-pw"),
+                    registry.host() + "/team/other:1.0");
+            assertThat(other.exitCode()).as("no permit for team/other").isNotZero();
+            assertThat(registry.tags("team/other")).isEmpty();
+            copy(List.of("--dest-tls-verify=false", "--dest-creds", "bob:t0ken-pw"),
+                    registry.host() + "/team/app:1.0").assertSuccess();
+
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    "bob:t0ken-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            URI tokenUri = URI.create(issuer.realm() + "?service=test-registry&scope=repository%3Ateam%2Fapp%3Apull");
+            URI tagsUri = URI.create(registry.url() + "/v2/team/app/tags/list");
+            issuer.tokenLifetime(Duration.ofMinutes(-2));
+            String expired = (String) new ObjectMapper().readValue(client.send(HttpRequest.newBuilder(tokenUri)
+                    .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                    Map.class).get("token");
+            HttpResponse<String> refused = client.send(HttpRequest.newBuilder(tagsUri)
+                    .header("Authorization", "Bearer " + expired).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(challenge ->
+                    assertThat(challenge).startsWith("Bearer realm=\"" + issuer.realm() + "\""));
+        }
+    }
+
+    @Test
+    void aRegistryWithRelativeUrlsAnswersRelativeUploadLocations() throws Exception {
+        try (RegistryServer registry = RegistryServer.builder().relativeUrls().start()) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<Void> started = client.send(HttpRequest.newBuilder(URI.create(registry.url()
+                    + "/v2/team/app/blobs/uploads/")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+
+            assertThat(started.statusCode()).isEqualTo(202);
+            assertThat(started.headers().firstValue("Location")).hasValueSatisfying(
+                    location -> assertThat(location).startsWith("/v2/team/app/blobs/uploads/"));
+            assertThat(registry.uploadsInProgress("team/app")).hasSize(1);
         }
     }
 
