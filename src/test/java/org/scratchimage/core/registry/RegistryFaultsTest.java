@@ -56,7 +56,8 @@ class RegistryFaultsTest {
             assertThat(List.of(head.hits(), post.hits(), halfSent.hits(), busy.hits(), unavailable.hits()))
                     .containsOnly(1);
             assertThat(server.tagDigest("team/app", "1.0")).contains(image.manifestDigest());
-            assertThat(skopeoRaw(server.host() + "/team/app:1.0", "--creds", "alice:" + PASSWORD)).isEqualTo(manifest(image));
+            assertThat(skopeoRaw(server.host() + "/team/app:1.0", "--creds", "alice:" + PASSWORD))
+                    .isEqualTo(manifest(image));
             // Every PUT of a blob went to a session of its own: the half-sent body was not sent again into its session.
             List<String> blobPuts = proxy.requests().stream()
                     .filter(seen -> seen.method().equals("PUT") && seen.path().contains("/blobs/uploads/"))
