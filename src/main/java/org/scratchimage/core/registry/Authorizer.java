@@ -204,7 +204,8 @@ final class Authorizer {
             lifetime = Duration.ofSeconds(seconds.longValue());
         }
         // Renew before it runs out, so that a request does not carry a token that expires on the way.
-        Duration margin = lifetime.compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(10) : lifetime.dividedBy(2);
+        Duration margin = lifetime.compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(10)
+                : lifetime.dividedBy(2);
         return new Token(value, Instant.now().plus(lifetime).minus(margin));
     }
 

@@ -100,9 +100,8 @@ final class RegistryErrors {
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         }
         if (Retries.transientFault(e)) {
-            IOException named = new IOException(where + ": " + (e.getMessage() == null
-                    ? e.getClass().getSimpleName() : e.getMessage()), e);
-            return named;
+            return new IOException(where + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()), e);
         }
         return e;
     }
@@ -152,7 +151,7 @@ final class RegistryErrors {
                     String message = JsonReader.string(error, "message");
                     text += message.isEmpty() ? "" : (text.isEmpty() ? "" : ": ") + message;
                     Object detail = error instanceof Map<?, ?> e ? e.get("detail") : null;
-                    if (detail != null) {
+                    if (detail != null && !String.valueOf(detail).isBlank()) {
                         text += " (" + quote(String.valueOf(detail)) + ")";
                     }
                     described.add(text);

@@ -53,7 +53,7 @@ final class RegistryHttp {
                 response.headers().allValues("WWW-Authenticate"), call.scopes(), authorization != null)) {
             if (!call.replayable()) {
                 throw new Retries.RetryableStatus("registry answered 401 to " + call.method() + " "
-                        + origin.getPath() + "; starting again with new authorization", Duration.ZERO);
+                        + origin.getPath() + "; starting again with new authorization", null);
             }
             listener.debug("Registry answered 401 to " + call.method() + ' ' + origin.getPath()
                     + "; trying once more with new authorization");

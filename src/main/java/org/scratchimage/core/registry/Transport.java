@@ -55,6 +55,14 @@ final class Transport {
         }
         if (!options.proxies().isEmpty()) {
             builder.proxy(new Selector(options.proxies()));
+            String disabled = System.getProperty("jdk.http.auth.tunneling.disabledSchemes");
+            if (options.proxies().stream().anyMatch(p -> p.username() != null)
+                    && (disabled == null || disabled.contains("Basic"))) {
+                // The JDK strips Basic proxy credentials from CONNECT unless told otherwise, once, at its start.
+                options.listener().warn("A settings.xml proxy has credentials: for an HTTPS registry the JDK "
+                        + "sends them only when Maven runs with -Djdk.http.auth.tunneling.disabledSchemes= "
+                        + "(empty), for example in .mvn/jvm.config");
+            }
         }
         return new Transport(builder.build(), options.proxies());
     }

@@ -1,15 +1,11 @@
 package org.scratchimage.testing.registry;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +71,9 @@ public final class RegistryServer implements AutoCloseable {
             listening = appLog.await(LISTENING, START_TIMEOUT, process);
         } catch (IOException | RuntimeException e) {
             stop();
+            if (deleteDirectory) {
+                deleteRecursively(directory);
+            }
             throw e;
         }
         Matcher matcher = LISTENING.matcher(listening);
@@ -108,6 +107,11 @@ public final class RegistryServer implements AutoCloseable {
     /** @return {@code http://127.0.0.1:PORT} or {@code https://127.0.0.1:PORT}, without a trailing slash */
     public String url() {
         return (tls == null ? "http://" : "https://") + host;
+    }
+
+    /** @return a TLS context trusting the registry's certificate, or null for a plain-HTTP registry */
+    public javax.net.ssl.SSLContext tlsContext() {
+        return tls == null ? null : tls.sslContext();
     }
 
     /** @return the port the registry listens on */
@@ -395,94 +399,6 @@ public final class RegistryServer implements AutoCloseable {
                 Files.createDirectories(directory);
             }
             return new RegistryServer(this);
-        }
-    }
-
-    /** The lines of one output stream of the process, read by a daemon thread as they come. */
-    private static final class LogLines {
-        private final List<String> lines = new ArrayList<>();
-        private boolean ended;
-
-        static LogLines follow(InputStream stream, String name) {
-            LogLines log = new LogLines();
-            Thread reader = new Thread(() -> log.read(stream), name);
-            reader.setDaemon(true);
-            reader.start();
-            return log;
-        }
-
-        private void read(InputStream stream) {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    synchronized (this) {
-                        lines.add(line);
-                        notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended; what was read stays
-            } finally {
-                synchronized (this) {
-                    ended = true;
-                    notifyAll();
-                }
-            }
-        }
-
-        synchronized List<String> snapshot() {
-            return List.copyOf(lines);
-        }
-
-        /** @return the first line matching the pattern, waiting for it */
-        String await(Pattern pattern, Duration timeout, Process process) throws IOException {
-            int index = awaitMatch(line -> pattern.matcher(line).find(), "line matching " + pattern, timeout,
-                    process);
-            return snapshot().get(index);
-        }
-
-        /** @return the index of the first line containing the text, waiting for it */
-        int awaitIndex(String text, Duration timeout, Process process) {
-            try {
-                return awaitMatch(line -> line.contains(text), "line containing " + text, timeout, process);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private static void waitForExit(Process process) {
-            try {
-                process.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private synchronized int awaitMatch(java.util.function.Predicate<String> test, String what,
-                Duration timeout, Process process) throws IOException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (int checked = 0; ; ) {
-                for (; checked < lines.size(); checked++) {
-                    if (test.test(lines.get(checked))) {
-                        return checked;
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (ended || left <= 0) {
-                    if (ended) {
-                        // the stream closes as the process exits: give it a moment to report its exit code
-                        waitForExit(process);
-                    }
-                    String state = process.isAlive() ? "still running" : "exited with " + process.exitValue();
-                    throw new IOException("docker-registry (" + state + ") wrote no " + what + " within "
-                            + timeout.toSeconds() + " s; its output:\n" + String.join("\n", lines));
-                }
-                try {
-                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for " + what, e);
-                }
-            }
         }
     }
 }
