@@ -276,7 +276,8 @@ class DockerConfigCredentialsTest {
 
         RegistryException e = catchThrowableOfType(RegistryException.class, () -> source().find(REGISTRY));
 
-        assertThat(e.getMessage()).startsWith("Docker config " + config() + " could not be read");
+        assertThat(e.getMessage()).startsWith("Docker config " + config() + " could not be read (Is a directory)")
+                .contains(". Fix: make it a readable file, or correct the file");
     }
 
     @Test
