@@ -1,10 +1,10 @@
 package org.scratchimage.core.credentials;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,8 +53,11 @@ final class AuthFile {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new RegistryException(description + " could not be read (" + e.getClass().getSimpleName()
-                    + ")", "make it a readable file, or " + fix, e);
+            // The JDK's message is the path alone for some exceptions (AccessDeniedException), the reason for others.
+            String reason = e.getMessage() == null || e.getMessage().equals(path.toString())
+                    ? e.getClass().getSimpleName() : e.getMessage();
+            throw new RegistryException(description + " could not be read (" + reason + ")",
+                    "make it a readable file, or " + fix, e);
         }
         Object document;
         try {
