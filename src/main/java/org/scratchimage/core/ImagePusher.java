@@ -109,7 +109,7 @@ public final class ImagePusher {
                 Registry registry = registries.get(first.registry());
                 boolean newRegistry = registry == null;
                 if (newRegistry) {
-                    registry = Registry.connect(first.registry(), options);
+                    registry = Registry.connect(first.registry(), first.repository(), options);
                     registries.put(first.registry(), registry);
                 }
                 Map<String, String> held = holders.computeIfAbsent(first.registry(), r -> new HashMap<>());

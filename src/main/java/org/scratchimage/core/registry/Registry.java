@@ -38,7 +38,7 @@ public final class Registry implements AutoCloseable {
 
     private Registry(String registry, RegistryOptions options, Credential credential) {
         this.registry = registry;
-        this.apiHost = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
+        this.apiHost = ImageReference.DOCKER_HUB.equals(registry) ? ImageReference.DOCKER_HUB_API : registry;
         this.insecure = Transport.isInsecure(registry, options.insecureRegistries());
         this.listener = options.listener();
         this.retries = new Retries(options.maxTries(), options.backoff(), listener);
@@ -50,13 +50,16 @@ public final class Registry implements AutoCloseable {
 
     /**
      * @param registry the registry as {@link ImageReference#registry()} names it
+     * @param repository the first repository pushed to: a credential source may hold entries per repository (the
+     *     containers auth file does); the credentials found for it serve every repository of this registry
      * @return a client of it; its credentials are looked up, nothing is sent yet
      * @throws RegistryException when a credential source has an entry that cannot be used
      */
-    public static Registry connect(String registry, RegistryOptions options) throws RegistryException {
+    public static Registry connect(String registry, String repository, RegistryOptions options)
+            throws RegistryException {
         Credential credential = null;
         for (CredentialSource source : options.credentials()) {
-            Optional<Credential> found = source.find(registry);
+            Optional<Credential> found = source.find(registry, repository);
             if (found.isPresent()) {
                 credential = found.get();
                 break;

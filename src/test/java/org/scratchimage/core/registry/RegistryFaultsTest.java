@@ -42,7 +42,7 @@ class RegistryFaultsTest {
     void dropsServerErrorsAnd429WithinTheRetriesAreSurvived() throws Exception {
         try (RegistryServer server = RegistryServer.builder().htpasswd("alice", PASSWORD).start();
                 FaultProxy proxy = FaultProxy.to(server);
-                Registry registry = Registry.connect(proxy.host(), options(log, password("alice", PASSWORD)))) {
+                Registry registry = Registry.connect(proxy.host(), "team/app", options(log, password("alice", PASSWORD)))) {
             FaultProxy.Rule head = proxy.inject("HEAD", "/blobs/", 1, FaultProxy.Fault.drop());
             FaultProxy.Rule post = proxy.inject("POST", "/blobs/uploads/", 1, FaultProxy.Fault.status(500));
             FaultProxy.Rule halfSent = proxy.inject("PUT", "/blobs/uploads/", 1,
@@ -72,7 +72,7 @@ class RegistryFaultsTest {
     void anUploadFailingEveryTryFailsCleanlyAndNoTagExists() throws Exception {
         try (RegistryServer server = RegistryServer.anonymous();
                 FaultProxy proxy = FaultProxy.to(server);
-                Registry registry = Registry.connect(proxy.host(), options(log))) {
+                Registry registry = Registry.connect(proxy.host(), "team/app", options(log))) {
             FaultProxy.Rule rule = proxy.injectAlways("PUT", "/blobs/uploads/", FaultProxy.Fault.status(503));
 
             assertThatThrownBy(() -> push(registry, image, "team/app", "1.0"))
@@ -89,7 +89,7 @@ class RegistryFaultsTest {
     void aConnectionDroppedOnEveryManifestPutFailsNamingTheHostAndNoTagExists() throws Exception {
         try (RegistryServer server = RegistryServer.anonymous();
                 FaultProxy proxy = FaultProxy.to(server);
-                Registry registry = Registry.connect(proxy.host(), options(log))) {
+                Registry registry = Registry.connect(proxy.host(), "team/app", options(log))) {
             proxy.injectAlways("PUT", "/manifests/", FaultProxy.Fault.drop());
 
             assertThatThrownBy(() -> push(registry, image, "team/app", "1.0"))
@@ -105,7 +105,7 @@ class RegistryFaultsTest {
     void aBlobPutRedirectedToAnotherPortWorksAndThatPortNeverSeesAuthorization() throws Exception {
         try (RegistryServer server = RegistryServer.anonymous();
                 FaultProxy proxy = FaultProxy.to(server);
-                Registry registry = Registry.connect(proxy.host(), options(log, password("alice", PASSWORD)))) {
+                Registry registry = Registry.connect(proxy.host(), "team/app", options(log, password("alice", PASSWORD)))) {
             // The ping asks for Basic, so that every request to the registry's own origin carries Authorization.
             proxy.inject("GET", "^/v2/$", 1, FaultProxy.Fault.status(401,
                     Map.of("WWW-Authenticate", "Basic realm=\"faults\"")));

@@ -43,7 +43,7 @@ class RegistryTest {
     @Test
     void anAnonymousPushReadsBackAsExactlyOurManifestAndASecondPushUploadsNothing() throws Exception {
         try (RegistryServer server = RegistryServer.anonymous();
-                Registry registry = Registry.connect(server.host(), options(log))) {
+                Registry registry = Registry.connect(server.host(), "team/app", options(log))) {
             String digest = push(registry, image, "team/app", "1.0");
 
             assertThat(digest).isEqualTo(image.manifestDigest());
@@ -61,7 +61,7 @@ class RegistryTest {
     @Test
     void relativeUploadLocationsAreResolved() throws Exception {
         try (RegistryServer server = RegistryServer.builder().relativeUrls().start();
-                Registry registry = Registry.connect(server.host(), options(log))) {
+                Registry registry = Registry.connect(server.host(), "team/app", options(log))) {
             push(registry, image, "team/app", "1.0");
 
             assertThat(server.tags("team/app")).containsExactly("1.0");
@@ -72,7 +72,7 @@ class RegistryTest {
     @Test
     void basicAuthWithTheRightPasswordPushesAndAWrongOneNamesTheSourceButNotThePassword() throws Exception {
         try (RegistryServer server = RegistryServer.builder().htpasswd("alice", PASSWORD).start()) {
-            try (Registry wrong = Registry.connect(server.host(), options(log, password("alice", "not-" + PASSWORD)))) {
+            try (Registry wrong = Registry.connect(server.host(), "team/app", options(log, password("alice", "not-" + PASSWORD)))) {
                 assertThatThrownBy(() -> push(wrong, image, "team/app", "1.0"))
                         .isInstanceOf(RegistryException.class)
                         .hasMessageContaining("registry " + server.host() + " answered 401")
@@ -80,7 +80,7 @@ class RegistryTest {
                         .hasMessageContaining("Fix: correct the user name and password in settings.xml server")
                         .message().doesNotContain(PASSWORD);
             }
-            try (Registry anonymous = Registry.connect(server.host(), options(log))) {
+            try (Registry anonymous = Registry.connect(server.host(), "team/app", options(log))) {
                 assertThatThrownBy(() -> push(anonymous, image, "team/app", "1.0"))
                         .isInstanceOf(RegistryException.class)
                         .hasMessageContaining("none were found for " + server.host())
@@ -88,7 +88,7 @@ class RegistryTest {
             }
             assertThat(server.tags("team/app")).isEmpty();
 
-            try (Registry right = Registry.connect(server.host(), options(log, password("alice", PASSWORD)))) {
+            try (Registry right = Registry.connect(server.host(), "team/app", options(log, password("alice", PASSWORD)))) {
                 push(right, image, "team/app", "1.0");
                 assertThat(right.credentialSource()).isEqualTo("settings.xml server \"" + server.host() + "\"");
             }
@@ -102,7 +102,7 @@ class RegistryTest {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         try (TokenIssuer issuer = TokenIssuer.builder(pki).user("bob", PASSWORD).rejectBadCredentials().start();
                 RegistryServer server = RegistryServer.builder().token(issuer).start();
-                Registry registry = Registry.connect(server.host(), options(log, password("bob", PASSWORD)))) {
+                Registry registry = Registry.connect(server.host(), "team/app", options(log, password("bob", PASSWORD)))) {
             push(registry, image, "team/app", "1.0");
             List<TokenIssuer.Seen> ours = List.copyOf(issuer.requests());
 
@@ -128,7 +128,7 @@ class RegistryTest {
         try (TokenIssuer issuer = TokenIssuer.builder(pki).user("bob", PASSWORD).identityToken(identityToken)
                         .rejectBadCredentials().start();
                 RegistryServer server = RegistryServer.builder().token(issuer).start();
-                Registry registry = Registry.connect(server.host(), options(log, docker))) {
+                Registry registry = Registry.connect(server.host(), "team/app", options(log, docker))) {
             push(registry, image, "team/app", "1.0");
 
             assertThat(server.tags("team/app")).containsExactly("1.0");
@@ -143,7 +143,7 @@ class RegistryTest {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         try (TokenIssuer issuer = TokenIssuer.builder(pki).user("bob", PASSWORD).rejectBadCredentials().start();
                 RegistryServer server = RegistryServer.builder().token(issuer).start();
-                Registry registry = Registry.connect(server.host(), options(log, password("bob", "x" + PASSWORD)))) {
+                Registry registry = Registry.connect(server.host(), "team/app", options(log, password("bob", "x" + PASSWORD)))) {
             assertThatThrownBy(() -> push(registry, image, "team/app", "1.0"))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("refused a token for repository:team/app:pull,push asked with the "
@@ -156,7 +156,7 @@ class RegistryTest {
     void tlsIsTrustedThroughATrustStoreAndAnUntrustedCertificateNamesTheFix() throws Exception {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         try (RegistryServer server = RegistryServer.builder().tls(pki).start()) {
-            try (Registry untrusted = Registry.connect(server.host(), options(log))) {
+            try (Registry untrusted = Registry.connect(server.host(), "team/app", options(log))) {
                 assertThatThrownBy(() -> push(untrusted, image, "team/app", "1.0"))
                         .isInstanceOf(RegistryException.class)
                         .hasMessageContaining("The certificate of registry " + server.host() + " ")
@@ -164,7 +164,7 @@ class RegistryTest {
                         .hasMessageContaining("-Djavax.net.ssl.trustStore=")
                         .hasMessageContaining("list " + server.host() + " in <insecureRegistries>");
             }
-            try (Registry trusted = Registry.connect(server.host(), options(log, pki.sslContext()))) {
+            try (Registry trusted = Registry.connect(server.host(), "team/app", options(log, pki.sslContext()))) {
                 push(trusted, image, "team/app", "1.0");
             }
             assertThat(log.all()).contains("at https://" + server.host());
@@ -179,7 +179,7 @@ class RegistryTest {
         try (RegistryServer server = RegistryServer.builder().tls(pki).start()) {
             RegistryOptions insecure = new RegistryOptions(List.of(), Set.of(server.host()), List.of(), 3,
                     java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5), 4, log);
-            try (Registry registry = Registry.connect(server.host(), insecure)) {
+            try (Registry registry = Registry.connect(server.host(), "team/app", insecure)) {
                 push(registry, image, "team/app", "1.0");
             }
             assertThat(server.tags("team/app")).containsExactly("1.0");
@@ -194,7 +194,7 @@ class RegistryTest {
             port = socket.getLocalPort();
         }
         long start = System.nanoTime();
-        try (Registry registry = Registry.connect("127.0.0.1:" + port, options(log))) {
+        try (Registry registry = Registry.connect("127.0.0.1:" + port, "team/app", options(log))) {
             assertThatThrownBy(() -> registry.hasBlob("team/app", image.layerDigest()))
                     .isInstanceOf(IOException.class)
                     .hasMessage("cannot reach registry 127.0.0.1:" + port + " at 127.0.0.1:" + port
@@ -210,7 +210,7 @@ class RegistryTest {
         bytes[bytes.length - 1] ^= 1;
         Path damaged = Files.write(dir.resolve("damaged"), bytes);
         try (RegistryServer server = RegistryServer.anonymous();
-                Registry registry = Registry.connect(server.host(), options(log))) {
+                Registry registry = Registry.connect(server.host(), "team/app", options(log))) {
             assertThatThrownBy(() -> registry.uploadBlob("team/app", damaged, image.layerDigest(), bytes.length))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("The layout's blob " + image.layerDigest() + " (" + damaged
@@ -226,7 +226,7 @@ class RegistryTest {
     @Test
     void aBlobMountedFromAnotherRepositoryIsNotUploaded() throws Exception {
         try (RegistryServer server = RegistryServer.anonymous();
-                Registry registry = Registry.connect(server.host(), options(log))) {
+                Registry registry = Registry.connect(server.host(), "team/app", options(log))) {
             push(registry, image, "team/base", "1.0");
 
             int mark = server.mark();
@@ -253,7 +253,7 @@ class RegistryTest {
     @Test
     void theRegistrysOwnErrorIsQuoted() throws Exception {
         try (RegistryServer server = RegistryServer.anonymous();
-                Registry registry = Registry.connect(server.host(), options(log))) {
+                Registry registry = Registry.connect(server.host(), "team/app", options(log))) {
             // The manifest of blobs the registry lacks: what a push that skipped a blob would send.
             assertThatThrownBy(() -> registry.putManifest("team/app", "1.0", MediaTypes.MANIFEST, manifest(image)))
                     .isInstanceOf(RegistryException.class)
