@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Writes the benchmark projects: W1 busybox and 400 applet links, W2 a JDK tree (gzip and zstd), W3 20,000
 small files (fixed seed), W5 a 4 GiB tree of sparse files, W6 the JDK tree in a layer of its own below a small
-application layer, Jib's project for W2, and an empty project."""
+application layer, Jib's project for W2, and an empty project; for the push workloads, W2 named for the bench's
+registry on loopback and Jib's project pushing W2 there.
+Usage: workloads.py WORK VERSION JDK REGISTRY_PORT; BENCH_ONLY=push writes only what the push workloads need."""
 import os
 import random
 import shutil
 import subprocess
 import sys
 
-work, version, jdk = sys.argv[1], sys.argv[2], sys.argv[3]
+work, version, jdk, port = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+only = os.environ.get("BENCH_ONLY", "all")
+registry = f"127.0.0.1:{port}"
 
 # Maven 3.8's default compiler plugin is too old for release 17.
 COMPILER = """<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId>
@@ -35,11 +39,12 @@ def scratch(config):
 
 project("empty")
 
-applets = subprocess.run(["busybox", "--list"], capture_output=True, text=True, check=True).stdout.split()
-applets = [a for a in applets if a != "busybox"][:400]
-links = "".join(f"<symlink><path>/bin/{a}</path><target>busybox</target></symlink>" for a in applets)
-project("w1", scratch("<binaries><binary><source>/bin/busybox</source><path>/bin/busybox</path></binary></binaries>"
-                      f"<symlinks>{links}</symlinks>"))
+if only != "push":
+    applets = subprocess.run(["busybox", "--list"], capture_output=True, text=True, check=True).stdout.split()
+    applets = [a for a in applets if a != "busybox"][:400]
+    links = "".join(f"<symlink><path>/bin/{a}</path><target>busybox</target></symlink>" for a in applets)
+    project("w1", scratch("<binaries><binary><source>/bin/busybox</source><path>/bin/busybox</path></binary>"
+                          f"</binaries><symlinks>{links}</symlinks>"))
 
 # W2: the JDK as plain files (links followed, dangling ones such as Debian's lib/src.zip left out, since Jib
 # stops on them), the same copy for every tool. The pipelines archive it without resolving libraries: so does
@@ -54,47 +59,60 @@ for folder, dirs, names in os.walk(jdk, followlinks=True):
             shutil.copy2(source, os.path.join(target, name))
 tree = f"<directories><directory><source>{w2}</source><path>/opt/jdk</path>" \
        "<resolveLibraries>false</resolveLibraries></directory></directories>"
-project("w2-gzip", scratch(tree))
-project("w2-zstd", scratch(tree + "<compression>zstd</compression>"))
+if only != "push":
+    project("w2-gzip", scratch(tree))
+    project("w2-zstd", scratch(tree + "<compression>zstd</compression>"))
 
-# W6: the JDK in layer "runtime", a 1 MiB application file in layer "app"; bench/run rewrites the file before
-# each build, so only the app layer changes.
-app = os.path.join(work, "w6-app.bin")
-with open(app, "wb") as f:
-    f.write(random.Random(6).randbytes(1024 * 1024))
-project("w6", scratch(f"<layers><layer>runtime</layer><layer>app</layer></layers>"
-                      f"<directories><directory><source>{w2}</source><path>/opt/jdk</path><layer>runtime</layer>"
-                      "<resolveLibraries>false</resolveLibraries></directory></directories>"
-                      f"<files><file><source>{app}</source><path>/app/app.bin</path></file></files>"))
+    # W6: the JDK in layer "runtime", a 1 MiB application file in layer "app"; bench/run rewrites the file before
+    # each build, so only the app layer changes.
+    app = os.path.join(work, "w6-app.bin")
+    with open(app, "wb") as f:
+        f.write(random.Random(6).randbytes(1024 * 1024))
+    project("w6", scratch(f"<layers><layer>runtime</layer><layer>app</layer></layers>"
+                          f"<directories><directory><source>{w2}</source><path>/opt/jdk</path><layer>runtime</layer>"
+                          "<resolveLibraries>false</resolveLibraries></directory></directories>"
+                          f"<files><file><source>{app}</source><path>/app/app.bin</path></file></files>"))
 
-rng = random.Random(20261129)
-words = b"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau\n"
-files = os.path.join(work, "w3-files")
-for i in range(20_000):
-    folder = os.path.join(files, f"d{i % 100:02d}")
-    os.makedirs(folder, exist_ok=True)
-    size = rng.randint(1024, 8192)
-    body = bytearray(words[rng.randrange(len(words))] for _ in range(size)) if i % 2 else bytearray(rng.randbytes(size))
-    with open(os.path.join(folder, f"f{i:05d}.txt"), "wb") as f:
-        f.write(body)
-project("w3", scratch(f"<directories><directory><source>{files}</source><path>/data</path></directory></directories>"))
+    rng = random.Random(20261129)
+    words = b"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau\n"
+    files = os.path.join(work, "w3-files")
+    for i in range(20_000):
+        folder = os.path.join(files, f"d{i % 100:02d}")
+        os.makedirs(folder, exist_ok=True)
+        size = rng.randint(1024, 8192)
+        body = bytearray(words[rng.randrange(len(words))] for _ in range(size)) if i % 2 else bytearray(rng.randbytes(size))
+        with open(os.path.join(folder, f"f{i:05d}.txt"), "wb") as f:
+            f.write(body)
+    project("w3", scratch(f"<directories><directory><source>{files}</source><path>/data</path></directory></directories>"))
 
-sparse = os.path.join(work, "w5-files")
-os.makedirs(sparse, exist_ok=True)
-for i in range(16):
-    with open(os.path.join(sparse, f"part-{i:02d}.bin"), "wb") as f:
-        f.truncate(256 * 1024 * 1024)
-project("w5", scratch(f"<directories><directory><source>{sparse}</source><path>/data</path></directory></directories>"))
+    sparse = os.path.join(work, "w5-files")
+    os.makedirs(sparse, exist_ok=True)
+    for i in range(16):
+        with open(os.path.join(sparse, f"part-{i:02d}.bin"), "wb") as f:
+            f.truncate(256 * 1024 * 1024)
+    project("w5", scratch(f"<directories><directory><source>{sparse}</source><path>/data</path></directory></directories>"))
 
-# Jib 3.5.2 with an empty base (scratch) and the JDK tree as an extra directory, written as a tar.
-jib = f"""<plugin><groupId>com.google.cloud.tools</groupId><artifactId>jib-maven-plugin</artifactId><version>3.5.2</version>
-<configuration><from><image>scratch</image></from><to><image>bench/w2</image></to>
+
+# Jib 3.5.2 with an empty base (scratch) and the JDK tree as an extra directory: written as a tar for W2 and W4,
+# pushed to the bench's registry for the push workloads.
+def jib(name, image):
+    plugin = f"""<plugin><groupId>com.google.cloud.tools</groupId><artifactId>jib-maven-plugin</artifactId>
+<version>3.5.2</version>
+<configuration><from><image>scratch</image></from><to><image>{image}</image></to>
 <container><entrypoint>/opt/jdk/bin/java</entrypoint></container>
 <extraDirectories><paths><path><from>{w2}</from><into>/opt/jdk</into></path></paths></extraDirectories>
 </configuration></plugin>"""
-project("jib-w2", jib, packaging="jar")
-# Jib wants compiled classes: one empty class, the smallest application it accepts.
-main = os.path.join(work, "jib-w2", "src", "main", "java", "bench")
-os.makedirs(main, exist_ok=True)
-with open(os.path.join(main, "Main.java"), "w") as f:
-    f.write("package bench;\npublic final class Main {\n    public static void main(String[] args) {}\n}\n")
+    project(name, plugin, packaging="jar")
+    # Jib wants compiled classes: one empty class, the smallest application it accepts.
+    main = os.path.join(work, name, "src", "main", "java", "bench")
+    os.makedirs(main, exist_ok=True)
+    with open(os.path.join(main, "Main.java"), "w") as f:
+        f.write("package bench;\npublic final class Main {\n    public static void main(String[] args) {}\n}\n")
+
+
+if only != "push":
+    jib("jib-w2", "bench/w2")
+if only != "build":
+    # W2 built and pushed to the registry bench/run starts on loopback: plain HTTP, no credentials.
+    project("push-w2", scratch(f"<image>{registry}/bench/scratch</image><tags><tag>1</tag></tags>" + tree))
+    jib("jib-push", f"{registry}/bench/jib:1")
