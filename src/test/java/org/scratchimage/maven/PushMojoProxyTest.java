@@ -159,6 +159,31 @@ class PushMojoProxyTest {
         }
     }
 
+    @Test
+    @Basedir("/unit/push")
+    @InjectMojo(goal = "push")
+    void credentialsAreNeverSentOverPlainHttpToARemoteRegistry(PushMojo mojo) throws Exception {
+        // No proxy: the remote address alone makes plain HTTP unfit for credentials, <insecureRegistries> or not.
+        try (RegistryServer registry = RegistryServer.builder().bind(address.text()).htpasswd("alice", "pw-4711")
+                .start()) {
+            layout(mojo, temp);
+            setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
+            setVariableValueToObject(mojo, "insecureRegistries", List.of(registry.host()));
+            setVariableValueToObject(mojo, "username", "alice");
+            setVariableValueToObject(mojo, "password", PushMojoFixture.password("pw-4711"));
+            mojo.setLog(new PushMojoFixture.RecordingLog());
+
+            Throwable thrown = catchThrowable(mojo::execute);
+
+            assertThat(thrown).isExactlyInstanceOf(MojoFailureException.class).hasMessage("Registry "
+                    + registry.host() + " would get the credentials from <username> and <password> (scratch.username)"
+                    + " over plain HTTP (http://" + address.text() + "), which Scratch never sends to a host that is"
+                    + " not loopback. Fix: serve " + address.text() + " over HTTPS (<insecureRegistries> accepts an"
+                    + " untrusted certificate), or push anonymously");
+            assertThat(registry.tags("team/app")).isEmpty();
+        }
+    }
+
     private org.apache.maven.settings.Proxy proxy(ForwardProxy proxy, String nonProxyHosts) {
         return PushMojoFixture.proxy("corp-proxy", proxy.address(), proxy.port(), PROXY_USER, PROXY_PASSWORD,
                 nonProxyHosts);
