@@ -151,7 +151,11 @@ class PushMojoProxyTest {
                     + " settings.xml <proxy>. Fix: give the active settings.xml <proxy> the right <username> and"
                     + " <password>; for an HTTPS registry the JDK sends Basic proxy credentials only when Maven runs"
                     + " with -Djdk.http.auth.tunneling.disabledSchemes= (empty), for example in .mvn/jvm.config");
-            assertThat(proxy.requests()).extracting(ForwardProxy.Seen::status).containsExactly(407, 407);
+            // The tunnel for the HTTPS probe, then the plain GET: both refused (the JDK may try the CONNECT twice).
+            assertThat(proxy.requests()).allSatisfy(r -> assertThat(r.status()).isEqualTo(407))
+                    .anySatisfy(r -> assertThat(r.method()).isEqualTo("CONNECT"))
+                    .anySatisfy(r -> assertThat(r.method() + ' ' + r.target()).isEqualTo(
+                            "GET http://" + registry.host() + "/v2/"));
             assertThat(log.throwables).isEmpty();
             assertThat(PushMojoFixture.messages(thrown) + log.all()).doesNotContain(PROXY_PASSWORD)
                     .doesNotContain(PROXY_AUTHORIZATION.substring("Basic ".length()));
@@ -180,6 +184,26 @@ class PushMojoProxyTest {
                     + " over plain HTTP (http://" + address.text() + "), which Scratch never sends to a host that is"
                     + " not loopback. Fix: serve " + address.text() + " over HTTPS (<insecureRegistries> accepts an"
                     + " untrusted certificate), or push anonymously");
+            assertThat(registry.tags("team/app")).isEmpty();
+        }
+    }
+
+    @Test
+    @Basedir("/unit/push")
+    @InjectMojo(goal = "push")
+    void aRemotePlainHttpRegistryNotListedAsInsecureIsRefused(PushMojo mojo) throws Exception {
+        try (RegistryServer registry = RegistryServer.builder().bind(address.text()).start()) {
+            layout(mojo, temp);
+            setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
+            mojo.setLog(new PushMojoFixture.RecordingLog());
+
+            Throwable thrown = catchThrowable(mojo::execute);
+
+            assertThat(thrown).isExactlyInstanceOf(MojoFailureException.class);
+            assertThat(thrown.getMessage()).startsWith("Registry " + registry.host() + " does not speak TLS at "
+                    + registry.host() + " (").endsWith(". Fix: serve it over HTTPS, or, if it serves plain HTTP on"
+                    + " purpose, list " + registry.host() + " in <insecureRegistries> (no credentials are sent to it"
+                    + " then)");
             assertThat(registry.tags("team/app")).isEmpty();
         }
     }
