@@ -78,7 +78,8 @@ public class PushMojo extends AbstractScratchMojo {
     /**
      * Registries, {@code host} or {@code host:port}, that may be reached over plain HTTP or with a certificate the
      * JVM does not trust. Each use is warned about. Loopback registries ({@code localhost}, {@code 127.0.0.0/8},
-     * {@code [::1]}) may use plain HTTP without being listed.
+     * {@code [::1]}) may use plain HTTP without being listed. No credentials are sent over plain HTTP to a registry that
+     * is not loopback.
      *
      * @since 0.1.0
      */

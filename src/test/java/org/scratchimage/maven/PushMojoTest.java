@@ -18,6 +18,7 @@ import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
 import org.scratchimage.core.BuildResult;
 import org.scratchimage.testing.registry.RegistryServer;
 import org.scratchimage.testing.registry.TinyImage;
@@ -28,6 +29,9 @@ import org.scratchimage.testing.registry.TinyImage;
  */
 @MojoTest
 class PushMojoTest {
+    private static final String USER = "alice";
+    private static final String PASSWORD = "pw-Secr3t-4711";
+
     @TempDir
     Path temp;
 
@@ -123,6 +127,136 @@ class PushMojoTest {
             } else {
                 System.setProperty("settings.security", previous);
             }
+        }
+    }
+
+    @Test
+    @Basedir("/unit/push")
+    @InjectMojo(goal = "push")
+    void usernameAndPasswordPushTheImageAndScratchImageJsonRecordsIt(PushMojo mojo) throws Exception {
+        try (RegistryServer registry = RegistryServer.builder().htpasswd(USER, PASSWORD).start()) {
+            BuildResult built = layout(mojo);
+            setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
+            setVariableValueToObject(mojo, "username", USER);
+            setVariableValueToObject(mojo, "password", PushMojoFixture.password(PASSWORD));
+            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            mojo.setLog(log);
+
+            mojo.execute();
+
+            assertThat(registry.tagDigest("team/app", "1.0")).contains(built.manifestDigest());
+            assertThat(log.lines).contains("[info] Registry " + registry.host() + ": credentials from <username> and"
+                    + " <password> (scratch.username)");
+            assertThat(log.all()).doesNotContain(PASSWORD);
+            assertThat(Files.readString(temp.resolve("target/scratch-image.json")))
+                    .contains("\"" + registry.host() + "/team/app:1.0@" + built.manifestDigest() + "\"");
+        }
+    }
+
+    @Test
+    @Basedir("/unit/push")
+    @InjectMojo(goal = "push")
+    void anEncryptedSettingsPasswordIsDecryptedWithTheMasterPasswordOfSettingsSecurity(PushMojo mojo)
+            throws Exception {
+        // What mvn --encrypt-master-password and mvn --encrypt-password print, made with the same cipher.
+        DefaultPlexusCipher cipher = new DefaultPlexusCipher();
+        String master = "master-Pw-31337";
+        Path security = Files.writeString(temp.resolve("settings-security.xml"), "<settingsSecurity><master>"
+                + cipher.encryptAndDecorate(master, "settings.security") + "</master></settingsSecurity>\n");
+        String encrypted = cipher.encryptAndDecorate(PASSWORD, master);
+        String previous = System.getProperty("settings.security");
+        System.setProperty("settings.security", security.toString());
+        try (RegistryServer registry = RegistryServer.builder().htpasswd(USER, PASSWORD).start()) {
+            BuildResult built = layout(mojo);
+            Settings settings = new Settings();
+            settings.addServer(PushMojoFixture.server(registry.host(), USER, encrypted));
+            setVariableValueToObject(mojo, "settings", settings);
+            setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
+            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            mojo.setLog(log);
+
+            mojo.execute();
+
+            assertThat(registry.tagDigest("team/app", "1.0")).contains(built.manifestDigest());
+            assertThat(log.lines).contains("[info] Registry " + registry.host() + ": credentials from settings.xml"
+                    + " server \"" + registry.host() + "\"");
+            assertThat(log.all()).doesNotContain(PASSWORD).doesNotContain(encrypted).doesNotContain(master);
+        } finally {
+            restore("settings.security", previous);
+        }
+    }
+
+    @Test
+    @Basedir("/unit/push")
+    @InjectMojo(goal = "push")
+    void serverIdTakesTheCredentialsOfTheServerItNamesNotTheRegistrysOwn(PushMojo mojo) throws Exception {
+        try (RegistryServer registry = RegistryServer.builder().htpasswd(USER, PASSWORD).start()) {
+            BuildResult built = layout(mojo);
+            Settings settings = new Settings();
+            // The registry's own entry holds a wrong password: the push works only if <serverId> is followed.
+            settings.addServer(PushMojoFixture.server(registry.host(), USER, "wrong-password"));
+            settings.addServer(PushMojoFixture.server("corp-registry", USER, PASSWORD));
+            setVariableValueToObject(mojo, "settings", settings);
+            setVariableValueToObject(mojo, "serverId", "corp-registry");
+            setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
+            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            mojo.setLog(log);
+
+            mojo.execute();
+
+            assertThat(registry.tagDigest("team/app", "1.0")).contains(built.manifestDigest());
+            assertThat(log.lines).contains("[info] Registry " + registry.host() + ": credentials from settings.xml"
+                    + " server \"corp-registry\"");
+        }
+    }
+
+    @Test
+    @Basedir("/unit/push")
+    @InjectMojo(goal = "push")
+    void everyReferenceOfToIsPushedAndBlobsAreSentOncePerRepository(PushMojo mojo) throws Exception {
+        try (RegistryServer registry = RegistryServer.anonymous()) {
+            BuildResult built = layout(mojo);
+            setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0",
+                    registry.host() + "/team/app:latest", registry.host() + "/team/base:2.0"));
+            mojo.setLog(new PushMojoFixture.RecordingLog());
+            int mark = registry.mark();
+
+            mojo.execute();
+
+            assertThat(registry.tags("team/app")).containsExactly("1.0", "latest");
+            assertThat(registry.tags("team/base")).containsExactly("2.0");
+            assertThat(registry.tagDigest("team/base", "2.0")).contains(built.manifestDigest());
+            // Two blobs uploaded to team/app; team/base mounts them from there.
+            assertThat(registry.requestsSince(mark)).filteredOn(RegistryServer.Request::isBlobUpload)
+                    .filteredOn(r -> r.method().equals("PUT")).hasSize(2);
+        }
+    }
+
+    @Test
+    @Basedir("/unit/push")
+    @InjectMojo(goal = "push")
+    void aRefusedPasswordFailsNamingItsSourceButNotTheValue(PushMojo mojo) throws Exception {
+        try (RegistryServer registry = RegistryServer.builder().htpasswd(USER, PASSWORD).start()) {
+            layout(mojo);
+            Settings settings = new Settings();
+            settings.addServer(PushMojoFixture.server(registry.host(), USER, "wrong-Pw-4712"));
+            setVariableValueToObject(mojo, "settings", settings);
+            setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
+
+            MojoFailureException e = assertFailure(mojo, "registry " + registry.host() + " answered 401 to ");
+
+            assertThat(e.getMessage()).contains("It refused the credentials from settings.xml server \""
+                    + registry.host() + "\". Fix: correct the user name and password in settings.xml server")
+                    .doesNotContain("wrong-Pw-4712");
+            assertThat(registry.tags("team/app")).isEmpty();
+        }
+    }
+
+    private static void restore(String property, String previous) {
+        if (previous == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, previous);
         }
     }
 

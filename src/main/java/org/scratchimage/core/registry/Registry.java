@@ -255,7 +255,14 @@ public final class Registry implements AutoCloseable {
             throw errors.unreachable(uri, e);
         }
         int status = response.statusCode();
-        if (status >= 500 || status == 429) {
+        if (status == 407 && plainAllowed && "https".equals(uri.getScheme())) {
+            // The proxy refused the CONNECT: the JDK leaves Basic proxy credentials off tunnels by default, so an
+            // insecure registry is tried the plain way, whose requests carry them.
+            listener.debug("The proxy answered 407 to the tunnel to " + uri.getHost() + ':' + RegistryErrors.port(uri)
+                    + "; trying plain HTTP, which <insecureRegistries> allows");
+            return null;
+        }
+        if (status >= 500 || status == 429 || status == 407) {
             throw errors.failure(response, "GET /v2/", "", authorizer.source());
         }
         return response;

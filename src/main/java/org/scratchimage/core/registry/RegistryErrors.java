@@ -44,6 +44,14 @@ final class RegistryErrors {
         String said = describe(response.body());
         String answer = "registry " + registry + " answered " + status + " to " + operation
                 + (said.isEmpty() ? "" : ": " + said);
+        if (status == 407) {
+            // The JDK hands a proxy's refusal of a tunnel over as the answer: it is not the registry's.
+            throw new RegistryException("The HTTP proxy to registry " + registry + " answered 407 to " + operation
+                    + ": it wants credentials, or refused those of the settings.xml <proxy>", "give the active"
+                    + " settings.xml <proxy> the right <username> and <password>; for an HTTPS registry the JDK sends"
+                    + " Basic proxy credentials only when Maven runs with -Djdk.http.auth.tunneling.disabledSchemes="
+                    + " (empty), for example in .mvn/jvm.config");
+        }
         if (status == 401) {
             if (credentials == null) {
                 throw new RegistryException(answer + ". It wants credentials, and none were found for "

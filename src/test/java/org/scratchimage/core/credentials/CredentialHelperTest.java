@@ -185,4 +185,19 @@ class CredentialHelperTest {
 
         assertThat(e.getMessage()).contains("\"../bin/docker-credential-x\", which is not a helper name");
     }
+
+    @Test
+    void aHelperThatIsNotAProgramIsNamedWithTheSystemsReason() throws Exception {
+        // A script whose interpreter is missing: exec fails (ENOENT). A file without #! would not do: the JDK
+        // hands it to /bin/sh, which fails with exit code 127 instead.
+        Path program = Files.createDirectories(bin()).resolve("docker-credential-broken");
+        Files.writeString(program, "#!/nonexistent/interpreter\n");
+        program.toFile().setExecutable(true);
+
+        RegistryException e = catchThrowableOfType(RegistryException.class,
+                () -> helperNamed("broken").get("reg.example"));
+
+        assertThat(e.getMessage()).startsWith("credential helper " + program + " (" + CONFIGURED_BY + ") could not"
+                + " be started: ").contains("No such file or directory").endsWith(". Fix: check that it is a working program");
+    }
 }

@@ -38,7 +38,7 @@ import org.scratchimage.core.tar.ExternalTools;
 public final class RegistryServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern LISTENING = Pattern.compile("listening on (127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+:\\d+)");
     /** The user agent of the requests {@link #mark()} sends to know the access log has caught up. */
     private static final String SYNC_AGENT = "registry-server-fixture-sync";
 
@@ -99,7 +99,7 @@ public final class RegistryServer implements AutoCloseable {
         return builder().start();
     }
 
-    /** @return {@code 127.0.0.1:PORT}, the registry part of an image reference */
+    /** @return {@code 127.0.0.1:PORT} (or the {@link Builder#bind} address), the registry part of a reference */
     public String host() {
         return host;
     }
@@ -275,7 +275,7 @@ public final class RegistryServer implements AutoCloseable {
         yaml.append("storage:\n");
         yaml.append("  filesystem:\n    rootdirectory: ").append(quote(directory.resolve("storage"))).append('\n');
         yaml.append("  delete:\n    enabled: true\n");
-        yaml.append("http:\n  addr: 127.0.0.1:0\n");
+        yaml.append("http:\n  addr: ").append(builder.bindAddress).append(":0\n");
         // fixed, so that the _state tokens of upload Locations stay valid whatever else a test changes
         yaml.append("  secret: scratch-test-registry-secret\n");
         if (builder.relativeUrls) {
@@ -351,8 +351,15 @@ public final class RegistryServer implements AutoCloseable {
         private TestPki tls;
         private boolean relativeUrls;
         private boolean http2Disabled;
+        private String bindAddress = "127.0.0.1";
 
         private Builder() {}
+
+        /** Listens on this IPv4 address instead of 127.0.0.1, such as a non-loopback one for proxy tests. */
+        public Builder bind(String ipv4Address) {
+            this.bindAddress = ipv4Address;
+            return this;
+        }
 
         /** Basic authentication: the one user, with a bcrypt hash made by {@code htpasswd -B}. */
         public Builder htpasswd(String user, String password) {
