@@ -9,8 +9,7 @@ if (!push.toolsPresent()) {
 push.using(push.htpasswdRegistry('alice', 'properties-pw-1')) { registry ->
     String reference = push.reference(registry)
     Map run = push.push('push', reference, ['-Dscratch.username=alice', '-Dscratch.password=properties-pw-1'])
-    assert push.credentialsLine(run.out, registry) ==
-            "[INFO] Registry ${registry.host()}: credentials from <username> and <password> (scratch.username)"
+    push.assertCredentialsFrom(run, registry, "<username> and <password> (scratch.username)")
     push.assertServed(registry, reference, [user: 'alice', password: 'properties-pw-1'])
 }
 return true
