@@ -12,7 +12,7 @@ if (!push.toolsPresent()) {
 def pki = push.pki()
 push.using(push.tlsRegistry(pki)) { registry ->
     String host = registry.host()
-    List<String> warnings = { Map run -> run.out.readLines().findAll { it.startsWith('[WARNING]') } }
+    Closure<List<String>> warnings = { Map run -> run.out.readLines().findAll { it.startsWith("[WARNING]") } }
 
     String reference = push.reference(registry, 'trusted')
     Map trusted = push.push('trusted', reference, [], [MAVEN_OPTS: "-Djavax.net.ssl.trustStore=${pki.trustStore()}" +

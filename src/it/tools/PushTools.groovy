@@ -126,13 +126,14 @@ class PushTools {
         environment.put('XDG_RUNTIME_DIR', new File(home, 'run').absolutePath)
         // C1 only: these runs are short, and start faster without the optimising compiler.
         environment.put('MAVEN_OPTS', '-XX:TieredStopAtLevel=1')
-        environment.putAll(env)
+        env.each { variable, value -> environment.put(variable.toString(), value.toString()) }
         if (env.containsKey('MAVEN_OPTS')) {
             environment.put('MAVEN_OPTS', '-XX:TieredStopAtLevel=1 ' + env.MAVEN_OPTS)
         }
         File out = new File(basedir, name + '.out.log')
         File err = new File(basedir, name + '.err.log')
         builder.redirectOutput(out).redirectError(err)
+        long start = System.nanoTime()
         Process process = builder.start()
         process.outputStream.close()
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
@@ -140,7 +141,8 @@ class PushTools {
             throw new AssertionError("mvn run $name did not finish within 180 s; see $out")
         }
         // Never the command line: the arguments of some runs hold a password.
-        println "mvn run $name exited with ${process.exitValue()}; output in ${out.name} and ${err.name}"
+        println "mvn run $name exited with ${process.exitValue()} after ${(System.nanoTime() - start).intdiv(1_000_000)} ms;" +
+                " output in ${out.name} and ${err.name}"
         // Maven resets the colour at the start of its output even with -B; a line must start with its level.
         String stdout = out.getText('UTF-8').replaceAll(/\u001B\[[0-9;]*m/, '')
         String stderr = err.getText('UTF-8').replaceAll(/\u001B\[[0-9;]*m/, '')
