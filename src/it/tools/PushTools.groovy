@@ -15,6 +15,8 @@ import org.scratchimage.testing.registry.TokenIssuer
  * [new File(itRoot, 'tools'), new File(testClasses)].each { loader.addClasspath(it.path) }
  * def push = loader.parseClass(new File(itRoot, 'tools/PushTools.groovy')).newInstance(basedir, localRepositoryPath)
  * </pre>
+ * (testClasses is target/test-classes: the invoker runs after test-compile, which -DskipTests keeps and
+ * -Dmaven.test.skip=true skips; without it, parsing this file fails on the fixtures' imports.)
  * Each Maven process runs offline on the invoker's local repository (-llr: what the invoker's settings resolved is
  * usable with any settings file), in an empty home folder with no Docker, podman or Maven user files, so that only
  * the credentials the case gives it exist. Its output goes to basedir/NAME.out.log and NAME.err.log, outside target/,
