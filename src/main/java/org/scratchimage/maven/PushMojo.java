@@ -56,13 +56,16 @@ public class PushMojo extends AbstractScratchMojo {
     private String username;
 
     /**
-     * The password or token for {@code <username>}. Better passed from the environment, such as
-     * {@code <password>${env.REGISTRY_TOKEN}</password>}, than written into the pom.
+     * The password or token for {@code <username>}. Pass it with {@code -Dscratch.password}, not in the pom: Maven
+     * resolves a value written in the pom, {@code ${env.REGISTRY_TOKEN}} included, before the goal runs, and prints
+     * it at {@code -X}. In CI, a settings.xml {@code <server>} whose password is {@code ${env.REGISTRY_TOKEN}} keeps
+     * it out of the command line and of the log.
      *
      * @since 0.1.0
      */
     // Not a String: Maven's -X prints every parameter's value as it sets it, and this one would be the secret. A
-    // PlexusConfiguration reaches the mojo unevaluated (-X shows ${scratch.password}); it is evaluated here.
+    // PlexusConfiguration set by -Dscratch.password reaches the mojo unevaluated (-X shows ${scratch.password}); it
+    // is evaluated here. A value in the pom was resolved by Maven's model interpolation, and -X already printed it.
     @Parameter(property = "scratch.password")
     private PlexusConfiguration password;
 
@@ -174,13 +177,19 @@ public class PushMojo extends AbstractScratchMojo {
         if (password == null || password.getValue(null) == null) {
             return null;
         }
+        String configured = password.getValue(null);
+        if (!configured.contains("${")) {
+            getLog().warn("<password> is set in the pom: Maven resolves a value written there, ${env.X} included,"
+                    + " before the goal runs, and prints it at -X. Fix: pass it with -Dscratch.password, or put it in"
+                    + " a settings.xml <server>");
+        }
         Object value;
         try {
-            value = new PluginParameterExpressionEvaluator(session, mojoExecution).evaluate(password.getValue(null));
+            value = new PluginParameterExpressionEvaluator(session, mojoExecution).evaluate(configured);
         } catch (ExpressionEvaluationException e) {
             // The message would quote the expression, not its value; still, say only which parameter.
-            throw new MojoFailureException("<password> (scratch.password) cannot be evaluated. Fix: write the value,"
-                    + " or an expression such as ${env.REGISTRY_TOKEN}");
+            throw new MojoFailureException("<password> (scratch.password) cannot be evaluated. Fix: pass the value"
+                    + " itself with -Dscratch.password");
         }
         return value == null || value.toString().isEmpty() ? null : value.toString();
     }

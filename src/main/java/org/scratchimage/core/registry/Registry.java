@@ -221,7 +221,9 @@ public final class Registry implements AutoCloseable {
             pong = retries.run("ping of " + plain, () -> ping(plain, false));
         }
         base = pong.uri().resolve("/");
-        if (insecure && !Transport.isLoopback(base.getHost())) {
+        // Plain HTTP to a loopback registry needs no listing, so it is not warned about; accepting any certificate,
+        // even from loopback, happens only because the user listed the registry.
+        if (insecure && ("https".equals(base.getScheme()) || !Transport.isLoopback(base.getHost()))) {
             listener.warn("Registry " + registry + " is in <insecureRegistries>: " + ("http".equals(base.getScheme())
                     ? "talking plain HTTP to it, without credentials" : "accepting any certificate from it"));
         }

@@ -184,6 +184,8 @@ class RegistryTest {
             }
             assertThat(server.tags("team/app")).containsExactly("1.0");
             assertThat(log.all()).contains("at https://" + server.host());
+            assertThat(log.lines).filteredOn(line -> line.startsWith("warn: ")).containsExactly("warn: Registry "
+                    + server.host() + " is in <insecureRegistries>: accepting any certificate from it");
         }
     }
 
