@@ -122,6 +122,30 @@ class RegistryTest {
     }
 
     @Test
+    void aTokenTheRegistryRefusesIsFetchedAgainAndThePushGoesOn() throws Exception {
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        try (TokenIssuer issuer = TokenIssuer.builder(pki).user("bob", PASSWORD).rejectBadCredentials().staleTokens(1)
+                        .start();
+                RegistryServer server = RegistryServer.builder().token(issuer).start();
+                Registry registry = Registry.connect(server.host(), "team/app", options(log, password("bob", PASSWORD)))) {
+            push(registry, image, "team/app", "1.0");
+
+            assertThat(server.tags("team/app")).containsExactly("1.0");
+            assertThat(skopeoRaw(server.host() + "/team/app:1.0", "--tls-verify=false", "--creds", "bob:" + PASSWORD))
+                    .isEqualTo(manifest(image));
+            // The registry refused the first token on a repository request, and the client asked for another.
+            assertThat(server.requests()).anyMatch(request -> request.status() == 401
+                    && request.path().startsWith("/v2/team/app/"));
+            assertThat(issuer.requests().size()).isGreaterThanOrEqualTo(2);
+            assertThat(issuer.requests()).allMatch(seen -> seen.authenticated()
+                    && seen.scopes().stream().allMatch(scope -> scope.startsWith("repository:team/app:")));
+            for (String token : issuer.issuedTokens()) {
+                assertThat(log.all()).doesNotContain(token);
+            }
+        }
+    }
+
+    @Test
     void anIdentityTokenIsExchangedThroughTheOauth2Form() throws Exception {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         String identityToken = "identity-" + PASSWORD;

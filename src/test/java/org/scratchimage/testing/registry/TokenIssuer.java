@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
@@ -48,6 +49,7 @@ public final class TokenIssuer implements AutoCloseable {
     private final boolean rejectBadCredentials;
     private final Map<Pattern, Set<String>> permits;
     private volatile Duration tokenLifetime;
+    private final AtomicInteger staleTokens;
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<String> issued = new CopyOnWriteArrayList<>();
@@ -63,6 +65,7 @@ public final class TokenIssuer implements AutoCloseable {
         this.rejectBadCredentials = builder.rejectBadCredentials;
         this.permits = Map.copyOf(builder.permits);
         this.tokenLifetime = builder.tokenLifetime;
+        this.staleTokens = new AtomicInteger(builder.staleTokens);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "token-issuer");
@@ -178,7 +181,10 @@ public final class TokenIssuer implements AutoCloseable {
             Map<String, Map<String, Set<String>>> access = authenticated ? grant(scopes) : Map.of();
             Instant now = Instant.now();
             Duration lifetime = tokenLifetime;
-            String token = sign(authenticated ? presentedUser : "", access, now, lifetime);
+            // A stale token says it lives as long as the others, but the registry refuses it (expired beyond its
+            // 60 s of leeway), as it would refuse a revoked one.
+            Duration signed = staleTokens.getAndDecrement() > 0 ? Duration.ofMinutes(-2) : lifetime;
+            String token = sign(authenticated ? presentedUser : "", access, now, signed);
             issued.add(token);
             requests.add(new Seen(method, grantType, requestedService, scopes, presentedUser, authenticated, 200));
             StringBuilder json = new StringBuilder("{");
@@ -353,6 +359,7 @@ public final class TokenIssuer implements AutoCloseable {
         private boolean rejectBadCredentials;
         private final Map<Pattern, Set<String>> permits = new LinkedHashMap<>();
         private Duration tokenLifetime = Duration.ofMinutes(5);
+        private int staleTokens;
 
         private Builder(TestPki pki) {
             this.pki = pki;
@@ -394,6 +401,15 @@ public final class TokenIssuer implements AutoCloseable {
          */
         public Builder permit(String repositoryRegex, String... actions) {
             permits.put(Pattern.compile(repositoryRegex), Set.of(actions));
+            return this;
+        }
+
+        /**
+         * The first {@code count} tokens are refused by the registry although their {@code expires_in} is the usual
+         * one: a token that stops working in the middle of a push, which the client must fetch again.
+         */
+        public Builder staleTokens(int count) {
+            this.staleTokens = count;
             return this;
         }
 
