@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,14 +34,7 @@ class CoarseClockTest {
 
     @BeforeEach
     void mountExt2() throws Exception {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            String why = "mounting an ext2 loop image needs root";
-            if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail(why);
-            }
-            System.err.println("SKIPPED LOUDLY: " + why);
-            Assumptions.abort(why);
-        }
+        ExternalTools.requireRoot("mounting an ext2 loop image");
         Path image = temp.resolve("ext2.img");
         ExternalTools.run(List.of("truncate", "-s", "16M", image.toString())).assertSuccess();
         // -I 128: inodes too small for nanoseconds, so every time is stamped in whole seconds.

@@ -48,10 +48,33 @@ public final class ExternalTools {
     public static Path require(String tool) {
         String message = tool + " is not installed; install it (apt-get install -y "
                 + PACKAGES.getOrDefault(tool, tool) + ") to run this check against a real client";
-        if (!available(tool, message)) {
-            Assumptions.abort(message);
-        }
+        requireThat(available(tool, message), message);
         return find(tool);
+    }
+
+    /**
+     * For a check that needs the machine to be so (root, a UTF-8 JVM, a loader of some kind): the one rule of every
+     * test here, that what CI has is never skipped.
+     *
+     * @param holds whether the machine is as the check needs
+     * @param missing what is missing, and how to get it
+     * @throws AssertionError under {@code CI=true} when it does not hold; elsewhere the test is skipped, loudly
+     */
+    public static void requireThat(boolean holds, String missing) {
+        if (!holds) {
+            missing(missing);
+            Assumptions.abort(missing);
+        }
+    }
+
+    /** @param what what needs root, such as {@code "mounting an ext2 loop image"}; CI runs as root */
+    public static void requireRoot(String what) {
+        requireThat(isRoot(), what + " needs root, as CI has it");
+    }
+
+    /** @return whether the tests run as root */
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     /**
@@ -64,11 +87,16 @@ public final class ExternalTools {
         if (find(tool) != null) {
             return true;
         }
+        missing(missing);
+        return false;
+    }
+
+    /** Fails under {@code CI=true}; elsewhere says loudly what is left out. */
+    private static void missing(String missing) {
         if ("true".equals(System.getenv("CI"))) {
             Assertions.fail(missing);
         }
         System.err.println("SKIPPED LOUDLY: " + missing);
-        return false;
     }
 
     private static Path find(String tool) {

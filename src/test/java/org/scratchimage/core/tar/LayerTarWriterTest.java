@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,8 +115,7 @@ class LayerTarWriterTest {
 
     @Test
     void gnuTarExtractsModesOwnersTimesAndContent() throws IOException {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "extracting with owners needs root");
+        ExternalTools.requireRoot("extracting with owners");
         byte[] tar = write(MTIME, sample());
         Path out = Files.createDirectory(dir.resolve("extracted"));
 
