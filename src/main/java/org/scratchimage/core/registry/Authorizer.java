@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +77,7 @@ final class Authorizer {
                         + "credentials from " + credential.source() + " are an identity token", "give a user name "
                         + "and password for " + registry + " instead");
             }
-            String pair = credential.username() + ':' + credential.secret();
-            return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+            return Transport.basic(credential.username(), credential.secret());
         }
         if (credential != null) {
             // A token fetched with credentials stands for them.
@@ -150,9 +148,7 @@ final class Authorizer {
             }
             if (credential != null) {
                 query.append(query.length() == 0 ? "" : "&").append("account=").append(encode(credential.username()));
-                String pair = credential.username() + ':' + credential.secret();
-                request.header("Authorization",
-                        "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+                request.header("Authorization", Transport.basic(credential.username(), credential.secret()));
             }
             String raw = realmUri.toString();
             uri = URI.create(raw + (realmUri.getRawQuery() == null ? "?" : "&") + query);
@@ -172,7 +168,8 @@ final class Authorizer {
                     + " with <username> and <password>, a settings.xml <server>, or docker login " + registry
                     : "correct the user name and password in " + credential.source());
         }
-        if (response.statusCode() != 200) {
+        // Any 2xx holds a token: a body with a token is never handed to the error message, which quotes bodies.
+        if (response.statusCode() / 100 != 2) {
             throw errors.failure(response, "a token request to " + realmUri.getHost(), String.join(" ", scopes),
                     source());
         }

@@ -67,14 +67,18 @@ final class Transport {
         return new Transport(builder.build(), options.proxies());
     }
 
+    /** @return the value of a Basic {@code Authorization} or {@code Proxy-Authorization} header; never logged */
+    static String basic(String username, String password) {
+        String pair = username + ':' + (password == null ? "" : password);
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Sends a request, adding {@code Proxy-Authorization} when a proxy with credentials carries it. */
     <T> HttpResponse<T> send(HttpRequest.Builder request, URI uri, HttpResponse.BodyHandler<T> handler)
             throws IOException {
         ProxySettings proxy = proxyFor(uri, proxies);
         if (proxy != null && proxy.username() != null) {
-            String pair = proxy.username() + ':' + (proxy.password() == null ? "" : proxy.password());
-            request.header("Proxy-Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            request.header("Proxy-Authorization", basic(proxy.username(), proxy.password()));
         }
         try {
             return client.send(request.uri(uri).build(), handler);
