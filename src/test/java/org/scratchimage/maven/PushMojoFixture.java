@@ -3,10 +3,6 @@ package org.scratchimage.maven;
 import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.settings.Proxy;
 import org.apache.maven.settings.Server;
 import org.codehaus.plexus.configuration.PlexusConfiguration;
@@ -51,89 +47,6 @@ final class PushMojoFixture {
         proxy.setPassword(password);
         proxy.setNonProxyHosts(nonProxyHosts);
         return proxy;
-    }
-
-    /**
-     * Maven's console log at debug level, which keeps every line (prefixed with its level) and every throwable it
-     * is given: each throwable would print a stack trace.
-     */
-    static final class RecordingLog extends SystemStreamLog {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        final List<Throwable> throwables = new CopyOnWriteArrayList<>();
-
-        @Override
-        public boolean isDebugEnabled() {
-            return true;
-        }
-
-        @Override
-        public void debug(CharSequence content) {
-            lines.add("[debug] " + content);
-        }
-
-        @Override
-        public void debug(CharSequence content, Throwable error) {
-            lines.add("[debug] " + content);
-            throwables.add(error);
-        }
-
-        @Override
-        public void debug(Throwable error) {
-            throwables.add(error);
-        }
-
-        @Override
-        public void info(CharSequence content) {
-            lines.add("[info] " + content);
-        }
-
-        @Override
-        public void info(CharSequence content, Throwable error) {
-            lines.add("[info] " + content);
-            throwables.add(error);
-        }
-
-        @Override
-        public void info(Throwable error) {
-            throwables.add(error);
-        }
-
-        @Override
-        public void warn(CharSequence content) {
-            lines.add("[warn] " + content);
-        }
-
-        @Override
-        public void warn(CharSequence content, Throwable error) {
-            lines.add("[warn] " + content);
-            throwables.add(error);
-        }
-
-        @Override
-        public void warn(Throwable error) {
-            throwables.add(error);
-        }
-
-        @Override
-        public void error(CharSequence content) {
-            lines.add("[error] " + content);
-        }
-
-        @Override
-        public void error(CharSequence content, Throwable error) {
-            lines.add("[error] " + content);
-            throwables.add(error);
-        }
-
-        @Override
-        public void error(Throwable error) {
-            throwables.add(error);
-        }
-
-        /** @return every line so far, one per line */
-        String all() {
-            return String.join("\n", new ArrayList<>(lines));
-        }
     }
 
     /** @return the messages of the throwable and all its causes and suppressed ones, to search for secrets */

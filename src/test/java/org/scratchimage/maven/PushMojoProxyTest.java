@@ -61,7 +61,7 @@ class PushMojoProxyTest {
         try (RegistryServer registry = RegistryServer.builder().bind(address.text()).start();
                 ForwardProxy proxy = ForwardProxy.builder().requireBasic(PROXY_USER, PROXY_PASSWORD).start()) {
             BuildResult built = configure(mojo, registry.host(), proxy(proxy, null));
-            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            RecordingLog log = new RecordingLog();
             mojo.setLog(log);
 
             mojo.execute();
@@ -97,7 +97,7 @@ class PushMojoProxyTest {
                 ForwardProxy proxy = ForwardProxy.builder().start()) {
             BuildResult built = configure(mojo, registry.host(),
                     PushMojoFixture.proxy("corp-proxy", proxy.address(), proxy.port(), null, null, null));
-            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            RecordingLog log = new RecordingLog();
             mojo.setLog(log);
 
             mojo.execute();
@@ -121,7 +121,7 @@ class PushMojoProxyTest {
                 ForwardProxy proxy = ForwardProxy.builder().requireBasic(PROXY_USER, PROXY_PASSWORD).start()) {
             String pattern = "*" + address.text().substring(address.text().indexOf('.')) + "|other.example";
             BuildResult built = configure(mojo, front.host(), proxy(proxy, pattern));
-            mojo.setLog(new PushMojoFixture.RecordingLog());
+            mojo.setLog(new RecordingLog());
 
             mojo.execute();
 
@@ -141,7 +141,7 @@ class PushMojoProxyTest {
         try (RegistryServer registry = RegistryServer.builder().bind(address.text()).start();
                 ForwardProxy proxy = ForwardProxy.builder().requireBasic(PROXY_USER, "another-password").start()) {
             configure(mojo, registry.host(), proxy(proxy, null));
-            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            RecordingLog log = new RecordingLog();
             mojo.setLog(log);
 
             Throwable thrown = catchThrowable(mojo::execute);
@@ -175,7 +175,7 @@ class PushMojoProxyTest {
             setVariableValueToObject(mojo, "insecureRegistries", List.of(registry.host()));
             setVariableValueToObject(mojo, "username", "alice");
             setVariableValueToObject(mojo, "password", PushMojoFixture.password("pw-4711"));
-            mojo.setLog(new PushMojoFixture.RecordingLog());
+            mojo.setLog(new RecordingLog());
 
             Throwable thrown = catchThrowable(mojo::execute);
 
@@ -195,7 +195,7 @@ class PushMojoProxyTest {
         try (RegistryServer registry = RegistryServer.builder().bind(address.text()).start()) {
             layout(mojo, temp);
             setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
-            mojo.setLog(new PushMojoFixture.RecordingLog());
+            mojo.setLog(new RecordingLog());
 
             Throwable thrown = catchThrowable(mojo::execute);
 

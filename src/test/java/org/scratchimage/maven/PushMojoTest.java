@@ -139,7 +139,7 @@ class PushMojoTest {
             setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
             setVariableValueToObject(mojo, "username", USER);
             setVariableValueToObject(mojo, "password", PushMojoFixture.password(PASSWORD));
-            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            RecordingLog log = new RecordingLog();
             mojo.setLog(log);
 
             mojo.execute();
@@ -172,7 +172,7 @@ class PushMojoTest {
             settings.addServer(PushMojoFixture.server(registry.host(), USER, encrypted));
             setVariableValueToObject(mojo, "settings", settings);
             setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
-            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            RecordingLog log = new RecordingLog();
             mojo.setLog(log);
 
             mojo.execute();
@@ -199,7 +199,7 @@ class PushMojoTest {
             setVariableValueToObject(mojo, "settings", settings);
             setVariableValueToObject(mojo, "serverId", "corp-registry");
             setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0"));
-            PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+            RecordingLog log = new RecordingLog();
             mojo.setLog(log);
 
             mojo.execute();
@@ -218,7 +218,7 @@ class PushMojoTest {
             BuildResult built = layout(mojo);
             setVariableValueToObject(mojo, "to", List.of(registry.host() + "/team/app:1.0",
                     registry.host() + "/team/app:latest", registry.host() + "/team/base:2.0"));
-            mojo.setLog(new PushMojoFixture.RecordingLog());
+            mojo.setLog(new RecordingLog());
             int mark = registry.mark();
 
             mojo.execute();

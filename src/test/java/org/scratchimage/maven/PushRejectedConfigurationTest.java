@@ -167,22 +167,13 @@ class PushRejectedConfigurationTest {
         to(mojo, registry.host() + "/team/app:1.0");
         setVariableValueToObject(mojo, "settings", new Settings());
         rejection.setup().apply(mojo, built.layout());
-        PushMojoFixture.RecordingLog log = new PushMojoFixture.RecordingLog();
+        RecordingLog log = new RecordingLog();
         mojo.setLog(log);
         int mark = registry.mark();
 
         Throwable thrown = catchThrowable(mojo::execute);
 
-        assertThat(thrown).isExactlyInstanceOf(MojoFailureException.class);
-        String error = thrown.getMessage().lines().findFirst().orElse("");
-        assertThat(error).contains(rejection.element());
-        if (rejection.value() != null) {
-            assertThat(error).contains('"' + rejection.value() + '"');
-        }
-        assertThat(error).contains(". Fix: ");
-        for (String fragment : rejection.says()) {
-            assertThat(error).contains(fragment);
-        }
+        RecordingLog.assertUserMistake(thrown, rejection.element(), rejection.value(), rejection.says());
         String everything = PushMojoFixture.messages(thrown) + log.all();
         assertThat(everything).doesNotContain(PASSWORD).doesNotContain(ENCRYPTED).doesNotContain("COQLCE6DU6GtcS5P");
         assertThat(log.throwables).isEmpty();

@@ -19,7 +19,6 @@ import org.apache.maven.api.plugin.testing.Basedir;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoExtension;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.codehaus.plexus.PlexusContainer;
 import org.codehaus.plexus.component.configurator.BasicComponentConfigurator;
 import org.codehaus.plexus.component.configurator.expression.DefaultExpressionEvaluator;
@@ -221,21 +220,13 @@ class RejectedConfigurationTest {
         }
 
         configure(mojo, rejection.configuration(rejection.broken()));
-        ThrowableLog log = new ThrowableLog();
+        RecordingLog log = new RecordingLog();
         mojo.setLog(log);
         Throwable thrown = catchThrowable(mojo::execute);
 
         // Maven prints the first line of the message on its error line, and names the type in its help link.
-        assertThat(thrown).isExactlyInstanceOf(MojoFailureException.class);
-        String error = thrown.getMessage().lines().findFirst().orElse("");
-        assertThat(error).contains(rejection.element());
-        if (rejection.value() != null) {
-            assertThat(error).contains('"' + rejection.value() + '"');
-        }
-        assertThat(error).contains(". Fix: ");
-        for (String fragment : rejection.says()) {
-            assertThat(error).contains(fragment.replace("${basedir}", getBasedir()));
-        }
+        String error = RecordingLog.assertUserMistake(thrown, rejection.element(), rejection.value(),
+                rejection.says().stream().map(fragment -> fragment.replace("${basedir}", getBasedir())).toList());
         for (String fragment : rejection.saysNot()) {
             assertThat(error).doesNotContain(fragment);
         }
@@ -337,59 +328,6 @@ class RejectedConfigurationTest {
         @Override
         public String toString() {
             return name;
-        }
-    }
-
-    /** Maven's console log, which also keeps every throwable it is given: each would print a stack trace. */
-    private static final class ThrowableLog extends SystemStreamLog {
-        final List<Throwable> throwables = new ArrayList<>();
-
-        @Override
-        public void debug(CharSequence content, Throwable error) {
-            throwables.add(error);
-            super.debug(content, error);
-        }
-
-        @Override
-        public void debug(Throwable error) {
-            throwables.add(error);
-            super.debug(error);
-        }
-
-        @Override
-        public void info(CharSequence content, Throwable error) {
-            throwables.add(error);
-            super.info(content, error);
-        }
-
-        @Override
-        public void info(Throwable error) {
-            throwables.add(error);
-            super.info(error);
-        }
-
-        @Override
-        public void warn(CharSequence content, Throwable error) {
-            throwables.add(error);
-            super.warn(content, error);
-        }
-
-        @Override
-        public void warn(Throwable error) {
-            throwables.add(error);
-            super.warn(error);
-        }
-
-        @Override
-        public void error(CharSequence content, Throwable error) {
-            throwables.add(error);
-            super.error(content, error);
-        }
-
-        @Override
-        public void error(Throwable error) {
-            throwables.add(error);
-            super.error(error);
         }
     }
 }
