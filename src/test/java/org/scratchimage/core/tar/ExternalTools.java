@@ -40,7 +40,7 @@ public final class ExternalTools {
     /** The Debian package of each tool whose package is named otherwise. */
     private static final Map<String, String> PACKAGES = Map.of(
             "mkfs.ext2", "e2fsprogs", "mount", "mount", "umount", "mount", "truncate", "coreutils",
-            "oci-image-tool", "oci-image-tool", "busybox", "busybox-static", "htpasswd", "apache2-utils");
+            "oci-image-tool", "oci-image-tool", "busybox", "busybox-static", "htpasswd", "apache2-utils", "ip", "iproute2");
 
     private ExternalTools() {}
 
