@@ -200,7 +200,7 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() {
-        // The JDK's HttpClient of Java 17 has no close; nothing to release.
+        transport.close();
     }
 
     private URI api(String repository, String rest) throws IOException, RegistryException {

@@ -33,12 +33,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * of settings.xml. Proxy credentials go in a {@code Proxy-Authorization} header we set: an {@code Authenticator}
  * on the client would make the JDK drop our own {@code Authorization} headers.
  */
-final class Transport {
-    private final HttpClient client;
+final class Transport implements AutoCloseable {
+    private final HttpClients clients;
     private final List<ProxySettings> proxies;
 
-    private Transport(HttpClient client, List<ProxySettings> proxies) {
-        this.client = client;
+    private Transport(HttpClients clients, List<ProxySettings> proxies) {
+        this.clients = clients;
         this.proxies = proxies;
     }
 
@@ -46,15 +46,13 @@ final class Transport {
      * @param insecure whether to accept any certificate: only for a registry listed in {@code <insecureRegistries>}
      */
     static Transport create(RegistryOptions options, boolean insecure) {
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(options.connectTimeout());
-        if (insecure) {
-            builder.sslContext(trustingEverything());
-        } else if (options.sslContext() != null) {
-            builder.sslContext(options.sslContext());
-        }
-        if (!options.proxies().isEmpty()) {
-            builder.proxy(new Selector(options.proxies()));
+        Selector selector = options.proxies().isEmpty() ? null : new Selector(options.proxies());
+        HttpClients clients = new HttpClients(() -> {
+            HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(options.connectTimeout());
+            return selector == null ? builder : builder.proxy(selector);
+        }, insecure ? trustingEverything() : options.sslContext());
+        if (selector != null) {
             String disabled = System.getProperty("jdk.http.auth.tunneling.disabledSchemes");
             if (options.proxies().stream().anyMatch(p -> p.username() != null)
                     && (disabled == null || disabled.contains("Basic"))) {
@@ -64,7 +62,13 @@ final class Transport {
                         + "(empty), for example in .mvn/jvm.config");
             }
         }
-        return new Transport(builder.build(), options.proxies());
+        return new Transport(clients, options.proxies());
+    }
+
+    /** Lets the clients go; see {@link HttpClients#close()}. */
+    @Override
+    public void close() {
+        clients.close();
     }
 
     /** @return the value of a Basic {@code Authorization} or {@code Proxy-Authorization} header; never logged */
@@ -81,7 +85,7 @@ final class Transport {
             request.header("Proxy-Authorization", basic(proxy.username(), proxy.password()));
         }
         try {
-            return client.send(request.uri(uri).build(), handler);
+            return clients.forScheme(uri.getScheme()).send(request.uri(uri).build(), handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             InterruptedIOException interrupted = new InterruptedIOException("interrupted while talking to "

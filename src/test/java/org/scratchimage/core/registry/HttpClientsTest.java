@@ -1,0 +1,82 @@
+package org.scratchimage.core.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpClientsTest {
+    private HttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void plainHttpGoesThroughAClientThatCanMakeNoTlsConnection() throws Exception {
+        HttpClients clients = new HttpClients(HttpClient::newBuilder, null);
+        try {
+            HttpClient plain = clients.forScheme("http");
+            assertThat(plain.send(HttpRequest.newBuilder(uri()).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> plain.sslContext().createSSLEngine())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("asked for TLS");
+            assertThat(clients.forScheme("http")).isSameAs(plain);
+            HttpClient tls = clients.forScheme("https");
+            assertThat(tls).isNotSameAs(plain);
+            assertThat(tls.sslContext().createSSLEngine()).isNotNull();
+        } finally {
+            clients.close();
+        }
+    }
+
+    @Test
+    void closedClientsLetTheirSelectorThreadsStopOnceCollected() throws Exception {
+        Set<Thread> before = selectorThreads();
+        HttpClients clients = new HttpClients(HttpClient::newBuilder, null);
+        clients.forScheme("http").send(HttpRequest.newBuilder(uri()).build(), HttpResponse.BodyHandlers.discarding());
+        Set<Thread> started = selectorThreads();
+        started.removeAll(before);
+        assertThat(started).as("the client's selector thread").hasSize(1);
+        clients.close();
+        clients = null;
+        // What the shutdown hook does on Java 17: a thread still alive now would hold the JVM's exit for 300 ms.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (started.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(started).noneMatch(Thread::isAlive);
+    }
+
+    private URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v2/");
+    }
+
+    private static Set<Thread> selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().contains("SelectorManager")).collect(Collectors.toSet());
+    }
+}
