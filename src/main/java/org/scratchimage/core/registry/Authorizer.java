@@ -123,7 +123,7 @@ final class Authorizer {
             realmUri = null;
         }
         if (realmUri == null || realmUri.getHost() == null) {
-            throw new IOException("registry " + registry + " names no usable token realm (\"" + realm + "\")");
+            throw new Retries.Final("registry " + registry + " names no usable token realm (\"" + realm + "\")");
         }
         String service = challenge.parameter("service");
         HttpRequest.Builder request = HttpRequest.newBuilder().timeout(TOKEN_TIMEOUT);

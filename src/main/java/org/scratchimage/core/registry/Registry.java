@@ -191,7 +191,7 @@ public final class Registry implements AutoCloseable {
             }
             Optional<String> reported = response.headers().firstValue("Docker-Content-Digest");
             if (reported.isPresent() && !reported.get().trim().equals(digest)) {
-                throw new IOException("registry " + registry + " stored the manifest " + repository + ':' + tag
+                throw new Retries.Final("registry " + registry + " stored the manifest " + repository + ':' + tag
                         + " as " + reported.get().trim() + ", but its bytes have the digest " + digest);
             }
             return digest;
@@ -319,7 +319,7 @@ public final class Registry implements AutoCloseable {
     }
 
     private static URI location(HttpResponse<byte[]> response, URI request) throws IOException {
-        String location = response.headers().firstValue("Location").orElseThrow(() -> new IOException(
+        String location = response.headers().firstValue("Location").orElseThrow(() -> new Retries.Final(
                 "the registry answered " + response.statusCode() + " to POST " + request.getPath()
                 + " without a Location"));
         return RegistryHttp.resolve(request, location);

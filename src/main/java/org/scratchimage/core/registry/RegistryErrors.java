@@ -84,7 +84,7 @@ final class RegistryErrors {
         if (status >= 400 && status < 500) {
             throw new RegistryException(answer, "correct what the registry names, or ask its administrator");
         }
-        return new IOException(answer);
+        return new Retries.Final(answer);
     }
 
     /**

@@ -67,12 +67,12 @@ final class RegistryHttp {
                 break;
             }
             if (hops == MAX_REDIRECTS) {
-                throw new IOException("registry " + origin.getHost() + " redirected " + call.method() + ' '
+                throw new Retries.Final("registry " + origin.getHost() + " redirected " + call.method() + ' '
                         + origin.getPath() + " more than " + MAX_REDIRECTS + " times");
             }
             URI next = resolve(at, location);
             if ("https".equalsIgnoreCase(at.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
-                throw new IOException("registry " + origin.getHost() + " redirected " + call.method()
+                throw new Retries.Final("registry " + origin.getHost() + " redirected " + call.method()
                         + " from HTTPS to " + next.getScheme() + "://" + next.getHost() + ", which Scratch refuses");
             }
             boolean same = sameOrigin(origin, next);

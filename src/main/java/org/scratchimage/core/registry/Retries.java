@@ -43,6 +43,18 @@ final class Retries {
         }
     }
 
+    /**
+     * A fault another try would meet again: the registry broke the protocol (a manifest stored under another digest,
+     * a redirect loop, an upload session without a {@code Location}) or answered with a status no retry changes.
+     */
+    static final class Final extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Final(String message) {
+            super(message);
+        }
+    }
+
     private final int maxTries;
     private final Duration backoff;
     private final RegistryListener listener;
@@ -88,7 +100,7 @@ final class Retries {
         if (e instanceof RetryableStatus) {
             return true;
         }
-        if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
+        if (e instanceof Final || e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
             return false;
         }
         if (e instanceof InterruptedIOException) {

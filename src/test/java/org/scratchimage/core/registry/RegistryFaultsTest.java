@@ -102,6 +102,50 @@ class RegistryFaultsTest {
     }
 
     @Test
+    void aRegistryStoringTheManifestUnderAnotherDigestFailsThePush() throws Exception {
+        String other = "sha256:" + "0".repeat(64);
+        try (RegistryServer server = RegistryServer.anonymous();
+                FaultProxy proxy = FaultProxy.to(server);
+                Registry registry = Registry.connect(proxy.host(), "team/app", options(log))) {
+            proxy.injectAlways("PUT", "/manifests/", FaultProxy.Fault.replaceAnswerHeader("Docker-Content-Digest",
+                    other));
+
+            assertThatThrownBy(() -> push(registry, image, "team/app", "1.0"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("registry " + proxy.host() + " stored the manifest team/app:1.0 as " + other
+                            + ", but its bytes have the digest " + image.manifestDigest());
+            // A registry that rewrites manifests does so on every try: the PUT was not sent again.
+            assertThat(proxy.requests()).filteredOn(seen -> seen.method().equals("PUT")
+                    && seen.path().contains("/manifests/")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSlowUploadReportsItsProgressEveryFewSecondsAndNoMore() throws Exception {
+        // Random text, so that the gzip layer stays big: about 18 MiB, sent at 4 MiB/s through the proxy.
+        byte[] noise = new byte[24 << 20];
+        new java.util.Random(11).nextBytes(noise);
+        BuildResult big = TinyImage.build(dir.resolve("big"), java.util.Base64.getEncoder().encodeToString(noise));
+        try (RegistryServer server = RegistryServer.anonymous();
+                FaultProxy proxy = FaultProxy.to(server);
+                Registry registry = Registry.connect(proxy.host(), "team/app", options(log))) {
+            proxy.injectAlways("PUT", "/blobs/uploads/", FaultProxy.Fault.slowUpload(4 << 20));
+            Path layer = PushFixture.blob(big, big.layerDigest());
+            long size = java.nio.file.Files.size(layer);
+
+            long start = System.nanoTime();
+            registry.uploadBlob("team/app", layer, big.layerDigest(), size);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            assertThat(server.hasBlob(big.layerDigest())).isTrue();
+            assertThat(seconds).as("the upload was slowed down enough to be reported").isGreaterThan(3.5);
+            assertThat(log.progress).as("progress reports during a %.1f s upload", seconds)
+                    .isNotEmpty().hasSizeLessThanOrEqualTo((int) (seconds / 3) + 1)
+                    .isSorted().allMatch(sent -> sent > 0 && sent < size);
+        }
+    }
+
+    @Test
     void aBlobPutRedirectedToAnotherPortWorksAndThatPortNeverSeesAuthorization() throws Exception {
         try (RegistryServer server = RegistryServer.anonymous();
                 FaultProxy proxy = FaultProxy.to(server);

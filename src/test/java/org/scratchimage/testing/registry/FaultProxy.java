@@ -191,7 +191,7 @@ public final class FaultProxy implements AutoCloseable {
         }
         try {
             if (fault == null) {
-                status[0] = forward(exchange, listener, path, -1, -1);
+                status[0] = forward(exchange, listener, path, Tweaks.NONE);
             } else {
                 status[0] = fault.apply(this, exchange, listener, path);
             }
@@ -216,14 +216,26 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
-     * Sends the request on to the registry and its answer back.
+     * What a fault changes while forwarding.
      *
      * @param cutRequestAfter after this many body bytes, break both connections; -1 for never
      * @param cutResponseAfter after this many answer body bytes, break the client's connection; -1 for never
+     * @param bytesPerSecond how fast the request body is read from the client; -1 for as fast as it comes
+     * @param replacedHeaders answer headers set to other values than the registry's
+     */
+    private record Tweaks(long cutRequestAfter, long cutResponseAfter, long bytesPerSecond,
+            Map<String, String> replacedHeaders) {
+        static final Tweaks NONE = new Tweaks(-1, -1, -1, Map.of());
+    }
+
+    /**
+     * Sends the request on to the registry and its answer back.
+     *
      * @return the registry's status
      */
-    private int forward(HttpExchange exchange, String listener, String path, long cutRequestAfter,
-            long cutResponseAfter) throws IOException {
+    private int forward(HttpExchange exchange, String listener, String path, Tweaks tweaks) throws IOException {
+        long cutRequestAfter = tweaks.cutRequestAfter();
+        long cutResponseAfter = tweaks.cutResponseAfter();
         String method = exchange.getRequestMethod();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + path));
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
@@ -237,7 +249,7 @@ public final class FaultProxy implements AutoCloseable {
         request.header("X-Forwarded-Host", clientHost != null ? clientHost
                 : "127.0.0.1:" + (MAIN.equals(listener) ? main : redirect).getAddress().getPort());
         request.header("X-Forwarded-Proto", "http");
-        request.method(method, body(exchange, cutRequestAfter));
+        request.method(method, body(exchange, cutRequestAfter, tweaks.bytesPerSecond()));
         HttpResponse<InputStream> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -258,6 +270,7 @@ public final class FaultProxy implements AutoCloseable {
                 headers.put(name, values);
             }
         });
+        tweaks.replacedHeaders().forEach(headers::set);
         int status = response.statusCode();
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         try (InputStream body = response.body()) {
@@ -283,7 +296,7 @@ public final class FaultProxy implements AutoCloseable {
         return status;
     }
 
-    private static HttpRequest.BodyPublisher body(HttpExchange exchange, long cutAfter) {
+    private static HttpRequest.BodyPublisher body(HttpExchange exchange, long cutAfter, long bytesPerSecond) {
         Headers headers = exchange.getRequestHeaders();
         String contentLength = headers.getFirst("Content-Length");
         boolean chunked = headers.containsKey("Transfer-Encoding");
@@ -293,7 +306,11 @@ public final class FaultProxy implements AutoCloseable {
         }
         InputStream in = cutAfter < 0 ? exchange.getRequestBody() : new CutInputStream(exchange.getRequestBody(),
                 cutAfter);
-        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> in);
+        if (bytesPerSecond > 0) {
+            in = new SlowInputStream(in, bytesPerSecond);
+        }
+        InputStream body = in;
+        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> body);
         return length < 0 ? stream : HttpRequest.BodyPublishers.fromPublisher(stream, length);
     }
 
@@ -404,7 +421,7 @@ public final class FaultProxy implements AutoCloseable {
                 @Override
                 int apply(FaultProxy proxy, HttpExchange exchange, String listener, String path)
                         throws IOException {
-                    return proxy.forward(exchange, listener, path, bytes, -1);
+                    return proxy.forward(exchange, listener, path, new Tweaks(bytes, -1, -1, Map.of()));
                 }
             };
         }
@@ -415,7 +432,29 @@ public final class FaultProxy implements AutoCloseable {
                 @Override
                 int apply(FaultProxy proxy, HttpExchange exchange, String listener, String path)
                         throws IOException {
-                    return proxy.forward(exchange, listener, path, -1, bytes);
+                    return proxy.forward(exchange, listener, path, new Tweaks(-1, bytes, -1, Map.of()));
+                }
+            };
+        }
+
+        /** Forwards the request, reading its body at most this fast: the client's upload takes that long. */
+        public static Fault slowUpload(long bytesPerSecond) {
+            return new Fault("upload at " + bytesPerSecond + " bytes/s") {
+                @Override
+                int apply(FaultProxy proxy, HttpExchange exchange, String listener, String path)
+                        throws IOException {
+                    return proxy.forward(exchange, listener, path, new Tweaks(-1, -1, bytesPerSecond, Map.of()));
+                }
+            };
+        }
+
+        /** Forwards the request, then answers with one header set to another value than the registry's. */
+        public static Fault replaceAnswerHeader(String name, String value) {
+            return new Fault("answer " + name + ": " + value) {
+                @Override
+                int apply(FaultProxy proxy, HttpExchange exchange, String listener, String path)
+                        throws IOException {
+                    return proxy.forward(exchange, listener, path, new Tweaks(-1, -1, -1, Map.of(name, value)));
                 }
             };
         }
@@ -453,7 +492,7 @@ public final class FaultProxy implements AutoCloseable {
                         Thread.currentThread().interrupt();
                         throw new IOException("interrupted during an injected delay", e);
                     }
-                    return proxy.forward(exchange, listener, path, -1, -1);
+                    return proxy.forward(exchange, listener, path, Tweaks.NONE);
                 }
             };
         }
