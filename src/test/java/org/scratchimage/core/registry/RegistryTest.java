@@ -201,6 +201,28 @@ class RegistryTest {
     }
 
     @Test
+    void aLargeBlobArrivesIntactOverPlainHttpAndOverTls() throws Exception {
+        // 40 MiB: many times the body's pooled buffers, so that each is filled again while others are in flight.
+        byte[] noise = new byte[40 << 20];
+        new java.util.Random(40).nextBytes(noise);
+        Path blob = Files.write(dir.resolve("large-blob"), noise);
+        String digest = org.scratchimage.core.compress.DigestingOutputStream.digestOf(noise);
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        try (RegistryServer plain = RegistryServer.anonymous();
+                RegistryServer tls = RegistryServer.builder().tls(pki).start();
+                Registry overPlain = Registry.connect(plain.host(), "team/app", options(log));
+                Registry overTls = Registry.connect(tls.host(), "team/app", options(log, pki.sslContext()))) {
+            overPlain.uploadBlob("team/app", blob, digest, noise.length);
+            overTls.uploadBlob("team/app", blob, digest, noise.length);
+
+            // The registry hashed what it received, and refuses a PUT whose bytes do not match ?digest=.
+            assertThat(plain.hasBlob(digest)).isTrue();
+            assertThat(tls.hasBlob(digest)).isTrue();
+            assertThat(log.all()).contains("at https://" + tls.host()).contains("at http://" + plain.host());
+        }
+    }
+
+    @Test
     void anInsecureRegistryAcceptsAnyCertificate() throws Exception {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         try (RegistryServer server = RegistryServer.builder().tls(pki).start()) {
