@@ -94,6 +94,23 @@ public final class LayoutReader {
      * @throws IOException if a file cannot be read
      */
     public static Layout read(Path directory) throws UnusableLayoutException, IOException {
+        return read(directory, false);
+    }
+
+    /**
+     * Reads only the images of a layout: entries of {@code index.json} of another media type, such as referrers, are
+     * passed over instead of refused.
+     *
+     * @param directory the layout folder
+     * @return its images
+     * @throws UnusableLayoutException as {@link #read(Path)}, or if {@code index.json} lists no image at all
+     * @throws IOException if a file cannot be read
+     */
+    public static Layout readImages(Path directory) throws UnusableLayoutException, IOException {
+        return read(directory, true);
+    }
+
+    private static Layout read(Path directory, boolean imagesOnly) throws UnusableLayoutException, IOException {
         Path dir = directory.toAbsolutePath().normalize();
         Path index = dir.resolve("index.json");
         if (!Files.isRegularFile(index)) {
@@ -101,10 +118,10 @@ public final class LayoutReader {
                     ? ": it has no index.json" : ": the folder does not exist"),
                     "run scratch:build first, such as mvn package scratch:push, or bind it to the package phase");
         }
-        return new LayoutReader(dir).readIndex(index);
+        return new LayoutReader(dir).readIndex(index, imagesOnly);
     }
 
-    private Layout readIndex(Path index) throws UnusableLayoutException, IOException {
+    private Layout readIndex(Path index, boolean imagesOnly) throws UnusableLayoutException, IOException {
         Object json = parse(document(index, -1), "index.json");
         List<?> manifests = json instanceof Map<?, ?> map && map.get("manifests") instanceof List<?> list ? list : null;
         if (manifests == null || manifests.isEmpty()) {
@@ -114,6 +131,9 @@ public final class LayoutReader {
         Map<String, List<String>> names = new LinkedHashMap<>();
         for (Object entry : manifests) {
             Descriptor descriptor = descriptor(entry, "index.json");
+            if (imagesOnly && !MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
+                continue;
+            }
             if (!MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
                 throw damaged("index.json lists " + descriptor.digest() + " of media type \"" + descriptor.mediaType()
                         + "\", where scratch:push takes only image manifests (" + MediaTypes.MANIFEST + ")");
@@ -131,6 +151,9 @@ public final class LayoutReader {
             if (!name.isEmpty() && !names.get(descriptor.digest()).contains(name)) {
                 names.get(descriptor.digest()).add(name);
             }
+        }
+        if (images.isEmpty()) {
+            throw damaged("index.json lists no image manifest (" + MediaTypes.MANIFEST + ")");
         }
         List<Image> result = new ArrayList<>();
         for (Image image : images.values()) {
