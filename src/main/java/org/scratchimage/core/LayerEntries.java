@@ -43,11 +43,18 @@ final class LayerEntries {
     /** Paths of the regular files declared as programs: binaries and files of copied trees, not {@code <file>}s. */
     private final Set<String> programs = new HashSet<>();
     private final LayerOrder layerOrder;
+    /** The archive the build writes ({@link ArchiveTarget}), which no source may be or hold; {@code null} if none. */
+    private final Path archive;
+    /** {@code <archiveFile>} as written, for the errors. */
+    private final String archiveValue;
 
-    private LayerEntries(HostSources sources, Consumer<String> debug, LayerOrder layerOrder) {
+    private LayerEntries(HostSources sources, Consumer<String> debug, LayerOrder layerOrder, Path archive,
+            String archiveValue) {
         this.sources = sources;
         this.debug = debug;
         this.layerOrder = layerOrder;
+        this.archive = archive;
+        this.archiveValue = archiveValue;
     }
 
     /** @return the image's declared entries in tar order, without resolved libraries */
@@ -59,8 +66,9 @@ final class LayerEntries {
     /** @return a collector holding every declared entry, to which resolved libraries may be added */
     static LayerEntries declare(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
+        Path archive = ArchiveTarget.check(request);
         LayerEntries collector = new LayerEntries(new HostSources(request.baseDirectory()), debug,
-                LayerOrder.of(request));
+                LayerOrder.of(request), archive, archive == null ? null : request.archiveFile().toString());
         List<DirectorySpec> directories = request.directories();
         for (int i = 0; i < directories.size(); i++) {
             String origin = "<directories>/<directory>[" + (i + 1) + "]";
@@ -152,6 +160,11 @@ final class LayerEntries {
         long uid = Values.id(origin + "/<uid>", uidValue);
         long gid = Values.id(origin + "/<gid>", gidValue);
         Path file = sources.regularFile(origin + "/<source>", source);
+        if (archive != null && ArchiveTarget.replaces(archive, file)) {
+            throw new InvalidConfigurationException("<archiveFile>", archiveValue, "is the source of " + origin
+                    + ": writing the archive would replace what the image is built from",
+                    "write the archive elsewhere, such as " + ArchiveTarget.DEFAULT);
+        }
         FileStamp stamp = FileStamp.read(file, true);
         put(new RegularFileEntry(path, file, stamp.size(), mode, uid, gid, origin, true, stamp), Kind.DECLARED, layer);
     }
@@ -181,6 +194,13 @@ final class LayerEntries {
         // The root itself may be a link the user named on purpose; nothing below it is ever followed.
         Path realRoot = root.toRealPath();
         List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot, output);
+        if (archive != null && TreeWalker.wouldTake(spec, origin, realRoot, archive)) {
+            String relative = realRoot.relativize(archive).toString();
+            throw new InvalidConfigurationException("<archiveFile>", archiveValue, "is inside the tree of " + origin
+                    + " (" + realRoot + "): each build would pack the previous archive into the image",
+                    "write the archive outside the tree, such as " + ArchiveTarget.DEFAULT + ", or add <exclude>"
+                            + relative + "</exclude> to the <excludes> of " + origin);
+        }
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
         boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
         String layer = LayerOrder.layer(origin, spec.layer());
