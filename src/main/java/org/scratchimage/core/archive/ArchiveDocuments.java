@@ -13,6 +13,8 @@ import org.scratchimage.core.oci.JsonText;
 import org.scratchimage.core.oci.LayoutReader.Image;
 import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.oci.OciJson;
+import org.scratchimage.core.registry.ImageReference;
+import org.scratchimage.core.registry.RegistryException;
 
 /**
  * The small files of an archive besides the blobs: the OCI layout's {@code index.json}, and {@code manifest.json}
@@ -26,7 +28,7 @@ final class ArchiveDocuments {
 
     /**
      * @return an image index with one descriptor of each image per {@code image:tag} name, in the layout's order,
-     *     annotated with the name ({@code io.containerd.image.name}) and the tag
+     *     annotated with the full name ({@code io.containerd.image.name}, see {@link #fullName}) and the tag
      *     ({@code org.opencontainers.image.ref.name}); nothing but the images
      */
     static byte[] index(List<Image> images) {
@@ -34,7 +36,7 @@ final class ArchiveDocuments {
         for (Image image : images) {
             for (String name : image.names()) {
                 SortedMap<String, String> annotations = new TreeMap<>();
-                annotations.put(OciJson.CONTAINERD_NAME, name);
+                annotations.put(OciJson.CONTAINERD_NAME, fullName(name));
                 annotations.put(OciJson.REF_NAME, tag(name));
                 manifests.add(descriptor(image.manifest(), image.platform(), annotations));
             }
@@ -50,15 +52,20 @@ final class ArchiveDocuments {
     }
 
     /**
-     * @return {@code docker save}'s {@code manifest.json}: per image its config, its names and its layers, bottom
-     *     first, as paths in the archive; with a final newline, as Go's JSON encoder writes it
+     * @return {@code docker save}'s {@code manifest.json}: per image its config, its full names and its layers,
+     *     bottom first, as paths in the archive; with a final newline, as Go's JSON encoder writes it
      */
     static byte[] dockerManifest(List<Image> images) {
         List<Object> json = new ArrayList<>();
         for (Image image : images) {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("Config", BLOBS + image.config().hex());
-            item.put("RepoTags", image.names());
+            List<String> names = new ArrayList<>();
+            for (String name : image.names()) {
+                names.add(fullName(name));
+            }
+            // Docker writes the short form (myapp:1.0) and reads either; podman names a short one localhost/myapp.
+            item.put("RepoTags", names);
             List<String> layers = new ArrayList<>();
             for (Descriptor layer : image.layers()) {
                 layers.add(BLOBS + layer.hex());
@@ -70,20 +77,38 @@ final class ArchiveDocuments {
     }
 
     /**
-     * @return {@code docker save}'s legacy {@code repositories}: {@code {"image":{"tag":"<top layer hex>"}}}, sorted;
-     *     Docker 25 names its top layer's file, as here; with a final newline
+     * @return {@code docker save}'s legacy {@code repositories}: {@code {"image":{"tag":"<top layer hex>"}}} with full
+     *     names, sorted; Docker 25 names its top layer's file, as here; with a final newline
      */
     static byte[] repositories(List<Image> images) {
         SortedMap<String, SortedMap<String, String>> json = new TreeMap<>();
         for (Image image : images) {
             String top = image.layers().get(image.layers().size() - 1).hex();
             for (String name : image.names()) {
-                String tag = tag(name);
-                json.computeIfAbsent(name.substring(0, name.length() - tag.length() - 1), k -> new TreeMap<>())
+                String full = fullName(name);
+                String tag = tag(full);
+                json.computeIfAbsent(full.substring(0, full.length() - tag.length() - 1), k -> new TreeMap<>())
                         .put(tag, top);
             }
         }
         return withNewline(JsonText.write(json));
+    }
+
+    /**
+     * containerd keeps the name it imports as it is, while Docker's containerd image store and Kubernetes look an
+     * image up by its normalised name: {@code myapp:1.0} must be stored as {@code docker.io/library/myapp:1.0} to be
+     * found as {@code myapp:1.0}. Docker's own {@code docker save} writes this form too; podman names the image by it.
+     *
+     * @return {@code image:tag} normalised as Docker does: Docker Hub's host, and {@code library/} before a single
+     *     path component
+     */
+    static String fullName(String name) {
+        try {
+            return ImageReference.parse(name, OciJson.CONTAINERD_NAME).toString();
+        } catch (RegistryException e) {
+            // Not a name the plugin writes: containerd gets it as it is.
+            return name;
+        }
     }
 
     /** @return the tag of {@code image:tag}: what follows the last colon after the last slash */

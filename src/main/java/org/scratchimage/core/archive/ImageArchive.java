@@ -56,6 +56,10 @@ public final class ImageArchive {
         if (mtimeSeconds < 0) {
             throw new IllegalArgumentException("negative mtime " + mtimeSeconds);
         }
+        Path target = archive.toAbsolutePath().normalize();
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("Cannot write the image archive " + target + ": it is a directory");
+        }
         LayoutReader.Layout read;
         try {
             read = LayoutReader.readImages(layout);
@@ -80,10 +84,6 @@ public final class ImageArchive {
             }
         }
 
-        Path target = archive.toAbsolutePath().normalize();
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("Cannot write the image archive " + target + ": it is a directory");
-        }
         Path folder = Files.createDirectories(target.getParent());
         Path temp = folder.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + System.nanoTime() + ".tmp");

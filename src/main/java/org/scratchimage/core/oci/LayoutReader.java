@@ -8,10 +8,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.Platform;
@@ -98,8 +100,9 @@ public final class LayoutReader {
     }
 
     /**
-     * Reads only the images of a layout: entries of {@code index.json} of another media type, such as referrers, are
-     * passed over instead of refused.
+     * Reads only the images of a layout: entries of {@code index.json} that are no image a runtime can load are passed
+     * over instead of refused: other media types (a nested index), and image manifests of referrers, which name a
+     * {@code subject} or an {@code artifactType}, or whose config or layers are not an image's.
      *
      * @param directory the layout folder
      * @return its images
@@ -129,6 +132,7 @@ public final class LayoutReader {
         }
         Map<String, Image> images = new LinkedHashMap<>();
         Map<String, List<String>> names = new LinkedHashMap<>();
+        Set<String> skipped = new HashSet<>();
         for (Object entry : manifests) {
             Descriptor descriptor = descriptor(entry, "index.json");
             if (imagesOnly && !MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
@@ -139,8 +143,15 @@ public final class LayoutReader {
                         + "\", where scratch:push takes only image manifests (" + MediaTypes.MANIFEST + ")");
             }
             Image image = images.get(descriptor.digest());
+            if (image == null && skipped.contains(descriptor.digest())) {
+                continue;
+            }
             if (image == null) {
-                image = image(descriptor, platform(entry));
+                image = image(descriptor, platform(entry), imagesOnly);
+                if (image == null) {
+                    skipped.add(descriptor.digest());
+                    continue;
+                }
                 images.put(descriptor.digest(), image);
                 names.put(descriptor.digest(), new ArrayList<>());
             } else if (image.manifest().size() != descriptor.size()) {
@@ -163,7 +174,9 @@ public final class LayoutReader {
         return new Layout(directory, result);
     }
 
-    private Image image(Descriptor manifest, Platform platform) throws UnusableLayoutException, IOException {
+    /** @return the image, or {@code null} if {@code imagesOnly} and the manifest is no image, such as a referrer */
+    private Image image(Descriptor manifest, Platform platform, boolean imagesOnly)
+            throws UnusableLayoutException, IOException {
         byte[] bytes = smallBlob(manifest, "index.json");
         String what = "the manifest " + manifest.digest();
         Object json = parse(bytes, what);
@@ -185,7 +198,28 @@ public final class LayoutReader {
             checkSize(descriptor, what);
             layers.add(descriptor);
         }
+        if (imagesOnly && !isImage(map, config, layers)) {
+            return null;
+        }
         return new Image(manifest, bytes, config, layers, platform, List.of());
+    }
+
+    /**
+     * A runtime can load an image: an image config and tar layers. A referrer (an SBOM, a signature) is an image
+     * manifest too, but names its {@code subject} or an {@code artifactType}, and its config and layers are other
+     * media types.
+     */
+    private static boolean isImage(Map<?, ?> manifest, Descriptor config, List<Descriptor> layers) {
+        if (manifest.containsKey("subject") || manifest.containsKey("artifactType")
+                || !MediaTypes.CONFIG.equals(config.mediaType())) {
+            return false;
+        }
+        for (Descriptor layer : layers) {
+            if (!MediaTypes.isLayer(layer.mediaType())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the bytes of a manifest or config, which must match their digest and size */
