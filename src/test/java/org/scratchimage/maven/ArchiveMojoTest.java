@@ -87,14 +87,16 @@ class ArchiveMojoTest {
         String manifestDigest = index.path("manifests").get(0).path("digest").asText();
         JsonNode manifest = blob(manifestDigest);
         JsonNode config = blob(manifest.path("config").path("digest").asText());
-        // The tar holds the layout's blobs, and a manifest.json that Docker before 25 reads, pointing at them.
+        // The tar holds the layout's blobs, and a manifest.json that Docker before 25 reads, pointing at them, with
+        // the names as Docker normalises them.
         Map<String, byte[]> entries = tar(archive);
         assertThat(entries).containsKeys("oci-layout", "index.json", "manifest.json", "repositories",
                 "blobs/sha256/" + manifestDigest.substring(7));
         JsonNode dockerManifest = JSON.readTree(entries.get("manifest.json"));
         assertThat(dockerManifest.get(0).path("Config").asText())
                 .isEqualTo("blobs/sha256/" + manifest.path("config").path("digest").asText().substring(7));
-        assertThat(dockerManifest.get(0).path("RepoTags").toString()).isEqualTo("[\"mojo-busybox:2.0\"]");
+        assertThat(dockerManifest.get(0).path("RepoTags").toString())
+                .isEqualTo("[\"docker.io/library/mojo-busybox:2.0\"]");
         assertThat(log.lines).anyMatch(l -> l.startsWith("[info] Archive " + archive + ": ")
                 && l.endsWith("loads as mojo-busybox:2.0"));
 
@@ -169,7 +171,7 @@ class ArchiveMojoTest {
                 .anyMatch(l -> l.startsWith("[info] Archive " + real + ": ")
                         && l.endsWith("loads as mojo-busybox:2.0, mojo-busybox:latest"));
         assertThat(JSON.readTree(tar(archive).get("manifest.json")).get(0).path("RepoTags").toString())
-                .isEqualTo("[\"mojo-busybox:2.0\",\"mojo-busybox:latest\"]");
+                .isEqualTo("[\"docker.io/library/mojo-busybox:2.0\",\"docker.io/library/mojo-busybox:latest\"]");
     }
 
     @Test
