@@ -18,6 +18,7 @@ import org.scratchimage.core.image.LayerEntryOrder;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 import org.scratchimage.core.oci.FolderKey;
+import org.scratchimage.core.oci.ImageMetadata;
 
 /**
  * Turns the declared binaries, files, directories and symlinks into the image's entries: validates each
@@ -47,14 +48,17 @@ final class LayerEntries {
     private final Path archive;
     /** {@code <archiveFile>} as written, for the errors. */
     private final String archiveValue;
+    /** Where the result files go ({@code scratch-image.json}), by real path; {@code null} if none are written. */
+    private final Path resultDirectory;
 
     private LayerEntries(HostSources sources, Consumer<String> debug, LayerOrder layerOrder, Path archive,
-            String archiveValue) {
+            String archiveValue, Path resultDirectory) {
         this.sources = sources;
         this.debug = debug;
         this.layerOrder = layerOrder;
         this.archive = archive;
         this.archiveValue = archiveValue;
+        this.resultDirectory = resultDirectory;
     }
 
     /** @return the image's declared entries in tar order, without resolved libraries */
@@ -68,7 +72,8 @@ final class LayerEntries {
             throws InvalidConfigurationException, IOException {
         Path archive = ArchiveTarget.check(request);
         LayerEntries collector = new LayerEntries(new HostSources(request.baseDirectory()), debug,
-                LayerOrder.of(request), archive, archive == null ? null : request.archiveFile().toString());
+                LayerOrder.of(request), archive, archive == null ? null : request.archiveFile().toString(),
+                request.resultDirectory() == null ? null : FolderKey.of(request.resultDirectory()));
         List<DirectorySpec> directories = request.directories();
         for (int i = 0; i < directories.size(); i++) {
             String origin = "<directories>/<directory>[" + (i + 1) + "]";
@@ -194,6 +199,18 @@ final class LayerEntries {
         // The root itself may be a link the user named on purpose; nothing below it is ever followed.
         Path realRoot = root.toRealPath();
         List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot, output);
+        if (resultDirectory != null) {
+            for (String name : List.of(ImageMetadata.FILE_NAME, ImageMetadata.DIGEST_FILE_NAME)) {
+                Path result = resultDirectory.resolve(name);
+                if (TreeWalker.wouldTake(spec, origin, realRoot, result)) {
+                    String relative = realRoot.relativize(result).toString();
+                    throw new InvalidConfigurationException(element, spec.source(), "holds the result file " + result
+                            + ", which each build rewrites with the image's digest: every build would make another"
+                            + " image", "add <exclude>" + relative + "</exclude> to its <excludes> (or exclude its"
+                            + " folder), or point <source> at the files to copy");
+                }
+            }
+        }
         if (archive != null && TreeWalker.wouldTake(spec, origin, realRoot, archive)) {
             String relative = realRoot.relativize(archive).toString();
             throw new InvalidConfigurationException("<archiveFile>", archiveValue, "is inside the tree of " + origin

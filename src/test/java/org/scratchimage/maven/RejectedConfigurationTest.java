@@ -223,6 +223,12 @@ class RejectedConfigurationTest {
                 reject("fail-archive-is-a-source", "<files>" + FILE + "</files>" + ARCHIVE, "${temp}/image.tar",
                         "${basedir}/app.conf", "<archiveFile>", "${basedir}/app.conf",
                         "is the source of <files>/<file>[1]", "Fix: write the archive elsewhere"),
+                // A tree of the build folder would take scratch-image.json, with the previous image's digest.
+                reject("fail-tree-holds-result-files", "<directories><directory><source>%s</source><path>/opt</path>"
+                                + "<excludes><exclude>*.tar</exclude></excludes></directory></directories>", "bin",
+                        "${temp}/target", "<directories>/<directory>[1]/<source>", "${temp}/target",
+                        "holds the result file", "scratch-image.json", "every build would make another image",
+                        "Fix: add <exclude>scratch-image.json</exclude> to its <excludes>"),
                 reject("fail-archive-in-tree", "<directories><directory><source>bin</source><path>/opt</path>"
                                 + "</directory></directories>" + ARCHIVE, "${temp}/image.tar",
                         "${basedir}/bin/image.tar", "<archiveFile>", "${basedir}/bin/image.tar",
