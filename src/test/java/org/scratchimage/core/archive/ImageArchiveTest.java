@@ -187,6 +187,20 @@ class ImageArchiveTest {
         assertThat(dir.resolve("image.tar")).doesNotExist();
     }
 
+    @Test
+    void aLayoutNamingAnImageWithoutATagIsNotOneTheBuildWroteAndIsRefused() throws Exception {
+        ArchiveFixtures.build(dir.resolve("p"), busybox, "myapp", List.of("1.0"), "gzip");
+        Path layout = ArchiveFixtures.layout(dir.resolve("p"));
+        Files.writeString(layout.resolve("index.json"), Files.readString(layout.resolve("index.json"))
+                .replace("\"myapp:1.0\"", "\"registry.example.org:5000/myapp\""));
+
+        assertThatThrownBy(() -> ImageArchive.write(layout, dir.resolve("image.tar"), ArchiveFixtures.TIMESTAMP))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("\"registry.example.org:5000/myapp\", which has no tag")
+                .hasMessageContaining("Fix: delete the folder and run scratch:build again");
+        assertThat(dir.resolve("image.tar")).doesNotExist();
+    }
+
     /** The old archive is replaced whole; a write refused leaves it as it was, and no temporary file behind. */
     @Test
     void theArchiveIsReplacedWholeAndARefusedWriteLeavesTheOldOneAndNoTemporaryFile() throws Exception {
