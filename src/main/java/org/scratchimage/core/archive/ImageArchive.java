@@ -48,7 +48,9 @@ public final class ImageArchive {
     /**
      * Streams the layout's images (only index.json entries whose mediaType is an image manifest; others such as
      * referrers are left out, and so are blobs only they use) into {@code archive}, atomically: a temporary file
-     * in the same folder, forced, then renamed over the old file. Each blob appears once.
+     * in the same folder, forced, then renamed over the old file. Each blob appears once. A referrer that is an image
+     * manifest too (it names a {@code subject} or an {@code artifactType}, or its config or layers are no image's) is
+     * left out as well: see {@link LayoutReader#readImages}.
      *
      * @param layout the layout folder (the caller holds the build's lock, so it does not change meanwhile)
      * @param archive the tar to write
