@@ -111,13 +111,14 @@ final class ArchiveDocuments {
         }
     }
 
-    /** @return the tag of {@code image:tag}: what follows the last colon after the last slash */
+    /**
+     * @return the tag of {@code image:tag}: what follows the last colon after the last slash, as in Docker (so the
+     *     port of {@code host:5000/app} is none); {@code null} if there is none
+     */
     static String tag(String name) {
         int colon = name.lastIndexOf(':');
-        if (colon < 0 || colon < name.lastIndexOf('/')) {
-            throw new IllegalArgumentException("no tag in " + name);
-        }
-        return name.substring(colon + 1);
+        return colon > 0 && colon > name.lastIndexOf('/') && colon < name.length() - 1 ? name.substring(colon + 1)
+                : null;
     }
 
     private static Map<String, Object> descriptor(Descriptor manifest, Platform platform,

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,8 +118,8 @@ class ImageArchiveTest {
     }
 
     /**
-     * The same image gives the same bytes: built and archived here, and by two other JVMs in other folders, one with
-     * umask 077 and one with umask 022 on the other JDK, if it is installed.
+     * The same image gives the same bytes: built and archived here, again after the layout's files got other mtimes,
+     * and by two other JVMs in other folders, one with umask 077 and one with umask 022 on the other JDK.
      */
     @Test
     void theSameImageGivesTheSameArchiveInAnotherFolderUmaskAndJdk() throws Exception {
@@ -125,8 +127,21 @@ class ImageArchiveTest {
         Path here = ImageArchive.write(ArchiveFixtures.layout(dir.resolve("here")), dir.resolve("here.tar"),
                 ArchiveFixtures.TIMESTAMP).file();
 
+        // The layout's files get new mtimes: the archive takes the image's timestamp, never a file's.
+        try (var blobs = Files.list(ArchiveFixtures.layout(dir.resolve("here")).resolve("blobs/sha256"))) {
+            for (Path blob : blobs.toList()) {
+                Files.setLastModifiedTime(blob, FileTime.fromMillis(System.currentTimeMillis() + 86_400_000L));
+            }
+        }
+        Path again = ImageArchive.write(ArchiveFixtures.layout(dir.resolve("here")), dir.resolve("again.tar"),
+                ArchiveFixtures.TIMESTAMP).file();
+        assertThat(again).hasSameBinaryContentAs(here);
+
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path other = forkedArchive(java, "077", dir.resolve("elsewhere/deeper/project"), dir.resolve("umask077.tar"));
+        Path elsewhere = dir.resolve("elsewhere/deeper/project");
+        Path other = forkedArchive(java, "077", elsewhere, dir.resolve("umask077.tar"));
+        assertThat(Files.getPosixFilePermissions(ArchiveFixtures.layout(elsewhere).resolve("index.json")))
+                .as("the umask reached the other build").isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(other).hasSameBinaryContentAs(here);
 
         Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
@@ -184,6 +199,20 @@ class ImageArchiveTest {
         assertThatThrownBy(() -> ImageArchive.write(layout, dir.resolve("image.tar"), ArchiveFixtures.TIMESTAMP))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("lists no image manifest")
                 .hasMessageContaining(layout.toString()).hasMessageContaining("Fix:");
+        assertThat(dir.resolve("image.tar")).doesNotExist();
+    }
+
+    @Test
+    void aLayoutNamingAnImageWithoutATagIsNotOneTheBuildWroteAndIsRefused() throws Exception {
+        ArchiveFixtures.build(dir.resolve("p"), busybox, "myapp", List.of("1.0"), "gzip");
+        Path layout = ArchiveFixtures.layout(dir.resolve("p"));
+        Files.writeString(layout.resolve("index.json"), Files.readString(layout.resolve("index.json"))
+                .replace("\"myapp:1.0\"", "\"registry.example.org:5000/myapp\""));
+
+        assertThatThrownBy(() -> ImageArchive.write(layout, dir.resolve("image.tar"), ArchiveFixtures.TIMESTAMP))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("\"registry.example.org:5000/myapp\", which has no tag")
+                .hasMessageContaining("Fix: delete the folder and run scratch:build again");
         assertThat(dir.resolve("image.tar")).doesNotExist();
     }
 
