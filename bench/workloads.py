@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the benchmark projects: W1 busybox and 400 applet links, W2 a JDK tree (gzip and zstd), W3 20,000
-small files (fixed seed), W5 a 4 GiB tree of sparse files, W6 the JDK tree in a layer of its own below a small
-application layer, Jib's project for W2, and an empty project; for the push workloads, W2 named for the bench's
-registry on loopback and Jib's project pushing W2 there.
+"""Writes the benchmark projects: W1 busybox and 400 applet links, W2 a JDK tree (gzip, zstd, and gzip with
+<archive>), W3 20,000 small files (fixed seed), W5 a 4 GiB tree of sparse files, W6 the JDK tree in a layer of its
+own below a small application layer, Jib's project for W2, and an empty project; for the push workloads, W2 named
+for the bench's registry on loopback and Jib's project pushing W2 there.
 Usage: workloads.py WORK VERSION JDK REGISTRY_PORT; BENCH_ONLY=push writes only what the push workloads need."""
 import os
 import random
@@ -62,6 +62,8 @@ tree = f"<directories><directory><source>{w2}</source><path>/opt/jdk</path>" \
 if only != "push":
     project("w2-gzip", scratch(tree))
     project("w2-zstd", scratch(tree + "<compression>zstd</compression>"))
+    # W2 with <archive>: bench/run deletes the archive before each measured build, so only the archive is written.
+    project("w2-archive", scratch(tree + "<archive>true</archive>"))
 
     # W6: the JDK in layer "runtime", a 1 MiB application file in layer "app"; bench/run rewrites the file before
     # each build, so only the app layer changes.

@@ -23,7 +23,7 @@ class Tools {
     private static final List<String> SYSTEM_PATH =
             ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
     private static final String INSTALL_HINT =
-            'apt-get install -y skopeo umoci runc oci-image-tool busybox-static docker-registry apache2-utils'
+            'apt-get install -y skopeo umoci runc oci-image-tool busybox-static docker-registry apache2-utils podman'
     /** The invoker sends System.out to build.log while a script runs; warnings go to the real stdout too. */
     private static final PrintStream CONSOLE = new PrintStream(new FileOutputStream(FileDescriptor.out), true, 'UTF-8')
 

@@ -30,6 +30,10 @@ import java.util.Map;
  * @param sysroot where shared libraries are looked up, {@code null} for {@code /}; relative to {@code baseDirectory}
  * @param compressionLevel the level of {@code compression}, or {@code null} for the codec's default
  * @param layers the order of the layers, bottom first, or empty for the default order
+ * @param archiveFile where to write the image also as one tar that {@code docker load} and {@code podman load} take,
+ *     or {@code null} for none; relative to {@code baseDirectory}
+ * @param resultDirectory where to write {@code scratch-image.digest} and {@code scratch-image.json}, or {@code null}
+ *     for neither
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -51,7 +55,9 @@ public record BuildRequest(
         List<String> libraries,
         String sysroot,
         String compressionLevel,
-        List<String> layers) {
+        List<String> layers,
+        Path archiveFile,
+        Path resultDirectory) {
 
     public BuildRequest {
         layers = Copies.list(layers);
@@ -77,7 +83,8 @@ public record BuildRequest(
                 .sourceDateEpoch(sourceDateEpoch).compression(compression).binaries(binaries).files(files)
                 .directories(directories).symlinks(symlinks).container(container).annotations(annotations)
                 .hostArchitecture(hostArchitecture).libraries(libraries).sysroot(sysroot)
-                .compressionLevel(compressionLevel).layers(layers);
+                .compressionLevel(compressionLevel).layers(layers).archiveFile(archiveFile)
+                .resultDirectory(resultDirectory);
     }
 
     /**
@@ -106,6 +113,8 @@ public record BuildRequest(
         private String sysroot;
         private String compressionLevel;
         private List<String> layers;
+        private Path archiveFile;
+        private Path resultDirectory;
 
         private Builder() {}
 
@@ -253,11 +262,23 @@ public record BuildRequest(
             return this;
         }
 
+        /** @param archiveFile where to write the image as one tar, or {@code null} for no archive */
+        public Builder archiveFile(Path archiveFile) {
+            this.archiveFile = archiveFile;
+            return this;
+        }
+
+        /** @param resultDirectory where to write the result files, or {@code null} for none */
+        public Builder resultDirectory(Path resultDirectory) {
+            this.resultDirectory = resultDirectory;
+            return this;
+        }
+
         /** @return the request; it copies the lists, so this builder can go on */
         public BuildRequest build() {
             return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
-                    hostArchitecture, libraries, sysroot, compressionLevel, layers);
+                    hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory);
         }
 
         private static <T> List<T> added(List<T> list, T element) {

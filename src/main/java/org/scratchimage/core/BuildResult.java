@@ -12,7 +12,8 @@ import org.scratchimage.core.image.ImagePlan;
  * @param manifestDigest the digest of the image manifest: the image's identity
  * @param configDigest the digest of the image configuration
  * @param layers the layers, bottom first, as in the manifest
- * @param upToDate whether the layout on disk already was this image, so nothing was written
+ * @param upToDate whether the layout on disk already was this image, so nothing was written to it
+ * @param archive the archive of the image, written or found up to date, or {@code null} if none was asked for
  */
 public record BuildResult(
         ImagePlan plan,
@@ -20,7 +21,8 @@ public record BuildResult(
         String manifestDigest,
         String configDigest,
         List<Layer> layers,
-        boolean upToDate) {
+        boolean upToDate,
+        Path archive) {
 
     public BuildResult {
         layers = List.copyOf(layers);
@@ -37,6 +39,11 @@ public record BuildResult(
      * @param reused whether the blob was taken from the previous layout instead of being written again
      */
     public record Layer(String name, String digest, long size, String diffId, long entries, boolean reused) {}
+
+    /** @return this result with {@code archive} */
+    public BuildResult withArchive(Path archive) {
+        return new BuildResult(plan, layout, manifestDigest, configDigest, layers, upToDate, archive);
+    }
 
     /** @return the number of entries of all layers */
     public long entries() {

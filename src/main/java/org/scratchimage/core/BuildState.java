@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.scratchimage.core.compress.DigestingOutputStream;
+import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.oci.OciLayout;
 
 /**
@@ -31,6 +32,10 @@ import org.scratchimage.core.oci.OciLayout;
  * as intact when {@code index.json} has that hash, {@code oci-layout} holds exactly what the plugin writes, the
  * folder holds nothing else than the layout and the blobs are there with their sizes. No JSON is parsed: a build
  * with nothing to do stays short.
+ *
+ * <p>When the build also wrote an archive of the layout, the state records its path and the stamp the file had just
+ * after ({@code archive.path}, {@code archive.stamp}): an archive with that stamp is the one written from this layout.
+ * A build that commits a new layout rewrites the state without them, so its archive is written again.
  */
 final class BuildState {
     private static final String DIGEST = "sha256:[a-f0-9]{64}";
@@ -45,8 +50,17 @@ final class BuildState {
      * @param manifestDigest the image's manifest
      * @param configDigest its config
      * @param layers its layers, bottom first, each with its fingerprint
+     * @param archivePath the archive written from this layout, by its real path, or {@code null} if none
+     * @param archiveStamp the {@link #stamp} of that archive right after it was written, or {@code null}
      */
-    record Current(String manifestDigest, String configDigest, List<Recorded> layers) {}
+    record Current(String manifestDigest, String configDigest, List<Recorded> layers, String archivePath,
+            String archiveStamp) {
+        /** @return whether {@code archive} is the file that the build wrote from this layout, unchanged since */
+        boolean holdsArchive(Path archive) throws IOException {
+            return archivePath != null && archivePath.equals(archive.toString())
+                    && archiveStamp.equals(stamp(archive));
+        }
+    }
 
     /**
      * A layer the last build wrote or reused.
@@ -67,7 +81,10 @@ final class BuildState {
         }
         Properties state = loaded.get();
         try {
-            Current current = new Current(digest(state, "manifest"), digest(state, "config"), layers(state));
+            String archivePath = state.getProperty("archive.path");
+            String archiveStamp = state.getProperty("archive.stamp");
+            Current current = new Current(digest(state, "manifest"), digest(state, "config"), layers(state),
+                    archiveStamp == null ? null : archivePath, archivePath == null ? null : archiveStamp);
             Set<String> blobs = new HashSet<>();
             blobs.add(current.manifestDigest().substring(7));
             blobs.add(current.configDigest().substring(7));
@@ -200,6 +217,50 @@ final class BuildState {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * Adds to the state of the layout just committed or found up to date that {@code archive} was written from it.
+     * Written atomically, like the state itself; the racy layers the state recorded stay racy.
+     *
+     * @param archive the archive, by its real path
+     */
+    static void recordArchive(Path layout, Path archive) throws IOException {
+        Path state = stateFile(layout);
+        StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(state, StandardCharsets.UTF_8)) {
+            if (!line.startsWith("archive.")) {
+                text.append(line).append('\n');
+            }
+        }
+        text.append("archive.path=");
+        escape(archive.toString(), text);
+        text.append("\narchive.stamp=").append(stamp(archive)).append('\n');
+        Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * @return what git's index compares of a file, from one {@code lstat}: size, mtime, ctime, inode and device; any
+     *     rewrite, rename over it or {@code touch} changes it. {@code "none"} if it is not a regular file.
+     */
+    static String stamp(Path file) throws IOException {
+        FileStamp stamp;
+        try {
+            stamp = FileStamp.read(file, false);
+        } catch (FileSystemException e) {
+            return "none";
+        }
+        if (!stamp.isRegularFile()) {
+            return "none";
+        }
+        return stamp.size() + ":" + stamp.mtimeSeconds() + "." + stamp.mtimeNanos() + ":" + stamp.ctimeSeconds() + "."
+                + stamp.ctimeNanos() + ":" + stamp.inode() + ":" + stamp.device();
     }
 
     private static String text(Fingerprints fingerprints, String index, BuildResult result, long manifestSize,

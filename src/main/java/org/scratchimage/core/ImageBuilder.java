@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.scratchimage.core.archive.ArchiveResult;
+import org.scratchimage.core.archive.ImageArchive;
+import org.scratchimage.core.image.Compression;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.oci.Descriptor;
@@ -53,29 +57,75 @@ public final class ImageBuilder {
         ImagePlan plan = ImagePlanner.plan(request, listener);
         // One key for the lock, the state and the layout: out and alias -> out are one folder, built in turns.
         Path output = FolderKey.of(outputDirectory(request));
+        Path archive = ArchiveTarget.of(request);
         Fingerprints fingerprints = Fingerprints.of(plan, VERSION, plannedAt);
+        if (archive != null && plan.compression() == Compression.ZSTD) {
+            listener.warn("The archive " + archive + " holds zstd layers (<compression>zstd</compression>), which"
+                    + " Docker before 25 cannot load; Docker 25 and later, containerd, podman and skopeo can. Fix: set"
+                    + " <compression>gzip</compression> if the archive must load on older Docker");
+        }
         // Read-only and decided from what the last build recorded: only a layout it wrote can match.
         Optional<BuildState.Current> current = BuildState.check(output, fingerprints.image());
         if (current.isPresent()) {
-            BuildState.Current layout = current.get();
-            List<BuildResult.Layer> layers = new ArrayList<>();
-            for (int i = 0; i < plan.layers().size(); i++) {
-                BuildResult.Layer recorded = layout.layers().get(i).layer();
-                layers.add(new BuildResult.Layer(plan.layers().get(i).name(), recorded.digest(), recorded.size(),
-                        recorded.diffId(), recorded.entries(), true));
+            BuildResult result = upToDate(plan, output, current.get(), archive);
+            // Nothing to write at all: no lock, and nothing but a few small files read.
+            if ((archive == null || current.get().holdsArchive(archive))
+                    && ResultFiles.current(request.resultDirectory(), result)) {
+                if (archive != null) {
+                    listener.info("Archive up to date: " + archive);
+                }
+                return result;
             }
-            return new BuildResult(plan, output, layout.manifestDigest(), layout.configDigest(), layers, true);
         }
         // Refused before locking, so that no lock file is made beside a folder that is not ours.
         openLayout(output);
         try (LayoutLock lock = LayoutLock.acquire(output, listener::info)) {
             OciLayout layout = openLayout(output);
-            // Read under the lock: the layers another build recorded are only taken from the layout it committed.
-            Map<String, BuildResult.Layer> reusable = BuildState.reusable(output);
-            Written written = write(plan, fingerprints, reusable, layout);
-            BuildState.record(output, fingerprints, written.result(), written.manifestSize(), written.configSize());
-            return written.result();
+            if (current.isPresent()) {
+                // Only the archive or the result files are behind: unless another build committed meanwhile.
+                current = BuildState.check(output, fingerprints.image());
+            }
+            BuildResult result;
+            if (current.isPresent()) {
+                result = upToDate(plan, output, current.get(), archive);
+            } else {
+                // Read under the lock: the layers another build recorded are only taken from the layout it committed.
+                Map<String, BuildResult.Layer> reusable = BuildState.reusable(output);
+                Written written = write(plan, fingerprints, reusable, layout);
+                BuildState.record(output, fingerprints, written.result(), written.manifestSize(),
+                        written.configSize());
+                result = written.result().withArchive(archive);
+            }
+            if (archive != null) {
+                if (current.isPresent() && current.get().holdsArchive(archive)) {
+                    listener.info("Archive up to date: " + archive);
+                } else {
+                    writeArchive(output, archive, plan);
+                }
+            }
+            ResultFiles.write(request.resultDirectory(), result, listener);
+            return result;
         }
+    }
+
+    /** The result of a build that found {@code current} already built from the same inputs. */
+    private static BuildResult upToDate(ImagePlan plan, Path output, BuildState.Current current, Path archive) {
+        List<BuildResult.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < plan.layers().size(); i++) {
+            BuildResult.Layer recorded = current.layers().get(i).layer();
+            layers.add(new BuildResult.Layer(plan.layers().get(i).name(), recorded.digest(), recorded.size(),
+                    recorded.diffId(), recorded.entries(), true));
+        }
+        return new BuildResult(plan, output, current.manifestDigest(), current.configDigest(), layers, true, archive);
+    }
+
+    /** Writes the archive of the committed layout, and records it in the state so that the next build may skip it. */
+    private void writeArchive(Path output, Path archive, ImagePlan plan) throws IOException {
+        Files.createDirectories(archive.getParent());
+        ArchiveResult written = ImageArchive.write(output, archive, plan.created().getEpochSecond());
+        BuildState.recordArchive(output, archive);
+        listener.info(String.format(Locale.ROOT, "Archive %s: %s, loads as %s", archive, Sizes.human(written.size()),
+                String.join(", ", written.repoTags())));
     }
 
     /** A build's result and the sizes of its manifest and config, which the up-to-date state records. */
@@ -124,7 +174,7 @@ public final class ImageBuilder {
             transaction.commit(OciJson.index(manifest, plan.platform(), plan.image(), plan.tags()));
             listener.debug("Config " + config.digest());
             return new Written(new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(), layers,
-                    false), manifest.size(), config.size());
+                    false, null), manifest.size(), config.size());
         }
     }
 

@@ -253,8 +253,11 @@ public final class ImagePusher {
                 tags.add(PushTargets.tag(n));
             }
         }
+        // The config was checked against its digest when the layout was read, under the lock held still.
+        List<ImageMetadata.Layer> layers = ImageMetadata.layers(image.layers(),
+                Files.readAllBytes(layout.blob(image.config())));
         ImageMetadata metadata = new ImageMetadata(name, tags, image.manifest().digest(),
-                image.platform() == null ? null : image.platform().toString(), List.of());
+                image.platform() == null ? null : image.platform().toString(), layers, null, List.of());
         Optional<ImageMetadata> previous = ImageMetadata.read(file);
         metadata.withPushed(pushed.stream().map(PushResult.Pushed::pinned).toList(), previous).write(file);
         listener.debug("Wrote " + file);

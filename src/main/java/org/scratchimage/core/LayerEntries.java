@@ -18,6 +18,7 @@ import org.scratchimage.core.image.LayerEntryOrder;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 import org.scratchimage.core.oci.FolderKey;
+import org.scratchimage.core.oci.ImageMetadata;
 
 /**
  * Turns the declared binaries, files, directories and symlinks into the image's entries: validates each
@@ -43,11 +44,21 @@ final class LayerEntries {
     /** Paths of the regular files declared as programs: binaries and files of copied trees, not {@code <file>}s. */
     private final Set<String> programs = new HashSet<>();
     private final LayerOrder layerOrder;
+    /** The archive the build writes ({@link ArchiveTarget}), which no source may be or hold; {@code null} if none. */
+    private final Path archive;
+    /** {@code <archiveFile>} as written, for the errors. */
+    private final String archiveValue;
+    /** Where the result files go ({@code scratch-image.json}), by real path; {@code null} if none are written. */
+    private final Path resultDirectory;
 
-    private LayerEntries(HostSources sources, Consumer<String> debug, LayerOrder layerOrder) {
+    private LayerEntries(HostSources sources, Consumer<String> debug, LayerOrder layerOrder, Path archive,
+            String archiveValue, Path resultDirectory) {
         this.sources = sources;
         this.debug = debug;
         this.layerOrder = layerOrder;
+        this.archive = archive;
+        this.archiveValue = archiveValue;
+        this.resultDirectory = resultDirectory;
     }
 
     /** @return the image's declared entries in tar order, without resolved libraries */
@@ -59,8 +70,10 @@ final class LayerEntries {
     /** @return a collector holding every declared entry, to which resolved libraries may be added */
     static LayerEntries declare(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
+        Path archive = ArchiveTarget.check(request);
         LayerEntries collector = new LayerEntries(new HostSources(request.baseDirectory()), debug,
-                LayerOrder.of(request));
+                LayerOrder.of(request), archive, archive == null ? null : request.archiveFile().toString(),
+                request.resultDirectory() == null ? null : FolderKey.of(request.resultDirectory()));
         List<DirectorySpec> directories = request.directories();
         for (int i = 0; i < directories.size(); i++) {
             String origin = "<directories>/<directory>[" + (i + 1) + "]";
@@ -152,6 +165,11 @@ final class LayerEntries {
         long uid = Values.id(origin + "/<uid>", uidValue);
         long gid = Values.id(origin + "/<gid>", gidValue);
         Path file = sources.regularFile(origin + "/<source>", source);
+        if (archive != null && ArchiveTarget.replaces(archive, file)) {
+            throw new InvalidConfigurationException("<archiveFile>", archiveValue, "is the source of " + origin
+                    + ": writing the archive would replace what the image is built from",
+                    "write the archive elsewhere, such as " + ArchiveTarget.DEFAULT);
+        }
         FileStamp stamp = FileStamp.read(file, true);
         put(new RegularFileEntry(path, file, stamp.size(), mode, uid, gid, origin, true, stamp), Kind.DECLARED, layer);
     }
@@ -181,6 +199,25 @@ final class LayerEntries {
         // The root itself may be a link the user named on purpose; nothing below it is ever followed.
         Path realRoot = root.toRealPath();
         List<LayerEntry> found = TreeWalker.walk(spec, origin, realRoot, output);
+        if (resultDirectory != null) {
+            for (String name : List.of(ImageMetadata.FILE_NAME, ImageMetadata.DIGEST_FILE_NAME)) {
+                Path result = resultDirectory.resolve(name);
+                if (TreeWalker.wouldTake(spec, origin, realRoot, result)) {
+                    String relative = realRoot.relativize(result).toString();
+                    throw new InvalidConfigurationException(element, spec.source(), "holds the result file " + result
+                            + ", which each build rewrites with the image's digest: every build would make another"
+                            + " image", "add <exclude>" + relative + "</exclude> to its <excludes> (or exclude its"
+                            + " folder), or point <source> at the files to copy");
+                }
+            }
+        }
+        if (archive != null && TreeWalker.wouldTake(spec, origin, realRoot, archive)) {
+            String relative = realRoot.relativize(archive).toString();
+            throw new InvalidConfigurationException("<archiveFile>", archiveValue, "is inside the tree of " + origin
+                    + " (" + realRoot + "): each build would pack the previous archive into the image",
+                    "write the archive outside the tree, such as " + ArchiveTarget.DEFAULT + ", or add <exclude>"
+                            + relative + "</exclude> to the <excludes> of " + origin);
+        }
         debug.accept(origin + ": " + found.size() + " entries from " + realRoot);
         boolean resolve = !Boolean.FALSE.equals(spec.resolveLibraries());
         String layer = LayerOrder.layer(origin, spec.layer());

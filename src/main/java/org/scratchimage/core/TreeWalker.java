@@ -79,6 +79,21 @@ final class TreeWalker {
         return walker.found;
     }
 
+    /**
+     * Whether a walk of the tree would take {@code file}, if it were there: by path, so that the first build, before
+     * the file exists, is judged like the next ones.
+     *
+     * @param root the tree's root, with every link in its path resolved
+     * @param file a host path, with every link up to its folder resolved
+     */
+    static boolean wouldTake(DirectorySpec spec, String origin, Path root, Path file)
+            throws InvalidConfigurationException {
+        if (!file.startsWith(root) || file.equals(root)) {
+            return false;
+        }
+        return new TreeWalker(spec, origin, root).reached(root.relativize(file).toString());
+    }
+
     private final class Visitor extends SimpleFileVisitor<Path> {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {

@@ -2,20 +2,10 @@ package org.scratchimage.maven;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -23,17 +13,14 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.scratchimage.core.BinarySpec;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.MavenProjectHelper;
 import org.scratchimage.core.BuildRequest;
 import org.scratchimage.core.BuildResult;
 import org.scratchimage.core.ContainerSpec;
-import org.scratchimage.core.DirectorySpec;
-import org.scratchimage.core.FileSpec;
 import org.scratchimage.core.ImageBuilder;
 import org.scratchimage.core.InvalidConfigurationException;
 import org.scratchimage.core.Sizes;
-import org.scratchimage.core.SymlinkSpec;
-import org.scratchimage.core.Values;
 
 /**
  * Builds a from-scratch container image from the declared binaries, files, directories and symbolic links,
@@ -263,6 +250,45 @@ public class BuildMojo extends AbstractScratchMojo {
     @Parameter
     private List<String> layers;
 
+    /**
+     * Also writes the image as one tar that {@code docker load} (any version), {@code podman load} and
+     * {@code ctr images import} take: {@code true} or {@code false}, in any case. The tar is an OCI image layout
+     * and a {@code docker save} archive at once, each blob stored once, and byte for byte the same for the same
+     * image. It is written again only when the image changed or the file is not the one the last build wrote.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.archive", defaultValue = "false")
+    private String archive;
+
+    /**
+     * Where {@code <archive>} writes the tar. Not inside {@code <outputDirectory>}, not a source of the image nor
+     * inside a copied tree, and not an existing directory.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.archiveFile",
+            defaultValue = "${project.build.directory}/${project.build.finalName}-image.tar")
+    private File archiveFile;
+
+    /**
+     * Attaches the archive that {@code <archive>} writes to the project, with classifier {@code image} and type
+     * {@code tar}, so that {@code mvn install} and {@code mvn deploy} publish it: {@code true} or {@code false}, in
+     * any case.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.attach", defaultValue = "true")
+    private String attach;
+
+    /** Where {@code scratch-image.digest} and {@code scratch-image.json} are written. */
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
+    private File buildDirectory;
+
+    /** The project, which the archive is attached to. */
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
     /** The session: the builds in it claim their output folders there ({@link SessionClaims}). */
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
@@ -271,41 +297,59 @@ public class BuildMojo extends AbstractScratchMojo {
     @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
     private MojoExecution mojoExecution;
 
+    @Inject
+    private MavenProjectHelper projectHelper;
+
     public BuildMojo() {
         super("build");
     }
 
     @Override
     protected void run() throws MojoExecutionException, MojoFailureException {
+        // Both switches are read first, so that a typo in either fails before anything is written.
+        boolean archiving = flag("<archive> (scratch.archive)", archive, false);
+        boolean attaching = flag("<attach> (scratch.attach)", attach, true);
+        if (archiving && archiveFile == null) {
+            throw new MojoFailureException("<archiveFile> (scratch.archiveFile) is empty while <archive> is true. Fix:"
+                    + " name the tar to write, or remove <archiveFile> for"
+                    + " ${project.build.directory}/${project.build.finalName}-image.tar");
+        }
         BuildResult result;
         try {
-            BuildRequest request = request();
+            BuildRequest request = request(archiving);
             SessionClaims.claim(session, mojoExecution, request);
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request);
         } catch (InvalidConfigurationException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new MojoExecutionException("Could not build the image into " + outputDirectory() + ": " + describe(e)
-                    + ". The previous image, if any, was left as it was. Fix: check that the build user can read the"
-                    + " sources and write the folder, and that its file system has room", e);
+            throw new MojoExecutionException("Could not build the image into " + outputDirectory() + ": "
+                    + IoMessages.describe(e) + ". The previous image, if any, was left as it was. Fix: check that the"
+                    + " build user can read the sources and write the folder, and that its file system has room", e);
         }
+        getLog().info(summary(result));
+        if (result.archive() != null && attaching) {
+            projectHelper.attachArtifact(project, "tar", "image", result.archive().toFile());
+            getLog().debug("Attached " + result.archive() + " to " + project.getId() + " as classifier image, type tar");
+        }
+    }
+
+    private static String summary(BuildResult result) {
         if (result.upToDate()) {
-            getLog().info(String.format(Locale.ROOT, "Image up to date: %s:%s for %s in %s: manifest %s",
+            return String.format(Locale.ROOT, "Image up to date: %s:%s for %s in %s: manifest %s",
                     result.plan().image(), String.join(",", result.plan().tags()), result.plan().platform(),
-                    result.layout(), result.manifestDigest()));
-            return;
+                    result.layout(), result.manifestDigest());
         }
         long reused = result.layers().stream().filter(BuildResult.Layer::reused).count();
-        getLog().info(String.format(Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "Built image %s:%s for %s in %s: manifest %s, %d entries in %d %s (%s, %s), %d reused",
                 result.plan().image(), String.join(",", result.plan().tags()), result.plan().platform(),
                 result.layout(), result.manifestDigest(), result.entries(), result.layers().size(),
                 result.layers().size() == 1 ? "layer" : "layers",
                 Sizes.human(result.layersSize()), result.plan().compression().name().toLowerCase(Locale.ROOT),
-                reused));
+                reused);
     }
 
-    BuildRequest request() throws InvalidConfigurationException {
+    BuildRequest request(boolean archiving) throws InvalidConfigurationException {
         return BuildRequest.builder()
                 .baseDirectory(basedir.toPath())
                 .outputDirectory(outputDirectory().toPath())
@@ -316,21 +360,10 @@ public class BuildMojo extends AbstractScratchMojo {
                 .outputTimestamp(outputTimestamp)
                 .sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"))
                 .compression(compression)
-                .binaries(map(binaries, BinarySpec.builder().build(), (b, n) -> BinarySpec.builder().source(b.source)
-                        .path(b.path).mode(b.mode).uid(b.uid).gid(b.gid)
-                        .resolveLibraries(Values.flag("<binaries>/<binary>[" + n + "]/<resolveLibraries>",
-                                b.resolveLibraries))
-                        .layer(b.layer).build()))
-                .files(map(files, FileSpec.builder().build(), (f, n) -> FileSpec.builder().source(f.source)
-                        .path(f.path).mode(f.mode).uid(f.uid).gid(f.gid).layer(f.layer).build()))
-                .directories(map(directories, DirectorySpec.builder().build(), (d, n) -> DirectorySpec.builder()
-                        .source(d.source).path(d.path).mode(d.mode).uid(d.uid).gid(d.gid).fileMode(d.fileMode)
-                        .directoryMode(d.directoryMode).includes(d.includes).excludes(d.excludes)
-                        .resolveLibraries(Values.flag("<directories>/<directory>[" + n + "]/<resolveLibraries>",
-                                d.resolveLibraries))
-                        .layer(d.layer).build()))
-                .symlinks(map(symlinks, SymlinkSpec.builder().build(), (s, n) -> SymlinkSpec.builder().path(s.path)
-                        .target(s.target).layer(s.layer).build()))
+                .binaries(Declarations.binaries(binaries))
+                .files(Declarations.files(files))
+                .directories(Declarations.directories(directories))
+                .symlinks(Declarations.symlinks(symlinks))
                 .container(ContainerSpec.builder().entrypoint(entrypoint).cmd(cmd).environment(environment)
                         .workingDirectory(workingDirectory).user(user).ports(ports).volumes(volumes).labels(labels)
                         .stopSignal(stopSignal).build())
@@ -340,74 +373,8 @@ public class BuildMojo extends AbstractScratchMojo {
                 .sysroot(sysroot)
                 .compressionLevel(compressionLevel)
                 .layers(layers)
+                .archiveFile(archiving ? archiveFile.toPath() : null)
+                .resultDirectory(buildDirectory == null ? null : buildDirectory.toPath())
                 .build();
-    }
-
-    /**
-     * Maps each element of a list parameter to its declaration. An empty element such as {@code <binary/>} arrives
-     * as an object with nothing set (or as {@code null}): it becomes {@code null}, which the build reports as
-     * {@code <binaries>/<binary>[n] is empty}, not as a complaint about its first missing child.
-     *
-     * @param empty the declaration with nothing set, which an empty element maps to
-     */
-    private static <P, S extends Record> List<S> map(List<P> parameters, S empty, Declaration<P, S> toSpec)
-            throws InvalidConfigurationException {
-        List<S> specs = new ArrayList<>();
-        if (parameters != null) {
-            for (P parameter : parameters) {
-                S spec = parameter == null ? null : toSpec.map(parameter, specs.size() + 1);
-                specs.add(spec == null || sameComponents(empty, spec) ? null : spec);
-            }
-        }
-        return specs;
-    }
-
-    /**
-     * Compares two declarations component by component, so that a component added later is compared too. Not with
-     * the record's own {@code equals}: its first call bootstraps {@code java.lang.runtime.ObjectMethods}, which cost
-     * about 40 ms of every build, an up-to-date one included (measured with {@code -X} timestamps, 2026-11-30).
-     */
-    static boolean sameComponents(Record one, Record other) {
-        try {
-            for (RecordComponent component : one.getClass().getRecordComponents()) {
-                Method accessor = component.getAccessor();
-                if (!Objects.equals(accessor.invoke(one), accessor.invoke(other))) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException("The accessors of a public record cannot fail: " + e, e);
-        }
-    }
-
-    /** Maps the {@code n}th element of a list parameter, counted from 1, to its declaration. */
-    @FunctionalInterface
-    private interface Declaration<P, S> {
-        S map(P parameter, int n) throws InvalidConfigurationException;
-    }
-
-    /** Java's file system exceptions often carry only a path: say what happened to it. */
-    static String describe(IOException e) {
-        if (!(e instanceof FileSystemException fs)) {
-            return e.getMessage();
-        }
-        String what;
-        if (fs.getReason() != null) {
-            what = fs.getReason();
-        } else if (fs instanceof AccessDeniedException) {
-            what = "permission denied";
-        } else if (fs instanceof NoSuchFileException) {
-            what = "no such file or directory";
-        } else if (fs instanceof FileAlreadyExistsException) {
-            what = "it already exists, or a parent of it is not a directory";
-        } else if (fs instanceof NotDirectoryException) {
-            what = "not a directory";
-        } else if (fs instanceof DirectoryNotEmptyException) {
-            what = "directory not empty";
-        } else {
-            what = fs.getClass().getSimpleName();
-        }
-        return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + what;
     }
 }

@@ -135,7 +135,7 @@ public class PushMojo extends AbstractScratchMojo {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("Could not push the image in " + outputDirectory() + ": "
-                    + BuildMojo.describe(e) + ". No tag was put for an image whose blobs did not all arrive. Fix:"
+                    + IoMessages.describe(e) + ". No tag was put for an image whose blobs did not all arrive. Fix:"
                     + " check that the registry is reachable and working, then push again; blobs already sent are"
                     + " not sent again", e);
         }

@@ -71,8 +71,16 @@ class ImagePusherTest {
                 + tag.uploaded() + " uploaded, 0 mounted, 0 already present, " + Sizes.human(tag.bytesSent()) + " sent");
         assertThat(log).contains("Registry " + registry.host() + ": no credentials, anonymous");
         JsonNode metadata = JSON.readTree(imageFile.toFile());
+        StringBuilder layers = new StringBuilder();
+        for (BuildResult.Layer layer : built.layers()) {
+            layers.append(layers.length() == 0 ? "" : ",").append("{\"name\":\"").append(layer.name())
+                    .append("\",\"digest\":\"").append(layer.digest()).append("\",\"size\":").append(layer.size())
+                    .append(",\"diff_id\":\"").append(layer.diffId()).append("\"}");
+        }
+        // The layers come from the layout: no build wrote the file before this push.
         assertThat(metadata.toString()).isEqualTo("{\"image\":\"" + image + "\",\"tags\":[\"1.0\",\"latest\"],"
-                + "\"digest\":\"" + built.manifestDigest() + "\",\"platform\":\"linux/amd64\",\"pushed\":[\""
+                + "\"digest\":\"" + built.manifestDigest() + "\",\"platform\":\"linux/amd64\",\"layers\":[" + layers
+                + "],\"pushed\":[\""
                 + image + ":1.0@" + built.manifestDigest() + "\",\"" + image + ":latest@" + built.manifestDigest()
                 + "\"]}");
 

@@ -263,13 +263,13 @@ class BuildMojoTest {
 
     @Test
     void fileSystemErrorsThatCarryOnlyAPathSayWhatHappened() {
-        assertThat(BuildMojo.describe(new java.nio.file.AccessDeniedException("/x/oci/.scratch-staging")))
+        assertThat(IoMessages.describe(new java.nio.file.AccessDeniedException("/x/oci/.scratch-staging")))
                 .isEqualTo("/x/oci/.scratch-staging: permission denied");
-        assertThat(BuildMojo.describe(new java.nio.file.FileAlreadyExistsException("/x/app.conf")))
+        assertThat(IoMessages.describe(new java.nio.file.FileAlreadyExistsException("/x/app.conf")))
                 .isEqualTo("/x/app.conf: it already exists, or a parent of it is not a directory");
-        assertThat(BuildMojo.describe(new java.nio.file.FileSystemException("/x/blob", null, "No space left on device")))
+        assertThat(IoMessages.describe(new java.nio.file.FileSystemException("/x/blob", null, "No space left on device")))
                 .isEqualTo("/x/blob: No space left on device");
-        assertThat(BuildMojo.describe(new IOException("disk on fire"))).isEqualTo("disk on fire");
+        assertThat(IoMessages.describe(new IOException("disk on fire"))).isEqualTo("disk on fire");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.scratchimage.maven;
 
 import static org.apache.maven.api.plugin.testing.MojoExtension.getBasedir;
+import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -18,7 +19,10 @@ import javax.inject.Inject;
 import org.apache.maven.api.plugin.testing.Basedir;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoExtension;
+import org.apache.maven.artifact.DefaultArtifact;
+import org.apache.maven.artifact.handler.DefaultArtifactHandler;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.PlexusContainer;
 import org.codehaus.plexus.component.configurator.BasicComponentConfigurator;
 import org.codehaus.plexus.component.configurator.expression.DefaultExpressionEvaluator;
@@ -45,6 +49,7 @@ class RejectedConfigurationTest {
 
     private static final String FILE = "<file><source>app.conf</source><path>/etc/app.conf</path></file>";
     private static final String FILE_PATH = "<files><file><source>app.conf</source><path>%s</path></file></files>";
+    private static final String ARCHIVE = "<archive>true</archive><archiveFile>%s</archiveFile>";
     private static final String BINARY =
             "<binaries><binary><source>bin/app.sh</source><path>/bin/app</path>%s</binary></binaries>";
 
@@ -199,7 +204,36 @@ class RejectedConfigurationTest {
                 reject("fail-negative-user-id", "<user>%s</user>", "0:0", "0:-1",
                         "<user>", "0:-1", "starts with '-' or '+'"),
                 reject("fail-realtime-signal-above-64", "<stopSignal>%s</stopSignal>", "SIGRTMIN+3", "SIGRTMIN+31",
-                        "<stopSignal>", "SIGRTMIN+31", "is not a signal"));
+                        "<stopSignal>", "SIGRTMIN+31", "is not a signal"),
+                // ${temp} is the test's folder: the layout is ${temp}/oci, the result files go to ${temp}/target.
+                reject("fail-archive-not-a-boolean", "<archive>%s</archive>", "TRUE", "yes",
+                        "<archive> (scratch.archive)", "yes", "is not true or false", "Fix: write true or false"),
+                reject("fail-attach-not-a-boolean", "<archive>true</archive><attach>%s</attach>", "false", "no",
+                        "<attach> (scratch.attach)", "no", "is not true or false", "Fix: write true or false"),
+                reject("fail-archive-in-output", ARCHIVE, "${temp}/image.tar", "${temp}/oci/image.tar",
+                        "<archiveFile>", "${temp}/oci/image.tar", "is inside the output folder",
+                        "Fix: write the archive outside it, such as ${project.build.directory}"),
+                reject("fail-archive-is-a-directory", ARCHIVE, "${temp}/target/image.tar", "${temp}/target",
+                        "<archiveFile>", "${temp}/target", "is a directory", "Fix: name the tar file itself"),
+                reject("fail-archive-is-a-result-file", ARCHIVE, "${temp}/target/image.tar",
+                        "${temp}/target/scratch-image.json", "<archiveFile>", "${temp}/target/scratch-image.json",
+                        "is scratch-image.json, a result file"),
+                reject("fail-archive-is-the-state", ARCHIVE, "${temp}/target/image.tar", "${temp}/.oci.scratch-state",
+                        "<archiveFile>", "${temp}/.oci.scratch-state", "is the lock or state file"),
+                reject("fail-archive-is-a-source", "<files>" + FILE + "</files>" + ARCHIVE, "${temp}/image.tar",
+                        "${basedir}/app.conf", "<archiveFile>", "${basedir}/app.conf",
+                        "is the source of <files>/<file>[1]", "Fix: write the archive elsewhere"),
+                // A tree of the build folder would take scratch-image.json, with the previous image's digest.
+                reject("fail-tree-holds-result-files", "<directories><directory><source>%s</source><path>/opt</path>"
+                                + "<excludes><exclude>*.tar</exclude></excludes></directory></directories>", "bin",
+                        "${temp}/target", "<directories>/<directory>[1]/<source>", "${temp}/target",
+                        "holds the result file", "scratch-image.json", "every build would make another image",
+                        "Fix: add <exclude>scratch-image.json</exclude> to its <excludes>"),
+                reject("fail-archive-in-tree", "<directories><directory><source>bin</source><path>/opt</path>"
+                                + "</directory></directories>" + ARCHIVE, "${temp}/image.tar",
+                        "${basedir}/bin/image.tar", "<archiveFile>", "${basedir}/bin/image.tar",
+                        "is inside the tree of <directories>/<directory>[1]",
+                        "or add <exclude>image.tar</exclude> to the <excludes> of <directories>/<directory>[1]"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -209,23 +243,28 @@ class RejectedConfigurationTest {
     void aBrokenValueFailsNamingElementValueAndFixAndLeavesTheLayoutAsItWas(Rejection rejection, BuildMojo mojo)
             throws Exception {
         Path layout = temp.resolve("oci");
-        String output = "<outputDirectory>" + layout + "</outputDirectory>";
+        Path results = temp.resolve("target");
+        String output = "<outputDirectory>" + layout + "</outputDirectory><buildDirectory>" + results
+                + "</buildDirectory><archiveFile>" + results.resolve("valid-image.tar") + "</archiveFile>";
+        setVariableValueToObject(mojo, "project", project());
 
-        configure(mojo, output + rejection.configuration(rejection.valid()));
+        configure(mojo, output + paths(rejection.configuration(rejection.valid())));
         mojo.execute();
         Map<String, String> before = LayoutSnapshot.withAttributes(layout);
+        Map<String, String> resultsBefore = LayoutSnapshot.withAttributes(results);
         List<String> layers = imageLayers(layout);
         if (rejection.validBuildLayers() != null) {
             assertThat(layers).isEqualTo(rejection.validBuildLayers());
         }
 
-        configure(mojo, rejection.configuration(rejection.broken()));
+        configure(mojo, paths(rejection.configuration(rejection.broken())));
         RecordingLog log = new RecordingLog();
         mojo.setLog(log);
         Throwable thrown = catchThrowable(mojo::execute);
 
         // Maven prints the first line of the message on its error line, and names the type in its help link.
-        String error = RecordingLog.assertUserMistake(thrown, rejection.element(), rejection.value(),
+        String error = RecordingLog.assertUserMistake(thrown, rejection.element(),
+                rejection.value() == null ? null : paths(rejection.value()),
                 rejection.says().stream().map(fragment -> fragment.replace("${basedir}", getBasedir())).toList());
         for (String fragment : rejection.saysNot()) {
             assertThat(error).doesNotContain(fragment);
@@ -237,6 +276,23 @@ class RejectedConfigurationTest {
         assertThat(log.throwables).isEmpty();
         // Not a byte, mode or time changed, and no staging folder left.
         assertThat(LayoutSnapshot.withAttributes(layout)).isEqualTo(before);
+        // Nor any of the result files or the archive beside it, nor the tar the broken value names.
+        assertThat(LayoutSnapshot.withAttributes(results)).isEqualTo(resultsBefore);
+        assertThat(temp.resolve("oci/image.tar")).doesNotExist();
+        assertThat(Path.of(getBasedir(), "bin/image.tar")).doesNotExist();
+    }
+
+    /** @return {@code text} with {@code ${temp}} and {@code ${basedir}} replaced by the test's and the project's folder */
+    private String paths(String text) {
+        return text.replace("${temp}", temp.toString()).replace("${basedir}", getBasedir());
+    }
+
+    /** A project for the archive to be attached to. */
+    private static MavenProject project() {
+        MavenProject project = new MavenProject();
+        project.setArtifact(new DefaultArtifact("org.scratchimage.test", "mojo-rejected", "1.0", null, "pom", null,
+                new DefaultArtifactHandler("pom")));
+        return project;
     }
 
     /**

@@ -14,13 +14,18 @@ import java.util.Map;
  * <p>Ours because building Jackson's mapper in a cold Maven JVM costs some 100 ms per build, more than the
  * whole rest of writing the config, manifest and index; the digests of those blobs are unchanged by the switch.
  */
-final class JsonText {
+public final class JsonText {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     private JsonText() {}
 
-    /** @throws IllegalArgumentException for a value of another type */
-    static byte[] write(Object json) {
+    /**
+     * @param json a {@code Map} with {@code String} keys, a {@code List}, a {@code String}, an {@code Integer} or a
+     *     {@code Long}, nested as deep as needed
+     * @return its compact UTF-8 form
+     * @throws IllegalArgumentException for a value of another type
+     */
+    public static byte[] write(Object json) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         value(out, json);
         return out.toByteArray();

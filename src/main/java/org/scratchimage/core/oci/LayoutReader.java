@@ -8,10 +8,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.Platform;
@@ -94,6 +96,24 @@ public final class LayoutReader {
      * @throws IOException if a file cannot be read
      */
     public static Layout read(Path directory) throws UnusableLayoutException, IOException {
+        return read(directory, false);
+    }
+
+    /**
+     * Reads only the images of a layout: entries of {@code index.json} that are no image a runtime can load are passed
+     * over instead of refused: other media types (a nested index), and image manifests of referrers, which name a
+     * {@code subject} or an {@code artifactType}, or whose config or layers are not an image's.
+     *
+     * @param directory the layout folder
+     * @return its images
+     * @throws UnusableLayoutException as {@link #read(Path)}, or if {@code index.json} lists no image at all
+     * @throws IOException if a file cannot be read
+     */
+    public static Layout readImages(Path directory) throws UnusableLayoutException, IOException {
+        return read(directory, true);
+    }
+
+    private static Layout read(Path directory, boolean imagesOnly) throws UnusableLayoutException, IOException {
         Path dir = directory.toAbsolutePath().normalize();
         Path index = dir.resolve("index.json");
         if (!Files.isRegularFile(index)) {
@@ -101,10 +121,10 @@ public final class LayoutReader {
                     ? ": it has no index.json" : ": the folder does not exist"),
                     "run scratch:build first, such as mvn package scratch:push, or bind it to the package phase");
         }
-        return new LayoutReader(dir).readIndex(index);
+        return new LayoutReader(dir).readIndex(index, imagesOnly);
     }
 
-    private Layout readIndex(Path index) throws UnusableLayoutException, IOException {
+    private Layout readIndex(Path index, boolean imagesOnly) throws UnusableLayoutException, IOException {
         Object json = parse(document(index, -1), "index.json");
         List<?> manifests = json instanceof Map<?, ?> map && map.get("manifests") instanceof List<?> list ? list : null;
         if (manifests == null || manifests.isEmpty()) {
@@ -112,15 +132,26 @@ public final class LayoutReader {
         }
         Map<String, Image> images = new LinkedHashMap<>();
         Map<String, List<String>> names = new LinkedHashMap<>();
+        Set<String> skipped = new HashSet<>();
         for (Object entry : manifests) {
             Descriptor descriptor = descriptor(entry, "index.json");
+            if (imagesOnly && !MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
+                continue;
+            }
             if (!MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
                 throw damaged("index.json lists " + descriptor.digest() + " of media type \"" + descriptor.mediaType()
                         + "\", where scratch:push takes only image manifests (" + MediaTypes.MANIFEST + ")");
             }
             Image image = images.get(descriptor.digest());
+            if (image == null && skipped.contains(descriptor.digest())) {
+                continue;
+            }
             if (image == null) {
-                image = image(descriptor, platform(entry));
+                image = image(descriptor, platform(entry), imagesOnly);
+                if (image == null) {
+                    skipped.add(descriptor.digest());
+                    continue;
+                }
                 images.put(descriptor.digest(), image);
                 names.put(descriptor.digest(), new ArrayList<>());
             } else if (image.manifest().size() != descriptor.size()) {
@@ -132,6 +163,9 @@ public final class LayoutReader {
                 names.get(descriptor.digest()).add(name);
             }
         }
+        if (images.isEmpty()) {
+            throw damaged("index.json lists no image manifest (" + MediaTypes.MANIFEST + ")");
+        }
         List<Image> result = new ArrayList<>();
         for (Image image : images.values()) {
             result.add(new Image(image.manifest(), image.manifestBytes(), image.config(), image.layers(),
@@ -140,7 +174,9 @@ public final class LayoutReader {
         return new Layout(directory, result);
     }
 
-    private Image image(Descriptor manifest, Platform platform) throws UnusableLayoutException, IOException {
+    /** @return the image, or {@code null} if {@code imagesOnly} and the manifest is no image, such as a referrer */
+    private Image image(Descriptor manifest, Platform platform, boolean imagesOnly)
+            throws UnusableLayoutException, IOException {
         byte[] bytes = smallBlob(manifest, "index.json");
         String what = "the manifest " + manifest.digest();
         Object json = parse(bytes, what);
@@ -162,7 +198,28 @@ public final class LayoutReader {
             checkSize(descriptor, what);
             layers.add(descriptor);
         }
+        if (imagesOnly && !isImage(map, config, layers)) {
+            return null;
+        }
         return new Image(manifest, bytes, config, layers, platform, List.of());
+    }
+
+    /**
+     * A runtime can load an image: an image config and tar layers. A referrer (an SBOM, a signature) is an image
+     * manifest too, but names its {@code subject} or an {@code artifactType}, and its config and layers are other
+     * media types.
+     */
+    private static boolean isImage(Map<?, ?> manifest, Descriptor config, List<Descriptor> layers) {
+        if (manifest.containsKey("subject") || manifest.containsKey("artifactType")
+                || !MediaTypes.CONFIG.equals(config.mediaType())) {
+            return false;
+        }
+        for (Descriptor layer : layers) {
+            if (!MediaTypes.isLayer(layer.mediaType())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the bytes of a manifest or config, which must match their digest and size */

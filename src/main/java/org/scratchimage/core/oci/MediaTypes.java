@@ -6,5 +6,13 @@ public final class MediaTypes {
     public static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     public static final String CONFIG = "application/vnd.oci.image.config.v1+json";
 
+    /** The layer media types a runtime applies: a tar, plain, gzip- or zstd-compressed. */
+    private static final String LAYER = "application/vnd.oci.image.layer.v1.tar";
+
     private MediaTypes() {}
+
+    /** @return whether {@code mediaType} is an OCI image layer: {@code tar}, {@code tar+gzip} or {@code tar+zstd} */
+    public static boolean isLayer(String mediaType) {
+        return LAYER.equals(mediaType) || (LAYER + "+gzip").equals(mediaType) || (LAYER + "+zstd").equals(mediaType);
+    }
 }

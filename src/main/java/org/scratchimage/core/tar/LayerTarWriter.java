@@ -76,6 +76,18 @@ public final class LayerTarWriter {
         entries++;
     }
 
+    /**
+     * Writes a regular file owned by 0:0 whose content is given whole, such as a small JSON document.
+     *
+     * @param path the path in the archive, relative, without a trailing slash
+     */
+    public void write(String path, byte[] content, int mode) throws IOException {
+        writeHeader(path, TarHeader.REGULAR, "", mode, 0, 0, content.length);
+        out.write(content);
+        pad(content.length);
+        entries++;
+    }
+
     /** Ends the archive with two zero blocks. Does not close the stream. */
     public void finish() throws IOException {
         out.write(ZERO_BLOCK);

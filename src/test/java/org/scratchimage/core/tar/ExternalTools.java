@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
@@ -40,7 +39,8 @@ public final class ExternalTools {
     /** The Debian package of each tool whose package is named otherwise. */
     private static final Map<String, String> PACKAGES = Map.of(
             "mkfs.ext2", "e2fsprogs", "mount", "mount", "umount", "mount", "truncate", "coreutils",
-            "oci-image-tool", "oci-image-tool", "busybox", "busybox-static", "htpasswd", "apache2-utils", "ip", "iproute2");
+            "oci-image-tool", "oci-image-tool", "busybox", "busybox-static", "htpasswd", "apache2-utils", "ip", "iproute2",
+            "ctr", "containerd");
 
     private ExternalTools() {}
 

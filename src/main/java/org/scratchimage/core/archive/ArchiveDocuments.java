@@ -1,0 +1,151 @@
+package org.scratchimage.core.archive;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.scratchimage.core.image.Platform;
+import org.scratchimage.core.oci.Descriptor;
+import org.scratchimage.core.oci.JsonText;
+import org.scratchimage.core.oci.LayoutReader.Image;
+import org.scratchimage.core.oci.MediaTypes;
+import org.scratchimage.core.oci.OciJson;
+import org.scratchimage.core.registry.ImageReference;
+import org.scratchimage.core.registry.RegistryException;
+
+/**
+ * The small files of an archive besides the blobs: the OCI layout's {@code index.json}, and {@code manifest.json}
+ * and {@code repositories} as Docker 25's {@code docker save} writes them for Docker before 25. Each is the same
+ * bytes for the same images.
+ */
+final class ArchiveDocuments {
+    static final String BLOBS = "blobs/sha256/";
+
+    private ArchiveDocuments() {}
+
+    /**
+     * @return an image index with one descriptor of each image per {@code image:tag} name, in the layout's order,
+     *     annotated with the full name ({@code io.containerd.image.name}, see {@link #fullName}) and the tag
+     *     ({@code org.opencontainers.image.ref.name}); nothing but the images
+     */
+    static byte[] index(List<Image> images) {
+        List<Object> manifests = new ArrayList<>();
+        for (Image image : images) {
+            for (String name : image.names()) {
+                SortedMap<String, String> annotations = new TreeMap<>();
+                annotations.put(OciJson.CONTAINERD_NAME, fullName(name));
+                annotations.put(OciJson.REF_NAME, tag(name));
+                manifests.add(descriptor(image.manifest(), image.platform(), annotations));
+            }
+            if (image.names().isEmpty()) {
+                manifests.add(descriptor(image.manifest(), image.platform(), null));
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("schemaVersion", 2);
+        json.put("mediaType", MediaTypes.INDEX);
+        json.put("manifests", manifests);
+        return JsonText.write(json);
+    }
+
+    /**
+     * @return {@code docker save}'s {@code manifest.json}: per image its config, its full names and its layers,
+     *     bottom first, as paths in the archive; with a final newline, as Go's JSON encoder writes it
+     */
+    static byte[] dockerManifest(List<Image> images) {
+        List<Object> json = new ArrayList<>();
+        for (Image image : images) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("Config", BLOBS + image.config().hex());
+            List<String> names = new ArrayList<>();
+            for (String name : image.names()) {
+                names.add(fullName(name));
+            }
+            // Docker writes the short form (myapp:1.0) and reads either; podman names a short one localhost/myapp.
+            item.put("RepoTags", names);
+            List<String> layers = new ArrayList<>();
+            for (Descriptor layer : image.layers()) {
+                layers.add(BLOBS + layer.hex());
+            }
+            item.put("Layers", layers);
+            json.add(item);
+        }
+        return withNewline(JsonText.write(json));
+    }
+
+    /**
+     * @return {@code docker save}'s legacy {@code repositories}: {@code {"image":{"tag":"<top layer hex>"}}} with full
+     *     names, sorted; Docker 25 names its top layer's file, as here; with a final newline
+     */
+    static byte[] repositories(List<Image> images) {
+        SortedMap<String, SortedMap<String, String>> json = new TreeMap<>();
+        for (Image image : images) {
+            String top = image.layers().get(image.layers().size() - 1).hex();
+            for (String name : image.names()) {
+                String full = fullName(name);
+                String tag = tag(full);
+                json.computeIfAbsent(full.substring(0, full.length() - tag.length() - 1), k -> new TreeMap<>())
+                        .put(tag, top);
+            }
+        }
+        return withNewline(JsonText.write(json));
+    }
+
+    /**
+     * containerd keeps the name it imports as it is, while Docker's containerd image store and Kubernetes look an
+     * image up by its normalised name: {@code myapp:1.0} must be stored as {@code docker.io/library/myapp:1.0} to be
+     * found as {@code myapp:1.0}. Docker's own {@code docker save} writes this form too; podman names the image by it.
+     *
+     * @return {@code image:tag} normalised as Docker does: Docker Hub's host, and {@code library/} before a single
+     *     path component
+     */
+    static String fullName(String name) {
+        try {
+            return ImageReference.parse(name, OciJson.CONTAINERD_NAME).toString();
+        } catch (RegistryException e) {
+            // Not a name the plugin writes: containerd gets it as it is.
+            return name;
+        }
+    }
+
+    /**
+     * @return the tag of {@code image:tag}: what follows the last colon after the last slash, as in Docker (so the
+     *     port of {@code host:5000/app} is none); {@code null} if there is none
+     */
+    static String tag(String name) {
+        int colon = name.lastIndexOf(':');
+        return colon > 0 && colon > name.lastIndexOf('/') && colon < name.length() - 1 ? name.substring(colon + 1)
+                : null;
+    }
+
+    private static Map<String, Object> descriptor(Descriptor manifest, Platform platform,
+            SortedMap<String, String> annotations) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mediaType", manifest.mediaType());
+        json.put("digest", manifest.digest());
+        json.put("size", manifest.size());
+        if (platform != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("architecture", platform.architecture());
+            p.put("os", platform.os());
+            if (platform.variant() != null) {
+                p.put("variant", platform.variant());
+            }
+            json.put("platform", p);
+        }
+        if (annotations != null) {
+            json.put("annotations", annotations);
+        }
+        return json;
+    }
+
+    private static byte[] withNewline(byte[] json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 1);
+        out.writeBytes(json);
+        out.write('\n');
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,146 @@
+package org.scratchimage.core.archive;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.RegularFileEntry;
+import org.scratchimage.core.oci.Descriptor;
+import org.scratchimage.core.oci.LayoutReader;
+import org.scratchimage.core.oci.LayoutReader.Image;
+import org.scratchimage.core.oci.UnusableLayoutException;
+import org.scratchimage.core.tar.LayerTarWriter;
+import org.scratchimage.core.tar.SourceChangedException;
+
+/**
+ * Writes the images of a committed OCI layout as one tar that is both an OCI layout and a {@code docker save}
+ * archive.
+ *
+ * <p>The tar holds, in this order (sorted by bytes, parents first): {@code blobs/}, {@code blobs/sha256/}, every
+ * blob the images use, once, {@code index.json} (the images only), {@code manifest.json}, {@code oci-layout} and
+ * {@code repositories}; {@code manifest.json} and {@code repositories} serve Docker before 25 and point at the same
+ * blob files. Every entry is owned by 0:0 with empty user and group names, has the given mtime and no PAX record;
+ * directories are 0755, files 0644. So the same images give the same bytes whatever the folder, umask, file times or
+ * JDK. See {@link ArchiveDocuments} for the names the documents give the images.
+ */
+public final class ImageArchive {
+    private static final byte[] OCI_LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+    private static final int BUFFER = 256 * 1024;
+    private static final int DIRECTORY_MODE = 0755;
+    private static final int FILE_MODE = 0644;
+    private static final String ORIGIN = "image archive";
+
+    private ImageArchive() {}
+
+    /**
+     * Streams the layout's images (only index.json entries whose mediaType is an image manifest; others such as
+     * referrers are left out, and so are blobs only they use) into {@code archive}, atomically: a temporary file
+     * in the same folder, forced, then renamed over the old file. Each blob appears once. A referrer that is an image
+     * manifest too (it names a {@code subject} or an {@code artifactType}, or its config or layers are no image's) is
+     * left out as well: see {@link LayoutReader#readImages}.
+     *
+     * @param layout the layout folder (the caller holds the build's lock, so it does not change meanwhile)
+     * @param archive the tar to write
+     * @param mtimeSeconds every entry's mtime: the image's timestamp, in seconds since the epoch
+     * @return what was written
+     * @throws IOException on I/O errors, or when the layout is not one this plugin wrote
+     */
+    public static ArchiveResult write(Path layout, Path archive, long mtimeSeconds) throws IOException {
+        if (mtimeSeconds < 0) {
+            throw new IllegalArgumentException("negative mtime " + mtimeSeconds);
+        }
+        Path target = archive.toAbsolutePath().normalize();
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("Cannot write the image archive " + target + ": it is a directory");
+        }
+        LayoutReader.Layout read;
+        try {
+            read = LayoutReader.readImages(layout);
+        } catch (UnusableLayoutException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        List<String> repoTags = new ArrayList<>();
+        SortedMap<String, Descriptor> blobs = new TreeMap<>();
+        for (Image image : read.images()) {
+            for (String name : image.names()) {
+                if (ArchiveDocuments.tag(name) == null) {
+                    throw new IOException("The image layout in " + read.directory() + " names an image \"" + name
+                            + "\", which has no tag: it is not one scratch:build wrote. Fix: delete the folder and"
+                            + " run scratch:build again");
+                }
+                repoTags.add(name);
+            }
+            blobs.put(image.manifest().hex(), image.manifest());
+            for (Descriptor blob : image.blobs()) {
+                blobs.put(blob.hex(), blob);
+            }
+        }
+
+        Path folder = Files.createDirectories(target.getParent());
+        // Unique, so two writers never share one; a crash leaves it behind, hidden, beside the archive.
+        Path temp = folder.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + System.nanoTime() + ".tmp");
+        boolean moved = false;
+        try {
+            long size;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
+                writeTar(out, read, blobs.values(), mtimeSeconds, target);
+                out.flush();
+                channel.force(true);
+                size = channel.size();
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+            force(folder);
+            return new ArchiveResult(target, size, repoTags);
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** Writes the entries, sorted by name: each blob streamed from its file, then the documents. */
+    private static void writeTar(OutputStream out, LayoutReader.Layout layout, Collection<Descriptor> blobs,
+            long mtimeSeconds, Path target) throws IOException {
+        LayerTarWriter tar = new LayerTarWriter(out, mtimeSeconds);
+        tar.write(new DirectoryEntry("blobs", DIRECTORY_MODE, 0, 0, ORIGIN));
+        tar.write(new DirectoryEntry("blobs/sha256", DIRECTORY_MODE, 0, 0, ORIGIN));
+        for (Descriptor blob : blobs) {
+            try {
+                tar.write(new RegularFileEntry(ArchiveDocuments.BLOBS + blob.hex(), layout.blob(blob), blob.size(),
+                        FILE_MODE, 0, 0, ORIGIN, false));
+            } catch (SourceChangedException e) {
+                throw new IOException("blobs/sha256/" + blob.hex() + " of " + layout.directory()
+                        + " changed while the archive was written: something else writes the layout. " + target
+                        + " was left as it was", e);
+            }
+        }
+        List<Image> images = layout.images();
+        tar.write("index.json", ArchiveDocuments.index(images), FILE_MODE);
+        tar.write("manifest.json", ArchiveDocuments.dockerManifest(images), FILE_MODE);
+        tar.write("oci-layout", OCI_LAYOUT, FILE_MODE);
+        tar.write("repositories", ArchiveDocuments.repositories(images), FILE_MODE);
+        tar.finish();
+    }
+
+    private static void force(Path folder) throws IOException {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}
