@@ -100,10 +100,18 @@ public final class ImageBuilder {
                 if (current.isPresent() && current.get().holdsArchive(archive)) {
                     listener.info("Archive up to date: " + archive);
                 } else {
-                    writeArchive(output, archive, plan);
+                    try {
+                        writeArchive(output, archive, plan);
+                    } catch (IOException e) {
+                        throw new AfterCommitException(archive, e);
+                    }
                 }
             }
-            ResultFiles.write(request.resultDirectory(), result, listener);
+            try {
+                ResultFiles.write(request.resultDirectory(), result, listener);
+            } catch (IOException e) {
+                throw new AfterCommitException(request.resultDirectory(), e);
+            }
             return result;
         }
     }

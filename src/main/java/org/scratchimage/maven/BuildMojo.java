@@ -15,6 +15,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
+import org.scratchimage.core.AfterCommitException;
 import org.scratchimage.core.BuildRequest;
 import org.scratchimage.core.BuildResult;
 import org.scratchimage.core.ContainerSpec;
@@ -321,6 +322,10 @@ public class BuildMojo extends AbstractScratchMojo {
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request);
         } catch (InvalidConfigurationException e) {
             throw new MojoFailureException(e.getMessage(), e);
+        } catch (AfterCommitException e) {
+            throw new MojoExecutionException("The image was built into " + outputDirectory() + ", but writing "
+                    + e.file() + " after it failed: " + IoMessages.describe(e) + ". The next build writes it again."
+                    + " Fix: check that the build user can write there, and that its file system has room", e);
         } catch (IOException e) {
             throw new MojoExecutionException("Could not build the image into " + outputDirectory() + ": "
                     + IoMessages.describe(e) + ". The previous image, if any, was left as it was. Fix: check that the"

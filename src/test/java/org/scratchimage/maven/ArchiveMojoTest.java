@@ -3,6 +3,7 @@ package org.scratchimage.maven;
 import static org.apache.maven.api.plugin.testing.MojoExtension.getVariableValueFromObject;
 import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -172,6 +173,25 @@ class ArchiveMojoTest {
                         && l.endsWith("loads as mojo-busybox:2.0, mojo-busybox:latest"));
         assertThat(JSON.readTree(tar(archive).get("manifest.json")).get(0).path("RepoTags").toString())
                 .isEqualTo("[\"docker.io/library/mojo-busybox:2.0\",\"docker.io/library/mojo-busybox:latest\"]");
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
+    void anArchiveThatCannotBeWrittenSaysTheImageWasBuiltAndTheNextBuildWritesIt(BuildMojo mojo) throws Exception {
+        // The archive's folder is a file: the layout commits, then the archive cannot be written.
+        java.nio.file.Files.createDirectories(target);
+        java.nio.file.Files.writeString(target.resolve("out"), "a file, not a folder");
+        archive = target.resolve("out/app-image.tar");
+        configured(mojo, "true");
+
+        assertThatThrownBy(() -> run(mojo))
+                .isInstanceOf(org.apache.maven.plugin.MojoExecutionException.class)
+                .hasMessageStartingWith("The image was built into " + layout + ", but writing " + archive
+                        + " after it failed: ")
+                .hasMessageContaining("The next build writes it again");
+        assertThat(layout.resolve("index.json")).exists();
+        assertThat(project.getAttachedArtifacts()).isEmpty();
     }
 
     @Test
