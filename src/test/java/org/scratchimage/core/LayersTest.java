@@ -82,11 +82,36 @@ class LayersTest {
     }
 
     @Test
-    void theDefaultOrderIsFirstUseInFilesThenDirectoriesThenSymlinks() throws Exception {
+    void theDefaultOrderIsFirstUseInFilesThenDirectoriesThenSymlinksWithAppOnTop() throws Exception {
         ImagePlan plan = plan(fixtures);
 
-        // <files> come before <directories>, whatever the order of the elements in the pom.
-        assertThat(pathsByLayer(plan).keySet()).containsExactly("app", "config", "runtime");
+        // <files> come before <directories>, whatever the order of the elements in the pom; app, the first layer
+        // used, still goes on top.
+        assertThat(pathsByLayer(plan).keySet()).containsExactly("config", "runtime", "app");
+    }
+
+    @Test
+    void theJarAsAFileAndTheRuntimeAsADirectoryPutTheApplicationAboveItsRuntime() throws Exception {
+        // The natural pom of issue 13: the jar without a <layer>, the runtime in its own layer.
+        BuildRequest.Builder java = requestIn(dir).addFile(file("app.jar", "/opt/app/app.jar"))
+                .addDirectory(DirectorySpec.builder().source("runtime").path("/opt/java").layer("runtime").build());
+
+        assertThat(pathsByLayer(plan(java)).keySet()).containsExactly("runtime", "app");
+    }
+
+    @Test
+    void theDefaultOrderPutsTheLibrariesAtTheBottomAndAppOnTopOfEveryNamedLayer() throws Exception {
+        Gcc.requireGcc();
+        Gcc.compile(dir, "int main(void) { return 0; }", "-o", "hello");
+        // app is used first, by the binary; the named layers follow in order of first use.
+        BuildRequest.Builder program = requestIn(dir).addBinary(binary("hello", "/usr/bin/hello"))
+                .addFile(FileSpec.builder().source("app.conf").path("/etc/app.conf").layer("config").build())
+                .addSymlink(SymlinkSpec.builder().path("/usr/bin/hi").target("hello").layer("links").build())
+                .addDirectory(DirectorySpec.builder().source("runtime").path("/opt/java").layer("runtime").build());
+        program.platform(null);
+
+        assertThat(pathsByLayer(plan(program)).keySet())
+                .containsExactly("libraries", "config", "runtime", "links", "app");
     }
 
     @Test
