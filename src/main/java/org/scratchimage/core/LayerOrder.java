@@ -66,9 +66,14 @@ final class LayerOrder {
         return Values.layer(origin + "/<layer>", value, DEFAULT_LAYER);
     }
 
-    /** Records the use of the libraries layer, by the shared libraries the build resolved. */
-    void useLibraries() {
-        layerUses.putIfAbsent(LIBRARIES_LAYER, new LayerUse("the resolved shared libraries", false));
+    /**
+     * Records the use of the libraries layer, by the shared libraries the build resolved.
+     *
+     * @param what what the layer holds, for the error that names it, such as
+     *     {@code the 7 shared libraries of /usr/sbin/nginx}
+     */
+    void useLibraries(String what) {
+        layerUses.putIfAbsent(LIBRARIES_LAYER, new LayerUse(what, false));
     }
 
     /**
