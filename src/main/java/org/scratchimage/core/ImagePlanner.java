@@ -42,6 +42,7 @@ final class ImagePlanner {
         LayerEntries collector = LayerEntries.declare(request, listener::debug);
         Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
         List<LayerEntry> entries = collector.complete();
+        Values.userResolvable("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
         List<ImageLayer> layers = collector.layers(request.layers());
         listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size()
                 + " entries in " + layers.size() + " layers");
@@ -106,6 +107,16 @@ final class ImagePlanner {
                             + " (default " + compression.defaultLevel() + ")");
         }
         return Integer.parseInt(trimmed);
+    }
+
+    /** @return whether the image holds {@code path}, relative to the root: a file, or a link the runtime follows */
+    private static boolean holds(List<LayerEntry> entries, String path) {
+        for (LayerEntry entry : entries) {
+            if (entry.path().equals(path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ContainerConfig config(ContainerSpec spec) throws InvalidConfigurationException {
