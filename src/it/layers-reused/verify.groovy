@@ -53,19 +53,22 @@ assert Files.getAttribute(two.layers[2].toPath(), 'unix:ino') !=
         Files.getAttribute(tools.blob(firstLinks, one.digests[2] as String).toPath(), 'unix:ino')
 
 // ---- the log: all written, then libraries and config reused, then all written again into the new folder
-def layerLine = ~/^\[INFO\] Layer ([a-z0-9._-]+): (\d+) entries, ([^,]+), (sha256:[a-f0-9]{64}), (written|reused)$/
+// A written layer says why, one reason: no previous build, or the source that changed.
+def layerLine = ~/^\[INFO\] Layer ([a-z0-9._-]+): (\d+) entries, ([^,]+), (sha256:[a-f0-9]{64}), (written \(.+\)|reused)$/
 List<List<String>> logged = tools.buildLog().readLines().findAll { it.startsWith('[INFO] Layer ') }.collect {
     def m = layerLine.matcher(it)
     assert m.matches(): "unexpected layer line: $it"
     [m.group(1), m.group(4), m.group(5)]
 }
 assert logged == [
-        ['libraries', one.digests[0], 'written'], ['config', one.digests[1], 'written'],
-        ['app', one.digests[2], 'written'],
+        ['libraries', one.digests[0], 'written (no previous build)'],
+        ['config', one.digests[1], 'written (no previous build)'],
+        ['app', one.digests[2], 'written (no previous build)'],
         ['libraries', two.digests[0], 'reused'], ['config', two.digests[1], 'reused'],
-        ['app', two.digests[2], 'written'],
-        ['libraries', three.digests[0], 'written'], ['config', three.digests[1], 'written'],
-        ['app', three.digests[2], 'written'],
+        ['app', two.digests[2], 'written (version.txt changed)'],
+        ['libraries', three.digests[0], 'written (no previous build)'],
+        ['config', three.digests[1], 'written (no previous build)'],
+        ['app', three.digests[2], 'written (no previous build)'],
 ]
 List<String> built = tools.builtLines()
 assert built.size() == 3: "expected three builds, none up to date: $built"

@@ -300,7 +300,7 @@ class LayersTest {
         assertThat(blobFile(second, "runtime")).isEqualTo(runtimeBlob);
         assertThat(blobFile(second, "config")).isEqualTo(configBlob);
         assertThat(log).anyMatch(l -> l.startsWith("Layer runtime: ") && l.endsWith(", reused"))
-                .anyMatch(l -> l.startsWith("Layer app: ") && l.endsWith(", written"));
+                .anyMatch(l -> l.startsWith("Layer app: ") && l.endsWith(", written (app.jar changed)"));
         // The old app layer is pruned, nothing else is left.
         assertThat(Files.list(dir.resolve("target/oci/blobs/sha256")).count()).isEqualTo(5);
     }
