@@ -7,7 +7,8 @@ import java.nio.file.LinkOption
 def tools = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(itRoot, 'tools/Tools.groovy')).newInstance(basedir)
 
-List<String> ORDER = ['libraries', 'app', 'config']
+// The default order: libraries at the bottom, the named layers (config) in order of first use, app on top.
+List<String> ORDER = ['libraries', 'config', 'app']
 File oci = new File(basedir, 'target/oci')
 File first = new File(basedir, 'target/oci-first')
 File firstLinks = new File(basedir, 'target/oci-first-links')
@@ -27,16 +28,16 @@ Map three = image(fresh)
 
 // ---- only the app layer changed
 assert one.digests[0] == two.digests[0]: 'the libraries layer changed'
-assert one.digests[1] != two.digests[1]: 'the app layer did not change'
-assert one.digests[2] == two.digests[2]: 'the config layer changed'
+assert one.digests[1] == two.digests[1]: 'the config layer changed'
+assert one.digests[2] != two.digests[2]: 'the app layer did not change'
 assert one.config.rootfs.diff_ids[0] == two.config.rootfs.diff_ids[0]
-assert one.config.rootfs.diff_ids[2] == two.config.rootfs.diff_ids[2]
-assert tools.contains(tools.layerTar(two.layers[1]), 'version two')
-assert tools.contains(tools.layerTar(one.layers[1]), 'version one')
-assert !tools.blob(oci, one.digests[1] as String).exists(): 'the old app layer was not pruned'
+assert one.config.rootfs.diff_ids[1] == two.config.rootfs.diff_ids[1]
+assert tools.contains(tools.layerTar(two.layers[2]), 'version two')
+assert tools.contains(tools.layerTar(one.layers[2]), 'version one')
+assert !tools.blob(oci, one.digests[2] as String).exists(): 'the old app layer was not pruned'
 
 // ---- the reused blobs are the files the first build wrote: same inode, same mtime, not rewritten
-[0, 2].each { int i ->
+[0, 1].each { int i ->
     String name = ORDER[i]
     File now = two.layers[i]
     File linked = tools.blob(firstLinks, one.digests[i] as String)
@@ -48,23 +49,26 @@ assert !tools.blob(oci, one.digests[1] as String).exists(): 'the old app layer w
             "the $name blob was rewritten"
 }
 // and the rewritten app blob is not: the check above can fail
-assert Files.getAttribute(two.layers[1].toPath(), 'unix:ino') !=
-        Files.getAttribute(tools.blob(firstLinks, one.digests[1] as String).toPath(), 'unix:ino')
+assert Files.getAttribute(two.layers[2].toPath(), 'unix:ino') !=
+        Files.getAttribute(tools.blob(firstLinks, one.digests[2] as String).toPath(), 'unix:ino')
 
 // ---- the log: all written, then libraries and config reused, then all written again into the new folder
-def layerLine = ~/^\[INFO\] Layer ([a-z0-9._-]+): (\d+) entries, ([^,]+), (sha256:[a-f0-9]{64}), (written|reused)$/
+// A written layer says why, one reason: no previous build, or the source that changed.
+def layerLine = ~/^\[INFO\] Layer ([a-z0-9._-]+): (\d+) entries, ([^,]+), (sha256:[a-f0-9]{64}), (written \(.+\)|reused)$/
 List<List<String>> logged = tools.buildLog().readLines().findAll { it.startsWith('[INFO] Layer ') }.collect {
     def m = layerLine.matcher(it)
     assert m.matches(): "unexpected layer line: $it"
     [m.group(1), m.group(4), m.group(5)]
 }
 assert logged == [
-        ['libraries', one.digests[0], 'written'], ['app', one.digests[1], 'written'],
-        ['config', one.digests[2], 'written'],
-        ['libraries', two.digests[0], 'reused'], ['app', two.digests[1], 'written'],
-        ['config', two.digests[2], 'reused'],
-        ['libraries', three.digests[0], 'written'], ['app', three.digests[1], 'written'],
-        ['config', three.digests[2], 'written'],
+        ['libraries', one.digests[0], 'written (no previous build)'],
+        ['config', one.digests[1], 'written (no previous build)'],
+        ['app', one.digests[2], 'written (no previous build)'],
+        ['libraries', two.digests[0], 'reused'], ['config', two.digests[1], 'reused'],
+        ['app', two.digests[2], 'written (version.txt changed)'],
+        ['libraries', three.digests[0], 'written (no previous build)'],
+        ['config', three.digests[1], 'written (no previous build)'],
+        ['app', three.digests[2], 'written (no previous build)'],
 ]
 List<String> built = tools.builtLines()
 assert built.size() == 3: "expected three builds, none up to date: $built"
@@ -84,7 +88,7 @@ if (tools.require('copy the images with skopeo', 'skopeo')) {
     String skopeo = tools.path('skopeo')
     tools.run([skopeo, '--insecure-policy', 'copy', '--preserve-digests', "oci:${first.absolutePath}:latest",
                "oci:${registry.absolutePath}:latest"])
-    Map inodes = [0, 2].collectEntries { int i ->
+    Map inodes = [0, 1].collectEntries { int i ->
         [(i): Files.getAttribute(tools.blob(registry, one.digests[i] as String).toPath(), 'unix:ino')]
     }
     // --debug: without a terminal skopeo prints "Copying blob" for every layer, sent or not; its debug log says
@@ -92,9 +96,9 @@ if (tools.require('copy the images with skopeo', 'skopeo')) {
     String out = tools.run([skopeo, '--debug', '--insecure-policy', 'copy', '--preserve-digests',
                             "oci:${oci.absolutePath}:latest", "oci:${registry.absolutePath}:latest"])
     List<String> skipped = (out =~ /Skipping blob (sha256:[a-f0-9]{64}) \(already present\)/).collect { it[1] }
-    assert skipped == [two.digests[0], two.digests[2]]: "skopeo skipped $skipped:\n$out"
-    assert out.contains("Copying blob ${two.digests[1]}"): out
-    [0, 2].each { int i ->
+    assert skipped == [two.digests[0], two.digests[1]]: "skopeo skipped $skipped:\n$out"
+    assert out.contains("Copying blob ${two.digests[2]}"): out
+    [0, 1].each { int i ->
         assert Files.getAttribute(tools.blob(registry, two.digests[i] as String).toPath(), 'unix:ino') == inodes[i]
     }
     assert tools.skopeoInspect(registry, 'latest').Layers == two.digests

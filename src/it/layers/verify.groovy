@@ -111,10 +111,10 @@ if (tools.require('list the layers', 'tar')) {
     // The info lines count the entries of each layer and name its blob.
     ORDER.eachWithIndex { String name, int i ->
         String line = layerLines[i]
-        def m = line =~ /^\[INFO\] Layer ([a-z0-9._-]+): (\d+) entries, ([^,]+), (sha256:[a-f0-9]{64}), (\w+)$/
+        def m = line =~ /^\[INFO\] Layer ([a-z0-9._-]+): (\d+) entries, ([^,]+), (sha256:[a-f0-9]{64}), (\w+.*)$/
         assert m.matches(): "unexpected layer line: $line"
         assert m.group(1) == name && (m.group(2) as int) == listed[name].size(): line
-        assert m.group(4) == manifest.layers[i].digest && m.group(5) == 'written': line
+        assert m.group(4) == manifest.layers[i].digest && m.group(5) == 'written (no previous build)': line
     }
 }
 

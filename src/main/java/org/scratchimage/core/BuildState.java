@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,6 +37,9 @@ import org.scratchimage.core.oci.OciLayout;
  * <p>When the build also wrote an archive of the layout, the state records its path and the stamp the file had just
  * after ({@code archive.path}, {@code archive.stamp}): an archive with that stamp is the one written from this layout.
  * A build that commits a new layout rewrites the state without them, so its archive is written again.
+ *
+ * <p>It also records the fingerprint of the settings and of each layer's listing ({@code settings},
+ * {@code layer.N.listing}), from which the next build that writes a layer tells why ({@link LayerReasons}).
  */
 final class BuildState {
     private static final String DIGEST = "sha256:[a-f0-9]{64}";
@@ -134,6 +138,52 @@ final class BuildState {
         return reusable;
     }
 
+    /**
+     * What the last build recorded of its layers, for {@link LayerReasons}.
+     *
+     * @param written when the state was written, by the file system's clock: a source stamped at or after it changed
+     *     since that build
+     * @param settings the {@link Fingerprints#settingsOf settings fingerprint}, or {@code null} if not recorded
+     * @param layers each layer by name
+     */
+    record Previous(Instant written, String settings, Map<String, PreviousLayer> layers) {}
+
+    /**
+     * @param fingerprint the layer's fingerprint, or {@code null} if it was recorded racy
+     * @param listing its {@link Fingerprints#listingOf listing fingerprint}, or {@code null} if not recorded
+     */
+    record PreviousLayer(String fingerprint, String listing) {}
+
+    /** @return what the last build recorded, if it left a state that can be read */
+    static Optional<Previous> previous(Path layout) throws IOException {
+        Optional<Properties> loaded = load(layout);
+        if (loaded.isEmpty()) {
+            return Optional.empty();
+        }
+        Properties state = loaded.get();
+        Instant written;
+        try {
+            written = Files.getLastModifiedTime(stateFile(layout)).toInstant();
+        } catch (FileSystemException e) {
+            return Optional.empty();
+        }
+        Map<String, PreviousLayer> layers = new HashMap<>();
+        try {
+            List<Recorded> recorded = layers(state);
+            for (int i = 0; i < recorded.size(); i++) {
+                layers.putIfAbsent(recorded.get(i).layer().name(), new PreviousLayer(recorded.get(i).fingerprint(),
+                        hexOrNull(state.getProperty("layer." + (i + 1) + ".listing"))));
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new Previous(written, hexOrNull(state.getProperty("settings")), layers));
+    }
+
+    private static String hexOrNull(String value) {
+        return value != null && value.matches("[a-f0-9]{64}") ? value : null;
+    }
+
     private static Optional<Properties> load(Path layout) throws IOException {
         Properties state = new Properties();
         try (var in = Files.newInputStream(stateFile(layout))) {
@@ -201,16 +251,25 @@ final class BuildState {
      */
     static void record(Path layout, Fingerprints fingerprints, BuildResult result, long manifestSize, long configSize)
             throws IOException {
+        record(layout, fingerprints, null, result, manifestSize, configSize);
+    }
+
+    /**
+     * @param reasons the settings and listing fingerprints to record, from which the next build tells why it writes a
+     *     layer; {@code null} to record none
+     */
+    static void record(Path layout, Fingerprints fingerprints, LayerReasons reasons, BuildResult result,
+            long manifestSize, long configSize) throws IOException {
         String index = DigestingOutputStream.digestOf(Files.readAllBytes(layout.resolve("index.json")));
         Path state = stateFile(layout);
         Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(temp, text(fingerprints, index, result, manifestSize, configSize),
+            Files.writeString(temp, text(fingerprints, reasons, index, result, manifestSize, configSize),
                     StandardCharsets.UTF_8);
             // Read back from the file system that stamps it, after the write: the time of the state, by its clock.
             Fingerprints settled = fingerprints.racyAsOf(Files.getLastModifiedTime(temp).toInstant());
             if (!settled.racy().equals(fingerprints.racy())) {
-                Files.writeString(temp, text(settled, index, result, manifestSize, configSize),
+                Files.writeString(temp, text(settled, reasons, index, result, manifestSize, configSize),
                         StandardCharsets.UTF_8);
             }
             Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -263,8 +322,8 @@ final class BuildState {
                 + stamp.ctimeNanos() + ":" + stamp.inode() + ":" + stamp.device();
     }
 
-    private static String text(Fingerprints fingerprints, String index, BuildResult result, long manifestSize,
-            long configSize) {
+    private static String text(Fingerprints fingerprints, LayerReasons reasons, String index, BuildResult result,
+            long manifestSize, long configSize) {
         StringBuilder text = new StringBuilder();
         // A racy layer is written down without its fingerprint: its blob is right, but a later change to one of its
         // sources might not show in their stamps, so neither it nor the whole image may be taken as unchanged.
@@ -275,6 +334,9 @@ final class BuildState {
                 .append("\nmanifest=").append(result.manifestDigest()).append("\nmanifestSize=").append(manifestSize)
                 .append("\nconfig=").append(result.configDigest()).append("\nconfigSize=").append(configSize)
                 .append("\nlayers=").append(result.layers().size()).append('\n');
+        if (reasons != null) {
+            text.append("settings=").append(reasons.settings()).append('\n');
+        }
         for (int i = 0; i < result.layers().size(); i++) {
             BuildResult.Layer layer = result.layers().get(i);
             String key = "layer." + (i + 1) + ".";
@@ -287,6 +349,9 @@ final class BuildState {
                     .append(key).append("size=").append(layer.size()).append('\n')
                     .append(key).append("diffId=").append(layer.diffId()).append('\n')
                     .append(key).append("entries=").append(layer.entries()).append('\n');
+            if (reasons != null) {
+                text.append(key).append("listing=").append(reasons.listings().get(i)).append('\n');
+            }
         }
         return text.toString();
     }

@@ -17,7 +17,18 @@ final class BuildTimestamp {
     static final String OUTPUT_TIMESTAMP = "<outputTimestamp> (project.build.outputTimestamp)";
     static final String SOURCE_DATE_EPOCH = "the SOURCE_DATE_EPOCH environment variable";
 
+    /** The info line of a build that falls back to {@link #DEFAULT}: users took 1970 in their images for a bug. */
+    static final String UNSET = "The image's time is 1970-01-01T00:00:01Z: neither project.build.outputTimestamp nor"
+            + " SOURCE_DATE_EPOCH is set. To date it, set <project.build.outputTimestamp> in the pom's <properties>,"
+            + " such as 2024-01-01T00:00:00Z (the release plugin updates it), or SOURCE_DATE_EPOCH, such as"
+            + " $(git log -1 --format=%ct)";
+
     private BuildTimestamp() {}
+
+    /** @return whether {@link #resolve} falls back to {@link #DEFAULT}, neither value being set */
+    static boolean neitherSet(String outputTimestamp, String sourceDateEpoch) {
+        return !isSet(outputTimestamp) && (sourceDateEpoch == null || sourceDateEpoch.isBlank());
+    }
 
     static Instant resolve(String outputTimestamp, String sourceDateEpoch) throws InvalidConfigurationException {
         if (isSet(outputTimestamp)) {

@@ -133,6 +133,32 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy, List<
         return new Fingerprints(image.hex(), layers, racy, newest);
     }
 
+    /**
+     * @return the fingerprint of what reaches every layer's bytes (the plugin, the tar mtimes and the codec): a build
+     *     whose value differs from the last one's rewrote every layer for that reason ({@link LayerReasons})
+     */
+    static String settingsOf(ImagePlan plan, String pluginVersion) {
+        return settings(new FieldDigest(), plan, pluginVersion, codeStamp()).hex();
+    }
+
+    /**
+     * @return the fingerprint of a layer's listing: its entries, their attributes and sources, not the sources' stamps;
+     *     a layer whose value differs from the last one's changed by its declarations ({@link LayerReasons})
+     */
+    static String listingOf(ImageLayer layer) {
+        FieldDigest sha = new FieldDigest();
+        for (LayerEntry entry : layer.entries()) {
+            sha.text(entry.getClass().getSimpleName()).text(entry.path()).number(entry.mode()).number(entry.uid())
+                    .number(entry.gid());
+            if (entry instanceof SymlinkEntry link) {
+                sha.text(link.target());
+            } else if (entry instanceof RegularFileEntry file) {
+                sha.text(file.source().toAbsolutePath().toString()).number(file.followLinks() ? 1 : 0);
+            }
+        }
+        return sha.hex();
+    }
+
     /** What reaches every layer's bytes: the plugin, the tar mtimes and the codec. */
     private static FieldDigest settings(FieldDigest sha, ImagePlan plan, String pluginVersion, long[] code) {
         return sha.text("scratch").text(pluginVersion).number(code[0]).number(code[1])

@@ -91,8 +91,9 @@ public final class ImageBuilder {
             } else {
                 // Read under the lock: the layers another build recorded are only taken from the layout it committed.
                 Map<String, BuildResult.Layer> reusable = BuildState.reusable(output);
-                Written written = write(plan, fingerprints, reusable, layout);
-                BuildState.record(output, fingerprints, written.result(), written.manifestSize(),
+                LayerReasons reasons = LayerReasons.of(output, plan, VERSION, request.baseDirectory());
+                Written written = write(plan, fingerprints, reusable, reasons, layout);
+                BuildState.record(output, fingerprints, reasons, written.result(), written.manifestSize(),
                         written.configSize());
                 result = written.result().withArchive(archive);
             }
@@ -140,7 +141,7 @@ public final class ImageBuilder {
     private record Written(BuildResult result, long manifestSize, long configSize) {}
 
     private Written write(ImagePlan plan, Fingerprints fingerprints, Map<String, BuildResult.Layer> reusable,
-            OciLayout layout) throws IOException {
+            LayerReasons reasons, OciLayout layout) throws IOException {
         try (OciLayout.Transaction transaction = layout.begin()) {
             String mediaType = plan.compression().mediaType();
             List<BuildResult.Layer> layers = new ArrayList<>();
@@ -167,8 +168,8 @@ public final class ImageBuilder {
                             written.entries(), false);
                 }
                 listener.info(String.format(Locale.ROOT, "Layer %s: %d entries, %s, %s, %s", result.name(),
-                        result.entries(), Sizes.human(result.size()), result.digest(),
-                        result.reused() ? "reused" : "written"));
+                        result.entries(), Sizes.human(result.size()), result.digest(), result.reused() ? "reused"
+                                : "written (" + reasons.why(i, fingerprints.layers().get(i)) + ")"));
                 listener.debug("Layer " + result.name() + " diff_id " + result.diffId());
                 layers.add(result);
                 descriptors.add(descriptor);

@@ -35,13 +35,17 @@ final class ImagePlanner {
         List<String> tags = tags(request.tags(), request.defaultTag());
         Platform explicit = Values.isBlank(request.platform()) ? null : Platforms.parse(request.platform());
         Instant created = BuildTimestamp.resolve(request.outputTimestamp(), request.sourceDateEpoch());
+        if (BuildTimestamp.neitherSet(request.outputTimestamp(), request.sourceDateEpoch())) {
+            listener.info(BuildTimestamp.UNSET);
+        }
         Compression compression = compression(request.compression());
         int compressionLevel = compressionLevel(compression, request.compressionLevel());
-        ContainerConfig config = config(request.container());
+        ContainerConfig config = config(request.container(), listener);
         SortedMap<String, String> annotations = annotations(request.annotations());
         LayerEntries collector = LayerEntries.declare(request, listener::debug);
         Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
         List<LayerEntry> entries = collector.complete();
+        Values.userResolvable("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
         List<ImageLayer> layers = collector.layers(request.layers());
         listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size()
                 + " entries in " + layers.size() + " layers");
@@ -108,7 +112,18 @@ final class ImagePlanner {
         return Integer.parseInt(trimmed);
     }
 
-    private static ContainerConfig config(ContainerSpec spec) throws InvalidConfigurationException {
+    /** @return whether the image holds {@code path}, relative to the root: a file, or a link the runtime follows */
+    private static boolean holds(List<LayerEntry> entries, String path) {
+        for (LayerEntry entry : entries) {
+            if (entry.path().equals(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ContainerConfig config(ContainerSpec spec, BuildListener listener)
+            throws InvalidConfigurationException {
         SortedMap<String, String> environment = new TreeMap<>();
         for (Map.Entry<String, String> variable : spec.environment().entrySet()) {
             String name = Values.environmentName("<environment>/<" + variable.getKey() + ">", variable.getKey());
@@ -127,12 +142,19 @@ final class ImagePlanner {
         if (!Values.isBlank(spec.workingDirectory())) {
             workingDirectory = ImagePaths.absolute(ImagePaths.relative("<workingDirectory>", spec.workingDirectory()));
         }
+        List<String> entrypoint = arguments("<entrypoint>", spec.entrypoint());
+        List<String> cmd = arguments("<cmd>", spec.cmd());
+        warnOfOneArgumentWithSpaces("<entrypoint>", entrypoint, listener);
+        // After an entrypoint such as sh -c, the one argument is a whole command line on purpose.
+        if (entrypoint.isEmpty() || !entrypoint.get(entrypoint.size() - 1).equals("-c")) {
+            warnOfOneArgumentWithSpaces("<cmd>", cmd, listener);
+        }
         return new ContainerConfig(
                 Values.user("<user>", blankToNull(spec.user())),
                 ports,
                 environment,
-                arguments("<entrypoint>", spec.entrypoint()),
-                arguments("<cmd>", spec.cmd()),
+                entrypoint,
+                cmd,
                 volumes,
                 workingDirectory,
                 keyed("<labels>", spec.labels()),
@@ -151,6 +173,24 @@ final class ImagePlanner {
                     "start the entrypoint with the program to run, such as /bin/app");
         }
         return result;
+    }
+
+    /**
+     * {@code <cmd>-la /bin</cmd>} is one argument, {@code "-la /bin"}, which the program receives as one word: no shell
+     * splits it. The build goes on, as one argument with spaces may be meant, such as a file name.
+     */
+    private static void warnOfOneArgumentWithSpaces(String element, List<String> arguments, BuildListener listener) {
+        if (arguments.size() != 1 || arguments.get(0).isBlank() || !arguments.get(0).trim().matches(".*\\s.*")) {
+            return;
+        }
+        StringBuilder split = new StringBuilder();
+        for (String word : arguments.get(0).trim().split("\\s+")) {
+            split.append("<arg>").append(word).append("</arg>");
+        }
+        String name = element.substring(1, element.length() - 1);
+        listener.warn(element + " \"" + arguments.get(0) + "\" is one argument that holds spaces: the program receives"
+                + " it as a single word, as no shell splits it. Fix: if you meant several arguments, write one <arg>"
+                + " per argument: <" + name + ">" + split + "</" + name + ">");
     }
 
     private static SortedMap<String, String> annotations(Map<String, String> annotations)

@@ -324,9 +324,13 @@ final class LayerEntries {
         return resolving.contains(file.path());
     }
 
-    /** Adds an entry the build derived, such as a resolved library; it conflicts with declarations like any other. */
-    void addDerived(LayerEntry entry) throws InvalidConfigurationException {
-        layerOrder.useLibraries();
+    /**
+     * Adds a resolved library to the libraries layer; it conflicts with declarations like any other entry.
+     *
+     * @param libraries what the libraries layer holds, such as {@code the 7 shared libraries of /usr/sbin/nginx}
+     */
+    void addDerived(LayerEntry entry, String libraries) throws InvalidConfigurationException {
+        layerOrder.useLibraries(libraries);
         put(entry, Kind.DECLARED, LayerOrder.LIBRARIES_LAYER);
     }
 

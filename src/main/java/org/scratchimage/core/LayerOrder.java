@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The order of the image's layers: the layer names in order of first use, and the order they take, either as
- * {@code <layers>} lists them or, without it, the libraries first and the others in order of first use.
+ * {@code <layers>} lists them or, without it, the libraries first, the named layers in order of first use, and the
+ * default layer {@code app} last.
  */
 final class LayerOrder {
     /** The layer of every declaration without a {@code <layer>}. */
@@ -65,9 +66,14 @@ final class LayerOrder {
         return Values.layer(origin + "/<layer>", value, DEFAULT_LAYER);
     }
 
-    /** Records the use of the libraries layer, by the shared libraries the build resolved. */
-    void useLibraries() {
-        layerUses.putIfAbsent(LIBRARIES_LAYER, new LayerUse("the resolved shared libraries", false));
+    /**
+     * Records the use of the libraries layer, by the shared libraries the build resolved.
+     *
+     * @param what what the layer holds, for the error that names it, such as
+     *     {@code the 7 shared libraries of /usr/sbin/nginx}
+     */
+    void useLibraries(String what) {
+        layerUses.putIfAbsent(LIBRARIES_LAYER, new LayerUse(what, false));
     }
 
     /**
@@ -77,15 +83,20 @@ final class LayerOrder {
      */
     List<String> names(List<String> order, Set<String> used) throws InvalidConfigurationException {
         if (order.isEmpty()) {
-            // The libraries first, as the part that changes least, then the others in order of first use.
+            // The libraries first, as the part that changes least, then the named layers in order of first use, and
+            // the application on top: a runtime unpacks again every layer above a changed one (layers are stored by
+            // chain ID), so the layer that changes on every deploy goes last.
             List<String> names = new ArrayList<>();
             if (layerUses.containsKey(LIBRARIES_LAYER)) {
                 names.add(LIBRARIES_LAYER);
             }
             for (String name : layerUses.keySet()) {
-                if (!name.equals(LIBRARIES_LAYER)) {
+                if (!name.equals(LIBRARIES_LAYER) && !name.equals(DEFAULT_LAYER)) {
                     names.add(name);
                 }
+            }
+            if (layerUses.containsKey(DEFAULT_LAYER)) {
+                names.add(DEFAULT_LAYER);
             }
             return names;
         }

@@ -147,6 +147,7 @@ final class SharedLibraries {
                     "holds a library that cannot be read: " + e.getMessage(),
                     "repair or remove that file, or set <resolveLibraries>false</resolveLibraries>");
         }
+        String what = describe(libraries.size(), programs, extra);
         long bytes = 0;
         Map<String, List<String>> byProgram = new LinkedHashMap<>();
         for (LibraryResolver.Library library : libraries) {
@@ -158,9 +159,9 @@ final class SharedLibraries {
                 bytes += stamp.size();
                 int mode = stamp.ownerExecutable() ? LayerEntries.BINARY_MODE : LayerEntries.FILE_MODE;
                 collector.addDerived(new RegularFileEntry(path, library.hostFile(), stamp.size(), mode, 0, 0, origin,
-                        false, stamp));
+                        false, stamp), what);
             } else {
-                collector.addDerived(new SymlinkEntry(path, library.linkTarget(), 0, 0, origin));
+                collector.addDerived(new SymlinkEntry(path, library.linkTarget(), 0, 0, origin), what);
             }
             byProgram.computeIfAbsent(library.neededBy(), k -> new ArrayList<>())
                     .add(library.name() + " -> /" + path + (library.hostFile() == null ? " (link)" : " from " + library.hostFile()));
@@ -169,6 +170,28 @@ final class SharedLibraries {
         listener.info(String.format("Shared libraries: %d files (%d bytes) added for %d programs%s, from %s",
                 libraries.size(), bytes, programs.size(), extra.isEmpty() ? "" : " and " + extra.size() + " <libraries>",
                 sysroot));
+    }
+
+    /**
+     * @return what the libraries layer holds, for an error that names the layer: {@code the 7 shared libraries of
+     *     /usr/sbin/nginx}, {@code the 9 shared libraries of /bin/a, /bin/b and <libraries>}; three programs at most
+     */
+    static String describe(int count, List<LibraryResolver.Program> programs, List<String> extra) {
+        List<String> of = new ArrayList<>();
+        for (LibraryResolver.Program program : programs) {
+            of.add(program.imagePath());
+        }
+        if (of.size() > 3) {
+            int more = of.size() - 3;
+            of = new ArrayList<>(of.subList(0, 3));
+            of.add(more + " more " + (more == 1 ? "program" : "programs"));
+        }
+        if (!extra.isEmpty()) {
+            of.add("<libraries>");
+        }
+        String list = of.size() == 1 ? of.get(0)
+                : String.join(", ", of.subList(0, of.size() - 1)) + " and " + of.get(of.size() - 1);
+        return "the " + count + " shared " + (count == 1 ? "library" : "libraries") + " of " + list;
     }
 
     private static InvalidConfigurationException notFound(LibraryNotFoundException e, Path sysroot) {

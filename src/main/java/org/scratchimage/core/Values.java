@@ -143,15 +143,14 @@ public final class Values {
         }
         if (!USER.matcher(value).matches()) {
             throw new InvalidConfigurationException(element, value, "is not a user",
-                    "write a name or id, optionally followed by ':' and a group, such as 65532:65532 or nobody");
+                    "write a numeric user id, optionally followed by ':' and a group id, such as 65532:65532");
         }
         for (String part : value.split(":")) {
             // runc reads "+5" as id 5 and "-1" as an id out of range; a user name cannot start with '-', and a passwd
             // line that starts with '+' is a NIS marker, not a user.
             if (part.startsWith("-") || part.startsWith("+")) {
                 throw new InvalidConfigurationException(element, value, "has a part that starts with '-' or '+'",
-                        "write ids as plain numbers from 0 to " + MAX_USER_ID + " and names that start with neither,"
-                                + " such as 65532:65532 or nobody");
+                        "write ids as plain numbers from 0 to " + MAX_USER_ID + ", such as 65532:65532");
             }
             // runc, and so Docker, podman and umoci, parse numeric ids as signed 32-bit numbers.
             if (DIGITS.matcher(part).matches() && (part.length() > 10 || Long.parseLong(part) > MAX_USER_ID)) {
@@ -160,6 +159,39 @@ public final class Values {
             }
         }
         return value;
+    }
+
+    /**
+     * A name in {@code <user>} is looked up by the runtime in the image's own {@code /etc/passwd} (a group name in
+     * {@code /etc/group}); without that file it refuses to start the container ({@code unable to find user nobody}).
+     *
+     * @param user the {@code <user>} as {@link #user} accepted it, or {@code null}
+     * @param hasPasswd whether the image holds {@code /etc/passwd}
+     * @param hasGroup whether the image holds {@code /etc/group}
+     */
+    static void userResolvable(String element, String user, boolean hasPasswd, boolean hasGroup)
+            throws InvalidConfigurationException {
+        if (user == null) {
+            return;
+        }
+        int colon = user.indexOf(':');
+        String name = colon < 0 ? user : user.substring(0, colon);
+        String group = colon < 0 ? null : user.substring(colon + 1);
+        String missing = null;
+        String refusal = null;
+        if (!DIGITS.matcher(name).matches() && !hasPasswd) {
+            missing = "/etc/passwd";
+            refusal = "unable to find user " + name;
+        } else if (group != null && !DIGITS.matcher(group).matches() && !hasGroup) {
+            missing = "/etc/group";
+            refusal = "unable to find group " + group;
+        }
+        if (missing != null) {
+            throw new InvalidConfigurationException(element, user, "holds a name, but the image has no " + missing
+                    + " to look it up in, so runtimes refuse to start it (" + refusal + ")",
+                    "write the numeric user id and group id the process runs as, such as 65532:65532, or declare an "
+                            + missing + " that defines the name");
+        }
     }
 
     /**

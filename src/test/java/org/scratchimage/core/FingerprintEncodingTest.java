@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.scratchimage.core.PlanningFixtures.plan;
 import static org.scratchimage.core.PlanningFixtures.settledTreeAndScript;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -54,6 +55,10 @@ class FingerprintEncodingTest {
     @BeforeEach
     void project() throws Exception {
         fixtures = settledTreeAndScript(dir);
+        // The runtime looks <user> null up in the image's /etc/passwd, which the build therefore requires.
+        Files.writeString(dir.resolve("passwd"), "null:x:65532:65532::/:/bin/app\n");
+        fixtures.addFile(FileSpec.builder().source("passwd").path("/etc/passwd").build());
+        Thread.sleep(Fingerprints.RACY_MILLIS + 50);
     }
 
     /** The four collisions the issue found, each through a whole build: the second setting must rebuild. */

@@ -82,11 +82,36 @@ class LayersTest {
     }
 
     @Test
-    void theDefaultOrderIsFirstUseInFilesThenDirectoriesThenSymlinks() throws Exception {
+    void theDefaultOrderIsFirstUseInFilesThenDirectoriesThenSymlinksWithAppOnTop() throws Exception {
         ImagePlan plan = plan(fixtures);
 
-        // <files> come before <directories>, whatever the order of the elements in the pom.
-        assertThat(pathsByLayer(plan).keySet()).containsExactly("app", "config", "runtime");
+        // <files> come before <directories>, whatever the order of the elements in the pom; app, the first layer
+        // used, still goes on top.
+        assertThat(pathsByLayer(plan).keySet()).containsExactly("config", "runtime", "app");
+    }
+
+    @Test
+    void theJarAsAFileAndTheRuntimeAsADirectoryPutTheApplicationAboveItsRuntime() throws Exception {
+        // The natural pom of issue 13: the jar without a <layer>, the runtime in its own layer.
+        BuildRequest.Builder java = requestIn(dir).addFile(file("app.jar", "/opt/app/app.jar"))
+                .addDirectory(DirectorySpec.builder().source("runtime").path("/opt/java").layer("runtime").build());
+
+        assertThat(pathsByLayer(plan(java)).keySet()).containsExactly("runtime", "app");
+    }
+
+    @Test
+    void theDefaultOrderPutsTheLibrariesAtTheBottomAndAppOnTopOfEveryNamedLayer() throws Exception {
+        Gcc.requireGcc();
+        Gcc.compile(dir, "int main(void) { return 0; }", "-o", "hello");
+        // app is used first, by the binary; the named layers follow in order of first use.
+        BuildRequest.Builder program = requestIn(dir).addBinary(binary("hello", "/usr/bin/hello"))
+                .addFile(FileSpec.builder().source("app.conf").path("/etc/app.conf").layer("config").build())
+                .addSymlink(SymlinkSpec.builder().path("/usr/bin/hi").target("hello").layer("links").build())
+                .addDirectory(DirectorySpec.builder().source("runtime").path("/opt/java").layer("runtime").build());
+        program.platform(null);
+
+        assertThat(pathsByLayer(plan(program)).keySet())
+                .containsExactly("libraries", "config", "runtime", "links", "app");
     }
 
     @Test
@@ -154,7 +179,9 @@ class LayersTest {
         program.layers(List.of("app"));
 
         InvalidConfigurationException e = assertInvalid(() -> plan(program), "<layers>", "libraries");
-        assertThat(e.getMessage()).contains("resolved shared libraries").contains("<layer>libraries</layer>");
+        // What the layer holds, not a restatement of its name.
+        assertThat(e.getMessage()).containsPattern("\\(it holds the [0-9]+ shared libraries of /usr/bin/hello\\)")
+                .contains("<layer>libraries</layer>");
     }
 
     @Test
@@ -273,7 +300,7 @@ class LayersTest {
         assertThat(blobFile(second, "runtime")).isEqualTo(runtimeBlob);
         assertThat(blobFile(second, "config")).isEqualTo(configBlob);
         assertThat(log).anyMatch(l -> l.startsWith("Layer runtime: ") && l.endsWith(", reused"))
-                .anyMatch(l -> l.startsWith("Layer app: ") && l.endsWith(", written"));
+                .anyMatch(l -> l.startsWith("Layer app: ") && l.endsWith(", written (app.jar changed)"));
         // The old app layer is pruned, nothing else is left.
         assertThat(Files.list(dir.resolve("target/oci/blobs/sha256")).count()).isEqualTo(5);
     }

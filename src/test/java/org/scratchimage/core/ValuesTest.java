@@ -199,6 +199,40 @@ class ValuesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"nobody", "app:app", "app:1000", "app:2147483647"})
+    void aUserNameInAnImageWithoutPasswdIsRejectedWithNumericIdsAsTheFix(String user) {
+        // runc: "unable to find user nobody"; the image would build and never start.
+        InvalidConfigurationException e = assertInvalid(() -> Values.userResolvable("<user>", user, false, true),
+                "<user>", user);
+
+        assertThat(e.getMessage()).contains("the image has no /etc/passwd")
+                .contains("(unable to find user " + user.split(":")[0] + ")");
+        assertThat(e.fix()).contains("numeric user id and group id").contains("65532:65532")
+                .doesNotContain("nobody");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1000:staff", "app:staff"})
+    void aGroupNameInAnImageWithoutGroupIsRejected(String user) {
+        InvalidConfigurationException e = assertInvalid(() -> Values.userResolvable("<user>", user, true, false),
+                "<user>", user);
+
+        assertThat(e.getMessage()).contains("the image has no /etc/group").contains("(unable to find group staff)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"65532", "65532:65532", "0:0"})
+    void numericIdsNeedNoPasswdOrGroup(String user) throws Exception {
+        Values.userResolvable("<user>", user, false, false);
+    }
+
+    @Test
+    void namesAreLeftToTheRuntimeWhenTheImageHoldsPasswdAndGroup() throws Exception {
+        Values.userResolvable("<user>", "app:staff", true, true);
+        Values.userResolvable("<user>", null, false, false);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"-1", "0:-1", "-1:0", "+5", "0:+5", "+0", "-0", "-app", "app:-group", "+app", "--", "0:-"})
     void aUserPartThatStartsWithASignIsRejected(String user) {
         // runc reads "+5" as id 5 and "-1" as an id out of range; a name cannot start with '-' and a passwd line

@@ -201,6 +201,11 @@ class RejectedConfigurationTest {
                         + "</files>", "config", "", "<layers>/<layer>[2]", "", "is empty"),
                 reject("fail-empty-entrypoint-program", "<entrypoint><arg>%s</arg></entrypoint>", "/bin/app", "",
                         "<entrypoint>/<arg>[1]", "", "is empty"),
+                // Runtimes look a name up in the image's /etc/passwd, and refuse to start an image without one.
+                reject("fail-user-name-without-passwd", "<user>%s</user>", "65534:65534", "nobody",
+                        "<user>", "nobody", "holds a name, but the image has no /etc/passwd",
+                        "(unable to find user nobody)", "Fix: write the numeric user id and group id", "65532:65532")
+                        .saysNot("or nobody", "<accounts>"),
                 reject("fail-negative-user-id", "<user>%s</user>", "0:0", "0:-1",
                         "<user>", "0:-1", "starts with '-' or '+'"),
                 reject("fail-realtime-signal-above-64", "<stopSignal>%s</stopSignal>", "SIGRTMIN+3", "SIGRTMIN+31",
