@@ -38,10 +38,10 @@ final class ArchiveDocuments {
                 SortedMap<String, String> annotations = new TreeMap<>();
                 annotations.put(OciJson.CONTAINERD_NAME, fullName(name));
                 annotations.put(OciJson.REF_NAME, tag(name));
-                manifests.add(descriptor(image.manifest(), image.platform(), annotations));
+                manifests.add(OciJson.descriptor(image.manifest(), image.platform(), annotations));
             }
             if (image.names().isEmpty()) {
-                manifests.add(descriptor(image.manifest(), image.platform(), null));
+                manifests.add(OciJson.descriptor(image.manifest(), image.platform(), null));
             }
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -119,27 +119,6 @@ final class ArchiveDocuments {
         int colon = name.lastIndexOf(':');
         return colon > 0 && colon > name.lastIndexOf('/') && colon < name.length() - 1 ? name.substring(colon + 1)
                 : null;
-    }
-
-    private static Map<String, Object> descriptor(Descriptor manifest, Platform platform,
-            SortedMap<String, String> annotations) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("mediaType", manifest.mediaType());
-        json.put("digest", manifest.digest());
-        json.put("size", manifest.size());
-        if (platform != null) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("architecture", platform.architecture());
-            p.put("os", platform.os());
-            if (platform.variant() != null) {
-                p.put("variant", platform.variant());
-            }
-            json.put("platform", p);
-        }
-        if (annotations != null) {
-            json.put("annotations", annotations);
-        }
-        return json;
     }
 
     private static byte[] withNewline(byte[] json) {

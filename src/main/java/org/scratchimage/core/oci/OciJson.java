@@ -110,7 +110,12 @@ public final class OciJson {
         return write(json);
     }
 
-    private static Map<String, Object> descriptor(Descriptor descriptor, Platform platform,
+    /**
+     * @param platform the descriptor's platform, or null for none
+     * @param annotations its annotations, or null for none
+     * @return a descriptor as JSON, with the keys in the order every document of the plugin writes them
+     */
+    public static Map<String, Object> descriptor(Descriptor descriptor, Platform platform,
             SortedMap<String, String> annotations) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("mediaType", descriptor.mediaType());
