@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.JsonText;
 import org.scratchimage.core.oci.LayoutReader.Image;
