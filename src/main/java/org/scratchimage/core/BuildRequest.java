@@ -34,6 +34,8 @@ import java.util.Map;
  *     or {@code null} for none; relative to {@code baseDirectory}
  * @param resultDirectory where to write {@code scratch-image.digest} and {@code scratch-image.json}, or {@code null}
  *     for neither
+ * @param packageMetadata whether to add the package metadata of the Debian packages that own the image's files
+ *     ({@code <packageMetadata>}); off unless set
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -57,7 +59,8 @@ public record BuildRequest(
         String compressionLevel,
         List<String> layers,
         Path archiveFile,
-        Path resultDirectory) {
+        Path resultDirectory,
+        boolean packageMetadata) {
 
     public BuildRequest {
         layers = Copies.list(layers);
@@ -84,7 +87,7 @@ public record BuildRequest(
                 .directories(directories).symlinks(symlinks).container(container).annotations(annotations)
                 .hostArchitecture(hostArchitecture).libraries(libraries).sysroot(sysroot)
                 .compressionLevel(compressionLevel).layers(layers).archiveFile(archiveFile)
-                .resultDirectory(resultDirectory);
+                .resultDirectory(resultDirectory).packageMetadata(packageMetadata);
     }
 
     /**
@@ -115,6 +118,7 @@ public record BuildRequest(
         private List<String> layers;
         private Path archiveFile;
         private Path resultDirectory;
+        private boolean packageMetadata;
 
         private Builder() {}
 
@@ -268,6 +272,12 @@ public record BuildRequest(
             return this;
         }
 
+        /** @param packageMetadata whether to add the package metadata; off unless set */
+        public Builder packageMetadata(boolean packageMetadata) {
+            this.packageMetadata = packageMetadata;
+            return this;
+        }
+
         /** @param resultDirectory where to write the result files, or {@code null} for none */
         public Builder resultDirectory(Path resultDirectory) {
             this.resultDirectory = resultDirectory;
@@ -278,7 +288,8 @@ public record BuildRequest(
         public BuildRequest build() {
             return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
-                    hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory);
+                    hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory,
+                    packageMetadata);
         }
 
         private static <T> List<T> added(List<T> list, T element) {
