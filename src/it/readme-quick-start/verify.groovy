@@ -4,7 +4,8 @@ def tools = new GroovyClassLoader(getClass().classLoader)
 
 List<String> lines = new File(basedir, 'build.log').readLines()
 // The lines the README shows, in its order.
-List<String> shown = ['[INFO] Shared libraries: ', '[INFO] Layer libraries: ', '[INFO] Layer app: ',
+List<String> shown = ['[INFO] Shared libraries: ', '[INFO] Package metadata: ', '[INFO] Layer libraries: ',
+                      '[INFO] Layer metadata: ', '[INFO] Layer app: ',
                       '[INFO] Archive ', '[INFO] Built image hello:1.0 for linux/amd64 in ']
 List<Integer> at = shown.collect { prefix -> lines.findIndexOf { it.startsWith(prefix) } }
 assert at.every { it >= 0 } && at == at.sort(false): "expected the README's lines in its order, got:\n${lines.join('\n')}"
@@ -15,14 +16,14 @@ assert new File(basedir, 'target/hello-1.0-image.tar').isFile()
 
 File oci = new File(basedir, 'target/oci')
 Map layout = tools.checkLayout(oci)
-assert layout.layers*.name == ['libraries', 'app']
+assert layout.layers*.name == ['libraries', 'metadata', 'app']
 if (tools.require('run the image', 'umoci', 'runc')) {
     File bundle = tools.unpack(oci, '1.0', 'bundle')
     String listing = tools.runContainer(bundle)
     // ls -l / from scratch: the image's root, with the libraries' folder and nothing of a distribution.
     assert listing =~ /(?m)^d\S+\s.*\sbin$/: "no bin directory in:\n$listing"
     assert listing =~ /(?m)^d\S+\s.*\slib(64)?$/
-    assert !(listing =~ /(?m)\s(var|home|opt)$/): "more than the image holds in:\n$listing"
+    assert !(listing =~ /(?m)\s(home|opt|root|sbin|boot|srv)$/): "more than the image holds in:\n$listing"
 }
 tools.checkWithClients(oci, '1.0')
 return true

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * The order of the image's layers: the layer names in order of first use, and the order they take, either as
  * {@code <layers>} lists them or, without it, the libraries first, the named layers in order of first use, and the
- * default layer {@code app} last.
+ * default layer {@code app} last. The package metadata goes just above the libraries unless {@code <layers>} places it.
  */
 final class LayerOrder {
     /** The layer of every declaration without a {@code <layer>}. */
@@ -128,7 +128,7 @@ final class LayerOrder {
         }
         for (Map.Entry<String, LayerUse> use : layerUses.entrySet()) {
             String name = use.getKey();
-            if (!used.contains(name) || listed.contains(name)) {
+            if (!used.contains(name) || listed.contains(name) || name.equals(METADATA_LAYER)) {
                 continue;
             }
             LayerUse first = use.getValue();
@@ -142,12 +142,15 @@ final class LayerOrder {
                         "has no <layer>, so it goes to the default layer app, which <layers> does not list",
                         fix + ", or give the declaration a <layer> that <layers> lists");
             }
-            if (name.equals(METADATA_LAYER)) {
-                fix += ", or set <packageMetadata>false</packageMetadata> to add no package metadata";
-            }
             throw new InvalidConfigurationException("<layers>", name,
                     "is a layer that <layers> does not list (it holds " + first.origin() + ")", fix);
         }
-        return new ArrayList<>(listed);
+        List<String> names = new ArrayList<>(listed);
+        if (used.contains(METADATA_LAYER) && !listed.contains(METADATA_LAYER)) {
+            // The metadata is on by default: a pom whose <layers> predates it keeps building, with the metadata
+            // where it goes by default, just above the libraries it describes (at the bottom without them).
+            names.add(names.indexOf(LIBRARIES_LAYER) + 1, METADATA_LAYER);
+        }
+        return names;
     }
 }

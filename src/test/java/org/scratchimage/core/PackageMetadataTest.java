@@ -119,15 +119,14 @@ class PackageMetadataTest {
     }
 
     @Test
-    void layersWithoutTheMetadataLayerFailSayingHowToListItOrTurnItOff() throws Exception {
+    void layersWithoutTheMetadataLayerGetItJustAboveTheLibrariesOrAtTheBottom() throws Exception {
         Path sysroot = FixtureSysroot.withTool(dir.resolve("sysroot"), "1.0-1");
 
-        InvalidConfigurationException e = PlanningFixtures.assertInvalid(
-                () -> PlanningFixtures.plan(toolImage(sysroot).layers(List.of("app"))), "<layers>", "metadata");
-
-        assertThat(e.getMessage()).contains("the package metadata of 1 Debian package")
-                .contains("add <layer>metadata</layer> to <layers>")
-                .contains("<packageMetadata>false</packageMetadata>");
+        // A pom whose <layers> predates the package metadata keeps building.
+        assertThat(PlanningFixtures.plan(toolImage(sysroot).layers(List.of("app"))).layers())
+                .extracting(layer -> layer.name()).containsExactly("metadata", "app");
+        assertThat(PlanningFixtures.plan(toolImage(sysroot).layers(List.of("app", "metadata"))).layers())
+                .extracting(layer -> layer.name()).containsExactly("app", "metadata");
     }
 
     @Test

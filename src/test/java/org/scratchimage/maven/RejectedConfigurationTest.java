@@ -238,13 +238,6 @@ class RejectedConfigurationTest {
                         "<files>/<file>[2]/<path>", "/etc/os-release", "is also the os-release of /",
                         "Fix: set <packageMetadata>false</packageMetadata>")
                         .validBuildLayers("metadata", "app"),
-                reject("fail-metadata-layer-not-listed", "<layers><layer>%s</layer><layer>app</layer></layers>"
-                                + "<files><file><source>/usr/bin/env</source><path>/bin/env</path></file></files>",
-                        "metadata", "libraries",
-                        "<layers>", "metadata", "is a layer that <layers> does not list",
-                        "(it holds the package metadata of 1 Debian package)", "add <layer>metadata</layer>",
-                        "or set <packageMetadata>false</packageMetadata>")
-                        .validBuildLayers("metadata", "app"),
                 // A tree of the build folder would take scratch-image.json, with the previous image's digest.
                 reject("fail-tree-holds-result-files", "<directories><directory><source>%s</source><path>/opt</path>"
                                 + "<excludes><exclude>*.tar</exclude></excludes></directory></directories>", "bin",
