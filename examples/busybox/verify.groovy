@@ -6,9 +6,11 @@ def tools = new GroovyClassLoader(getClass().classLoader)
 File oci = new File(basedir, 'target/oci')
 File busybox = new File('/bin/busybox')
 
-// Exactly oci-layout, index.json and blobs/sha256 with the config, the manifest and the layer.
+// Exactly oci-layout, index.json and blobs/sha256 with the config, the manifest and the two layers: busybox-static's
+// package records (for scanners), then the program.
 Map layout = tools.checkLayout(oci)
-assert layout.blobs.size() == 3
+assert layout.blobs.size() == 4
+assert layout.layers*.name == ['metadata', 'app']
 assert layout.tags == ['1.0.0', 'latest']
 layout.index.manifests.each {
     assert it.platform.os == 'linux'
@@ -27,7 +29,10 @@ assert built[0].contains(layout.manifestDigest)
 
 List<String> applets = ['cat', 'echo', 'env', 'id', 'ls', 'ps', 'sh', 'uname']
 if (tools.require('list the layer', 'tar')) {
-    Map entries = tools.listLayer(layout.layer, true)
+    Map metadata = tools.listLayer(layout.layers[0].file as File, true)
+    assert metadata.keySet().containsAll(['var/lib/dpkg/status.d/busybox-static',
+            'var/lib/dpkg/status.d/busybox-static.md5sums', 'etc/os-release', 'etc/debian_version'])
+    Map entries = tools.listLayer(layout.layers[1].file as File, true)
     assert entries.keySet() == (['.', 'bin', 'bin/busybox', 'tmp'] + applets.collect { "bin/$it" }) as Set
     assert entries.values().every { it.uid == 0 && it.gid == 0 && it.time == '2024-01-01 00:00:00' }
     assert entries['bin/busybox'].mode == '-rwxr-xr-x'

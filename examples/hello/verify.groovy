@@ -11,15 +11,20 @@ assert layout.config.history[0].created_by == "org.scratchimage:scratch-maven-pl
 List<String> lines = new File(basedir, 'build.log').readLines()
 assert lines.any { it.startsWith('[INFO] Shared libraries: ') && it.contains(' added for 1 programs') }
 if (tools.require('list the layer', 'tar')) {
-    // ls in the app layer, its loader and libraries in the libraries layer below it.
-    assert layout.layers*.name == ['libraries', 'app']
-    assert tools.listLayer(layout.layers[1].file as File, true).keySet() == ['.', 'bin', 'bin/ls'] as Set
+    // ls in the app layer, its loader and libraries in the libraries layer below it, and the records of their
+    // Debian packages between them.
+    assert layout.layers*.name == ['libraries', 'metadata', 'app']
+    assert tools.listLayer(layout.layers[2].file as File, true).keySet() == ['.', 'bin', 'bin/ls'] as Set
+    assert tools.listLayer(layout.layers[1].file as File, true).keySet().containsAll(
+            ['var/lib/dpkg/status.d/coreutils', 'var/lib/dpkg/status.d/libc6'])
     Map entries = tools.listImage(layout)
     List files = entries.findAll { k, v -> v.mode.startsWith('-') }.keySet().sort()
     assert files.contains('bin/ls')
     assert files.any { it.endsWith('/libc.so.6') }: "no libc in $files"
     // Only ls, the loader and shared objects: no shell, no ld.so.cache, no package database.
-    assert files.every { it == 'bin/ls' || it.contains('.so') }: "unexpected files in $files"
+    // and the package records scanners read.
+    assert files.every { it == 'bin/ls' || it.contains('.so') || tools.isPackageRecord(it) }:
+            "unexpected files in $files"
     assert !entries.containsKey('etc/ld.so.cache')
 }
 

@@ -510,6 +510,16 @@ class Tools {
     }
 
     /** Whether this JVM, and so the builds it starts, runs as root, which reads and writes any file. */
+    /**
+     * @return whether an image path is one of the Debian package records the package metadata adds: status.d files,
+     *     a package's copyright file, os-release, debian_version, or a folder of theirs
+     */
+    static boolean isPackageRecord(String path) {
+        return path.startsWith('var/lib/dpkg/') || path in ['var', 'var/lib', 'var/lib/dpkg']
+                || path ==~ /usr\/share\/doc\/[^\/]+(\/copyright)?/
+                || path in ['etc/os-release', 'etc/debian_version']
+    }
+
     static boolean runningAsRoot() {
         return Files.getAttribute(Path.of('/proc/self'), 'unix:uid') == 0
     }
