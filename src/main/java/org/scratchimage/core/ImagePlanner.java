@@ -47,7 +47,7 @@ final class ImagePlanner {
         Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
         accounts.addTo(collector);
         List<LayerEntry> entries = collector.complete();
-        Values.userResolvable("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
+        accounts.checkUser("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
         List<ImageLayer> layers = collector.layers(request.layers());
         listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size()
                 + " entries in " + layers.size() + " layers");
