@@ -46,6 +46,7 @@ final class ImagePlanner {
         LayerEntries collector = LayerEntries.declare(request, listener::debug);
         Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
         accounts.addTo(collector);
+        config = CaCertificates.addTo(collector, request, config);
         List<LayerEntry> entries = collector.complete();
         accounts.checkUser("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
         List<ImageLayer> layers = collector.layers(request.layers());
