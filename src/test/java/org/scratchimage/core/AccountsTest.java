@@ -255,4 +255,25 @@ class AccountsTest {
         assertInvalid(() -> plan(requestIn(dir).addDirectory(emptyDirectory("/tmp"))
                 .container(ContainerSpec.builder().user("nobody").build())), "<user>", "nobody");
     }
+
+    /** The generated files and the copied bundle make the same image whatever the project folder and the mtimes. */
+    @Test
+    void theSameAccountsAndBundleGiveTheSameImageInAnotherFolder() throws Exception {
+        List<String> digests = new java.util.ArrayList<>();
+        long mtime = 1_000_000_000L;
+        for (String project : List.of("one", "elsewhere/two")) {
+            Path base = Files.createDirectories(dir.resolve(project));
+            Path bundle = base.resolve("sysroot/etc/ssl/certs/ca-certificates.crt");
+            Files.createDirectories(bundle.getParent());
+            Files.writeString(bundle, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+            Files.setLastModifiedTime(bundle, java.nio.file.attribute.FileTime.fromMillis(mtime));
+            mtime += 86_400_000L;
+            BuildResult result = new ImageBuilder(line -> { }).build(requestIn(base).sysroot("sysroot")
+                    .caCertificates(true).outputTimestamp("1700000000")
+                    .addAccount(account("nonroot", "65532")).addAccount(account("app", "1000"))
+                    .container(ContainerSpec.builder().user("nonroot").build()).build());
+            digests.add(result.manifestDigest());
+        }
+        assertThat(digests.get(0)).isEqualTo(digests.get(1));
+    }
 }
