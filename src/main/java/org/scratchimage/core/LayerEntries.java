@@ -352,15 +352,15 @@ final class LayerEntries {
     void addGenerated(LayerEntry entry, String layer, String what, String fix) throws InvalidConfigurationException {
         Declared existing = entries.get(entry.path());
         if (existing != null) {
-            if (entry instanceof DirectoryEntry && existing.entry() instanceof DirectoryEntry
-                    && existing.kind() != Kind.IN_TREE) {
+            boolean directories = entry instanceof DirectoryEntry && existing.entry() instanceof DirectoryEntry;
+            if (!directories) {
+                throw new InvalidConfigurationException(declaration(existing.entry()) + "/<path>",
+                        ImagePaths.absolute(entry.path()), "is also " + entry.origin(), fix);
+            }
+            if (existing.kind() != Kind.IN_TREE) {
                 debug.accept(ImagePaths.absolute(entry.path()) + ", " + entry.origin() + ", keeps the mode and owner"
                         + " that " + existing.entry().origin() + " declares");
                 return;
-            }
-            if (existing.kind() != Kind.IN_TREE || !(existing.entry() instanceof DirectoryEntry)) {
-                throw new InvalidConfigurationException(declaration(existing.entry()) + "/<path>",
-                        ImagePaths.absolute(entry.path()), "is also " + entry.origin(), fix);
             }
         }
         layerOrder.useSetting(layer, what);

@@ -164,6 +164,20 @@ class AccountsTest {
     }
 
     @Test
+    void aTreesFolderAtEtcPasswdConflictsAndATreesFolderAtAHomeBecomesTheHome() throws Exception {
+        Files.createDirectories(dir.resolve("tree/etc/passwd"));
+        Files.createDirectories(dir.resolve("tree/home/nonroot"));
+        BuildRequest.Builder request = requestIn(dir).addAccount(account("nonroot", "65532"))
+                .addDirectory(PlanningFixtures.tree("tree", "/"));
+
+        assertInvalid(() -> plan(request), "<directories>/<directory>[1]/<path>", "/etc/passwd");
+
+        Files.delete(dir.resolve("tree/etc/passwd"));
+        DirectoryEntry home = (DirectoryEntry) entry(plan(request), "home/nonroot");
+        assertThat(List.of(home.mode(), home.uid(), home.gid())).containsExactly(0700, 65532L, 65532L);
+    }
+
+    @Test
     void aHomeThatADeclarationMakesAFileOrALinkConflicts() throws Exception {
         Files.writeString(dir.resolve("f"), "x\n");
         BuildRequest.Builder file = requestIn(dir).addFile(file("f", "/home/nonroot"))
