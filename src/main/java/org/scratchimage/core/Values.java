@@ -189,8 +189,8 @@ public final class Values {
         if (missing != null) {
             throw new InvalidConfigurationException(element, user, "holds a name, but the image has no " + missing
                     + " to look it up in, so runtimes refuse to start it (" + refusal + ")",
-                    "write the numeric user id and group id the process runs as, such as 65532:65532, or declare an "
-                            + missing + " that defines the name");
+                    "write the numeric user id and group id the process runs as, such as 65532:65532, or declare the"
+                            + " name in <accounts>, which generates " + missing + ", or in an " + missing + " of your own");
         }
     }
 

@@ -49,6 +49,8 @@ class RejectedConfigurationTest {
 
     private static final String FILE = "<file><source>app.conf</source><path>/etc/app.conf</path></file>";
     private static final String FILE_PATH = "<files><file><source>app.conf</source><path>%s</path></file></files>";
+    private static final String ACCOUNT =
+            "<accounts><account><name>%s</name><uid>%s</uid></account></accounts>";
     private static final String ARCHIVE = "<archive>true</archive><archiveFile>%s</archiveFile>";
     private static final String BINARY =
             "<binaries><binary><source>bin/app.sh</source><path>/bin/app</path>%s</binary></binaries>";
@@ -204,8 +206,39 @@ class RejectedConfigurationTest {
                 // Runtimes look a name up in the image's /etc/passwd, and refuse to start an image without one.
                 reject("fail-user-name-without-passwd", "<user>%s</user>", "65534:65534", "nobody",
                         "<user>", "nobody", "holds a name, but the image has no /etc/passwd",
-                        "(unable to find user nobody)", "Fix: write the numeric user id and group id", "65532:65532")
-                        .saysNot("or nobody", "<accounts>"),
+                        "(unable to find user nobody)", "Fix: write the numeric user id and group id", "65532:65532",
+                        "or declare the name in <accounts>")
+                        .saysNot("or nobody"),
+                reject("fail-bad-account-name", ACCOUNT.formatted("%s", "65532"), "nonroot", "NonRoot",
+                        "<accounts>/<account>[1]/<name>", "NonRoot", "is not a valid account name", "at most 32",
+                        "lowercase letter or '_'"),
+                reject("fail-account-uid-out-of-range", ACCOUNT.formatted("nonroot", "%s"), "65532", "2147483648",
+                        "<accounts>/<account>[1]/<uid>", "2147483648", "is not an id from 0 to 2147483647"),
+                reject("fail-duplicate-account-name", "<accounts><account><name>app</name><uid>1000</uid></account>"
+                                + "<account><name>%s</name><uid>1001</uid></account></accounts>", "worker", "app",
+                        "<accounts>/<account>[2]/<name>", "app", "is declared twice: by <accounts>/<account>[1]"),
+                reject("fail-duplicate-account-uid", "<accounts><account><name>app</name><uid>1000</uid></account>"
+                                + "<account><name>worker</name><uid>%s</uid></account></accounts>", "1001", "1000",
+                        "<accounts>/<account>[2]/<uid>", "1000", "is declared twice", "its own <uid>"),
+                reject("fail-user-not-an-account", ACCOUNT.formatted("nonroot", "65532") + "<user>%s</user>",
+                        "nonroot", "nobody", "<user>", "nobody", "is not an account",
+                        "the generated /etc/passwd holds root, nonroot", "<account><name>nobody</name>"),
+                reject("fail-passwd-with-accounts", FILE_PATH + ACCOUNT.formatted("nonroot", "65532"),
+                        "/etc/app.conf", "/etc/passwd", "<files>/<file>[1]/<path>", "/etc/passwd",
+                        "is also the /etc/passwd generated from <accounts>", "or remove <accounts>"),
+                reject("fail-home-is-a-file", FILE_PATH + ACCOUNT.formatted("nonroot", "65532"),
+                        "/etc/app.conf", "/home/nonroot", "<files>/<file>[1]/<path>", "/home/nonroot",
+                        "is also <accounts>/<account>[1]/<home> (the home of nonroot)", "another <home>"),
+                reject("fail-bad-accounts-layer", ACCOUNT.formatted("nonroot", "65532")
+                                + "<accountsLayer>%s</accountsLayer>", "system", "System!",
+                        "<accountsLayer>", "System!", "is not a layer name"),
+                reject("fail-ca-certificates-not-a-boolean", "<caCertificates>%s</caCertificates>", "false", "yes",
+                        "<caCertificates> (scratch.caCertificates)", "yes", "is not true or false"),
+                // The project's bin folder as a sysroot: no CA bundle in it.
+                reject("fail-ca-bundle-missing", "<caCertificates>true</caCertificates><sysroot>%s</sysroot>", "/",
+                        "bin", "<caCertificates> (scratch.caCertificates)", "true", "has none at"
+                                + " /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/cert.pem",
+                        "Fix: install the ca-certificates package in the sysroot"),
                 reject("fail-negative-user-id", "<user>%s</user>", "0:0", "0:-1",
                         "<user>", "0:-1", "starts with '-' or '+'"),
                 reject("fail-realtime-signal-above-64", "<stopSignal>%s</stopSignal>", "SIGRTMIN+3", "SIGRTMIN+31",
