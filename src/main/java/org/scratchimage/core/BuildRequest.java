@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.scratchimage.core.sbom.MavenCoordinates;
 
 /**
  * Everything one image build needs, as the user configured it. Nothing here is validated yet: {@link
@@ -34,6 +35,10 @@ import java.util.Map;
  *     or {@code null} for none; relative to {@code baseDirectory}
  * @param resultDirectory where to write {@code scratch-image.digest} and {@code scratch-image.json}, or {@code null}
  *     for neither
+ * @param sbomFile where to write the image's SPDX SBOM, also put in the layout as a referrer of the image, or
+ *     {@code null} for no SBOM; relative to {@code baseDirectory}
+ * @param project the Maven project, whose package in the SBOM holds the files no Debian package owns; required with
+ *     {@code sbomFile}
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -57,7 +62,9 @@ public record BuildRequest(
         String compressionLevel,
         List<String> layers,
         Path archiveFile,
-        Path resultDirectory) {
+        Path resultDirectory,
+        Path sbomFile,
+        MavenCoordinates project) {
 
     public BuildRequest {
         layers = Copies.list(layers);
@@ -84,7 +91,7 @@ public record BuildRequest(
                 .directories(directories).symlinks(symlinks).container(container).annotations(annotations)
                 .hostArchitecture(hostArchitecture).libraries(libraries).sysroot(sysroot)
                 .compressionLevel(compressionLevel).layers(layers).archiveFile(archiveFile)
-                .resultDirectory(resultDirectory);
+                .resultDirectory(resultDirectory).sbomFile(sbomFile).project(project);
     }
 
     /**
@@ -115,6 +122,8 @@ public record BuildRequest(
         private List<String> layers;
         private Path archiveFile;
         private Path resultDirectory;
+        private Path sbomFile;
+        private MavenCoordinates project;
 
         private Builder() {}
 
@@ -275,10 +284,23 @@ public record BuildRequest(
         }
 
         /** @return the request; it copies the lists, so this builder can go on */
+        /** @param sbomFile where to write the SPDX SBOM of the image, or {@code null} for no SBOM */
+        public Builder sbomFile(Path sbomFile) {
+            this.sbomFile = sbomFile;
+            return this;
+        }
+
+        /** @param project the Maven project that builds the image, for the SBOM */
+        public Builder project(MavenCoordinates project) {
+            this.project = project;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
-                    hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory);
+                    hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory,
+                    sbomFile, project);
         }
 
         private static <T> List<T> added(List<T> list, T element) {
