@@ -39,6 +39,8 @@ import org.scratchimage.core.sbom.MavenCoordinates;
  *     {@code null} for no SBOM; relative to {@code baseDirectory}
  * @param project the Maven project, whose package in the SBOM holds the files no Debian package owns; required with
  *     {@code sbomFile}
+ * @param packageMetadata whether to add the package metadata of the Debian packages that own the image's files
+ *     ({@code <packageMetadata>}); off unless set
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -64,7 +66,8 @@ public record BuildRequest(
         Path archiveFile,
         Path resultDirectory,
         Path sbomFile,
-        MavenCoordinates project) {
+        MavenCoordinates project,
+        boolean packageMetadata) {
 
     public BuildRequest {
         layers = Copies.list(layers);
@@ -91,7 +94,8 @@ public record BuildRequest(
                 .directories(directories).symlinks(symlinks).container(container).annotations(annotations)
                 .hostArchitecture(hostArchitecture).libraries(libraries).sysroot(sysroot)
                 .compressionLevel(compressionLevel).layers(layers).archiveFile(archiveFile)
-                .resultDirectory(resultDirectory).sbomFile(sbomFile).project(project);
+                .resultDirectory(resultDirectory).sbomFile(sbomFile).project(project)
+                .packageMetadata(packageMetadata);
     }
 
     /**
@@ -124,6 +128,7 @@ public record BuildRequest(
         private Path resultDirectory;
         private Path sbomFile;
         private MavenCoordinates project;
+        private boolean packageMetadata;
 
         private Builder() {}
 
@@ -277,6 +282,12 @@ public record BuildRequest(
             return this;
         }
 
+        /** @param packageMetadata whether to add the package metadata; off unless set */
+        public Builder packageMetadata(boolean packageMetadata) {
+            this.packageMetadata = packageMetadata;
+            return this;
+        }
+
         /** @param resultDirectory where to write the result files, or {@code null} for none */
         public Builder resultDirectory(Path resultDirectory) {
             this.resultDirectory = resultDirectory;
@@ -300,7 +311,7 @@ public record BuildRequest(
             return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
                     hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory,
-                    sbomFile, project);
+                    sbomFile, project, packageMetadata);
         }
 
         private static <T> List<T> added(List<T> list, T element) {

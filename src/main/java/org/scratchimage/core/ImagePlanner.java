@@ -18,6 +18,7 @@ import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.Platform;
+import org.scratchimage.core.packages.PackageMetadata;
 
 /** Validates a {@link BuildRequest} once, completely, and turns it into an {@link ImagePlan}. */
 final class ImagePlanner {
@@ -44,13 +45,14 @@ final class ImagePlanner {
         SortedMap<String, String> annotations = annotations(request.annotations());
         LayerEntries collector = LayerEntries.declare(request, listener::debug);
         Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
+        PackageMetadata packages = PackageFiles.addTo(collector, request, listener);
         List<LayerEntry> entries = collector.complete();
         Values.userResolvable("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
         List<ImageLayer> layers = collector.layers(request.layers());
         listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size()
                 + " entries in " + layers.size() + " layers");
         return new ImagePlan(image, tags, platform, created, compression, compressionLevel, entries, layers, config,
-                annotations);
+                annotations, packages);
     }
 
     private static List<String> tags(List<String> tags, String defaultTag) throws InvalidConfigurationException {

@@ -6,7 +6,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.FileDigest;
 import org.scratchimage.core.image.ImagePlan;
@@ -14,6 +17,8 @@ import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.oci.OciJson;
 import org.scratchimage.core.oci.OciLayout;
+import org.scratchimage.core.packages.DebianPackage;
+import org.scratchimage.core.packages.PackageMetadata;
 import org.scratchimage.core.sbom.MavenCoordinates;
 import org.scratchimage.core.sbom.OsPackage;
 import org.scratchimage.core.sbom.OsPackages;
@@ -58,8 +63,19 @@ record ImageSbom(Path file, MavenCoordinates project, OsPackages packages) {
 
     /** The Debian packages of the plan, as the SBOM lists them. */
     static OsPackages osPackages(ImagePlan plan) {
-        // Until the plan carries the package metadata of the sysroot, every file belongs to the project.
-        return OsPackages.NONE;
+        PackageMetadata metadata = plan.packages();
+        if (metadata.isEmpty()) {
+            return OsPackages.NONE;
+        }
+        Map<String, OsPackage> packages = new TreeMap<>();
+        Map<String, String> owners = new HashMap<>();
+        for (Map.Entry<String, DebianPackage> owner : metadata.owners().entrySet()) {
+            DebianPackage p = owner.getValue();
+            packages.computeIfAbsent(p.name(), name -> new OsPackage(name, p.version(), p.architecture(),
+                    p.maintainer(), p.licenses()));
+            owners.put(owner.getKey(), p.name());
+        }
+        return new OsPackages(metadata.osId(), metadata.osVersionId(), List.copyOf(packages.values()), owners);
     }
 
     /**
@@ -73,7 +89,7 @@ record ImageSbom(Path file, MavenCoordinates project, OsPackages packages) {
             sha.text(p.name()).text(p.version()).text(p.architecture()).text(p.maintainer()).texts(p.licenses());
         }
         // Sorted, so that the map's iteration order does not matter.
-        sha.map(new java.util.TreeMap<>(packages.owners()));
+        sha.map(new TreeMap<>(packages.owners()));
         return sha.hex();
     }
 

@@ -334,6 +334,24 @@ final class LayerEntries {
         put(entry, Kind.DECLARED, LayerOrder.LIBRARIES_LAYER);
     }
 
+    /**
+     * Adds a file of the package metadata to the metadata layer; a declared entry at its path is an error.
+     *
+     * @param metadata what the metadata layer holds, such as {@code the package metadata of 9 Debian packages}
+     */
+    void addMetadata(LayerEntry entry, String metadata) throws InvalidConfigurationException {
+        Declared existing = entries.get(entry.path());
+        if (existing != null) {
+            throw new InvalidConfigurationException(declaration(existing.entry()) + "/<path>",
+                    ImagePaths.absolute(entry.path()), "is also " + entry.origin() + ", which <packageMetadata> adds"
+                            + " to the image so that scanners see the Debian packages of its files",
+                    "set <packageMetadata>false</packageMetadata> to add no package metadata, or remove the"
+                            + " declaration (a tree's file: add it to the tree's <excludes>)");
+        }
+        layerOrder.useMetadata(metadata);
+        put(entry, Kind.DECLARED, LayerOrder.METADATA_LAYER);
+    }
+
     /** @return every entry in tar order, with missing parents added and conflicts rejected */
     List<LayerEntry> complete() throws InvalidConfigurationException {
         List<LayerEntry> declared = new ArrayList<>();

@@ -17,6 +17,8 @@ final class LayerOrder {
     static final String DEFAULT_LAYER = "app";
     /** The layer of the resolved shared libraries. */
     static final String LIBRARIES_LAYER = "libraries";
+    /** The layer of the package metadata, just above the libraries by default. */
+    static final String METADATA_LAYER = "metadata";
 
     /**
      * The first use of a layer name.
@@ -77,6 +79,16 @@ final class LayerOrder {
     }
 
     /**
+     * Records the use of the metadata layer, by the package metadata the build adds.
+     *
+     * @param what what the layer holds, for the error that names it, such as
+     *     {@code the package metadata of 9 Debian packages}
+     */
+    void useMetadata(String what) {
+        layerUses.putIfAbsent(METADATA_LAYER, new LayerUse(what, false));
+    }
+
+    /**
      * @param order the {@code <layers>} as written, bottom first, or empty for the default order
      * @param used the layers that hold entries
      * @return the layer names, bottom first: those {@code <layers>} lists, or without it every name in use
@@ -85,13 +97,16 @@ final class LayerOrder {
         if (order.isEmpty()) {
             // The libraries first, as the part that changes least, then the named layers in order of first use, and
             // the application on top: a runtime unpacks again every layer above a changed one (layers are stored by
-            // chain ID), so the layer that changes on every deploy goes last.
+            // chain ID), so the layer that changes on every deploy goes last. The package metadata describes the
+            // libraries and changes with them.
             List<String> names = new ArrayList<>();
-            if (layerUses.containsKey(LIBRARIES_LAYER)) {
-                names.add(LIBRARIES_LAYER);
+            for (String name : List.of(LIBRARIES_LAYER, METADATA_LAYER)) {
+                if (layerUses.containsKey(name)) {
+                    names.add(name);
+                }
             }
             for (String name : layerUses.keySet()) {
-                if (!name.equals(LIBRARIES_LAYER) && !name.equals(DEFAULT_LAYER)) {
+                if (!name.equals(LIBRARIES_LAYER) && !name.equals(METADATA_LAYER) && !name.equals(DEFAULT_LAYER)) {
                     names.add(name);
                 }
             }
@@ -126,6 +141,9 @@ final class LayerOrder {
                 throw new InvalidConfigurationException(first.origin(), name,
                         "has no <layer>, so it goes to the default layer app, which <layers> does not list",
                         fix + ", or give the declaration a <layer> that <layers> lists");
+            }
+            if (name.equals(METADATA_LAYER)) {
+                fix += ", or set <packageMetadata>false</packageMetadata> to add no package metadata";
             }
             throw new InvalidConfigurationException("<layers>", name,
                     "is a layer that <layers> does not list (it holds " + first.origin() + ")", fix);

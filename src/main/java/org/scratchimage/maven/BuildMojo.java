@@ -241,6 +241,17 @@ public class BuildMojo extends AbstractScratchMojo {
     private String sysroot;
 
     /**
+     * Adds, for the Debian packages of {@code sysroot} that own files of the image, what vulnerability scanners read:
+     * {@code /var/lib/dpkg/status.d/<package>} and its {@code .md5sums}, the package's copyright file, and
+     * {@code /etc/os-release} and {@code /etc/debian_version}, in the layer {@code metadata}: {@code true} or
+     * {@code false}, in any case.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.packageMetadata", defaultValue = "true")
+    private String packageMetadata;
+
+    /**
      * The order of the layers, bottom first, such as {@code libraries}, {@code runtime}, {@code app}. Every layer a
      * {@code <layer>} names, and {@code libraries} when shared libraries are resolved, must be listed; a listed
      * layer that nothing goes to is left out. Without it: {@code libraries}, the named layers in order of first use
@@ -327,6 +338,7 @@ public class BuildMojo extends AbstractScratchMojo {
         boolean archiving = flag("<archive> (scratch.archive)", archive, false);
         boolean attaching = flag("<attach> (scratch.attach)", attach, true);
         boolean sbomming = flag("<sbom> (scratch.sbom)", sbom, true);
+        boolean packages = flag("<packageMetadata> (scratch.packageMetadata)", packageMetadata, true);
         if (archiving && archiveFile == null) {
             throw new MojoFailureException("<archiveFile> (scratch.archiveFile) is empty while <archive> is true. Fix:"
                     + " name the tar to write, or remove <archiveFile> for"
@@ -334,7 +346,7 @@ public class BuildMojo extends AbstractScratchMojo {
         }
         BuildResult result;
         try {
-            BuildRequest request = request(archiving, sbomming);
+            BuildRequest request = request(archiving, sbomming, packages);
             SessionClaims.claim(session, mojoExecution, request);
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request);
         } catch (InvalidConfigurationException e) {
@@ -376,7 +388,7 @@ public class BuildMojo extends AbstractScratchMojo {
                 reused);
     }
 
-    BuildRequest request(boolean archiving, boolean sbomming) throws InvalidConfigurationException {
+    BuildRequest request(boolean archiving, boolean sbomming, boolean packages) throws InvalidConfigurationException {
         return BuildRequest.builder()
                 .baseDirectory(basedir.toPath())
                 .outputDirectory(outputDirectory().toPath())
@@ -398,6 +410,7 @@ public class BuildMojo extends AbstractScratchMojo {
                 .hostArchitecture(System.getProperty("os.arch"))
                 .libraries(libraries)
                 .sysroot(sysroot)
+                .packageMetadata(packages)
                 .compressionLevel(compressionLevel)
                 .layers(layers)
                 .archiveFile(archiving ? archiveFile.toPath() : null)

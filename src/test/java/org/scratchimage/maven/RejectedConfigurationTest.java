@@ -228,6 +228,23 @@ class RejectedConfigurationTest {
                 reject("fail-archive-is-a-source", "<files>" + FILE + "</files>" + ARCHIVE, "${temp}/image.tar",
                         "${basedir}/app.conf", "<archiveFile>", "${basedir}/app.conf",
                         "is the source of <files>/<file>[1]", "Fix: write the archive elsewhere"),
+                // Issue 14: /usr/bin/env belongs to coreutils, so the package metadata adds /etc/os-release.
+                reject("fail-package-metadata-not-a-boolean", "<packageMetadata>%s</packageMetadata>", "FALSE", "on",
+                        "<packageMetadata> (scratch.packageMetadata)", "on", "is not true or false",
+                        "Fix: write true or false"),
+                reject("fail-declared-package-metadata-path", "<files><file><source>/usr/bin/env</source>"
+                                + "<path>/bin/env</path></file>" + FILE.replace("/etc/app.conf", "%s") + "</files>",
+                        "/etc/app.conf", "/etc/os-release",
+                        "<files>/<file>[2]/<path>", "/etc/os-release", "is also the os-release of /",
+                        "Fix: set <packageMetadata>false</packageMetadata>")
+                        .validBuildLayers("metadata", "app"),
+                reject("fail-metadata-layer-not-listed", "<layers><layer>%s</layer><layer>app</layer></layers>"
+                                + "<files><file><source>/usr/bin/env</source><path>/bin/env</path></file></files>",
+                        "metadata", "libraries",
+                        "<layers>", "metadata", "is a layer that <layers> does not list",
+                        "(it holds the package metadata of 1 Debian package)", "add <layer>metadata</layer>",
+                        "or set <packageMetadata>false</packageMetadata>")
+                        .validBuildLayers("metadata", "app"),
                 // A tree of the build folder would take scratch-image.json, with the previous image's digest.
                 reject("fail-tree-holds-result-files", "<directories><directory><source>%s</source><path>/opt</path>"
                                 + "<excludes><exclude>*.tar</exclude></excludes></directory></directories>", "bin",

@@ -17,6 +17,7 @@ import java.util.List;
 import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.FileDigest;
 import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.GeneratedFileEntry;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 
@@ -112,10 +113,19 @@ public final class LayerTarWriter {
             type = TarHeader.REGULAR;
         }
         String linkName = entry instanceof SymlinkEntry s ? s.target() : "";
-        long size = entry instanceof RegularFileEntry f ? f.size() : 0;
+        long size = entry instanceof RegularFileEntry f ? f.size()
+                : entry instanceof GeneratedFileEntry g ? g.size() : 0;
         writeHeader(name, type, linkName, entry.mode(), entry.uid(), entry.gid(), size);
         if (entry instanceof RegularFileEntry file) {
             copy(file);
+        } else if (entry instanceof GeneratedFileEntry generated) {
+            out.write(generated.content());
+            if (files != null) {
+                sha1.update(generated.content());
+                sha256.update(generated.content());
+                recordDigest(generated.path());
+            }
+            pad(size);
         }
         entries++;
     }

@@ -1,0 +1,62 @@
+package org.scratchimage.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.scratchimage.core.image.FileStamp;
+import org.scratchimage.core.image.GeneratedFileEntry;
+import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.RegularFileEntry;
+import org.scratchimage.core.packages.DpkgReader;
+import org.scratchimage.core.packages.MetadataFile;
+import org.scratchimage.core.packages.PackageMetadata;
+import org.scratchimage.core.packages.PackageScan;
+
+/**
+ * Adds the package metadata ({@code <packageMetadata>}) to the image: the files {@link DpkgReader} makes for the
+ * Debian packages that own the image's files, in the metadata layer, 0644 and 0:0.
+ */
+final class PackageFiles {
+    private PackageFiles() {}
+
+    /**
+     * Call after every other entry, the shared libraries included, is in the collector.
+     *
+     * @return the packages that own the image's files; {@link PackageMetadata#NONE} when off or none was found
+     */
+    static PackageMetadata addTo(LayerEntries collector, BuildRequest request, BuildListener listener)
+            throws InvalidConfigurationException, IOException {
+        if (!request.packageMetadata()) {
+            return PackageMetadata.NONE;
+        }
+        Path sysroot = SharedLibraries.sysroot(request);
+        List<DpkgReader.ImageFile> files = new ArrayList<>();
+        for (RegularFileEntry file : collector.regularFiles()) {
+            files.add(new DpkgReader.ImageFile(file.path(), file.source(), file.followLinks()));
+        }
+        PackageScan scan = DpkgReader.read(sysroot, files, listener::warn, listener::debug);
+        if (scan.files().isEmpty()) {
+            return PackageMetadata.NONE;
+        }
+        String what = "the package metadata of " + scan.packages() + " Debian "
+                + (scan.packages() == 1 ? "package" : "packages");
+        for (MetadataFile file : scan.files()) {
+            collector.addMetadata(entry(file), what);
+        }
+        listener.info(String.format("Package metadata: %d files added for %d Debian packages that own %d files of"
+                + " the image, from %s", scan.files().size(), scan.packages(), scan.metadata().owners().size(),
+                sysroot));
+        return scan.metadata();
+    }
+
+    private static LayerEntry entry(MetadataFile file) throws IOException {
+        if (file.content() != null) {
+            return new GeneratedFileEntry(file.path(), file.content(), LayerEntries.FILE_MODE, 0, 0, file.origin());
+        }
+        // Resolved inside the sysroot already: opened without following links, it cannot lead out of it.
+        FileStamp stamp = FileStamp.read(file.source(), false);
+        return new RegularFileEntry(file.path(), file.source(), stamp.size(), LayerEntries.FILE_MODE, 0, 0,
+                file.origin(), false, stamp);
+    }
+}
