@@ -130,6 +130,58 @@ class SbomTest {
     }
 
     @Test
+    void theHostsDebianPackagesAreListedWithTheirPurlsLicensesAndFiles() throws Exception {
+        ExternalTools.require("dpkg-query");
+        Path ls = Path.of("/usr/bin/ls");
+        ExternalTools.requireThat(Files.isRegularFile(ls), "/usr/bin/ls (coreutils) is missing");
+        Path base = Files.createDirectories(temp.resolve("p"));
+        BuildResult result = build(requestIn(base).outputTimestamp("2023-11-14T22:13:20Z").packageMetadata(true)
+                .addBinary(BinarySpec.builder().source(ls.toString()).path("/bin/ls").build())
+                .sbomFile(Path.of("target/sbom.json")).project(PROJECT));
+
+        SpdxToolsHelper.initialize();
+        System.setProperty("org.spdx.useJARLicenseInfoOnly", "true");
+        assertThat(Verify.verify(result.sbom().file().toString(), SpdxToolsHelper.SerFileType.JSON)).isEmpty();
+        JsonNode document = JSON.readTree(result.sbom().file().toFile());
+        String version = ExternalTools.run(List.of("dpkg-query", "-W", "-f", "${Version}", "libc6")).assertSuccess()
+                .out();
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : version.getBytes(StandardCharsets.UTF_8)) {
+            encoded.append(Character.isLetterOrDigit(b) || b == '.' || b == '-' || b == '_' || b == '~' ? (char) b
+                    : String.format("%%%02X", b));
+        }
+        String osId = osRelease("ID");
+        String libc = null;
+        for (JsonNode p : document.path("packages")) {
+            if (p.path("name").asText().equals("libc6")) {
+                libc = p.path("SPDXID").asText();
+                assertThat(p.path("versionInfo").asText()).isEqualTo(version);
+                assertThat(p.path("externalRefs").get(0).path("referenceLocator").asText()).isEqualTo("pkg:deb/"
+                        + osId + "/libc6@" + encoded + "?arch=amd64&distro=" + osId + "-" + osRelease("VERSION_ID"));
+                assertThat(p.path("supplier").asText()).startsWith("Person: ");
+            }
+        }
+        assertThat(libc).as("libc6 in %s", document.path("packages")).isNotNull();
+        // The loader and libc are contained by libc6, ls by coreutils.
+        Map<String, String> ids = new HashMap<>();
+        for (JsonNode file : document.path("files")) {
+            ids.put(file.path("fileName").asText(), file.path("SPDXID").asText());
+        }
+        String libcFile = ids.keySet().stream().filter(n -> n.endsWith("/libc.so.6")).findFirst().orElseThrow();
+        assertThat(document.path("relationships").toString()).contains("{\"spdxElementId\":\"" + libc
+                + "\",\"relationshipType\":\"CONTAINS\",\"relatedSpdxElement\":\"" + ids.get(libcFile) + "\"}");
+    }
+
+    private static String osRelease(String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
+            if (line.startsWith(key + "=")) {
+                return line.substring(key.length() + 1).replace("\"", "");
+            }
+        }
+        throw new IllegalStateException(key + " not in /etc/os-release");
+    }
+
+    @Test
     void theReferrerFollowsTheImageInTheIndexWithTheSbomAsItsLayerAndTheImageAsItsSubject() throws Exception {
         Path base = temp.resolve("p");
         BuildResult result = build(project(base, FileTime.fromMillis(1_600_000_000_000L)));
