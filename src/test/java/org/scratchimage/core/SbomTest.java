@@ -56,6 +56,11 @@ class SbomTest {
         }
         // Until then a build does not trust the sources' stamps, and never counts as up to date.
         Thread.sleep(Fingerprints.RACY_MILLIS + 50);
+        return request(base);
+    }
+
+    /** The request of {@link #project}, for its files as they are. */
+    static BuildRequest.Builder request(Path base) {
         return requestIn(base)
                 .outputTimestamp("2023-11-14T22:13:20Z")
                 .addFile(FileSpec.builder().source("data/big.bin").path("/data/big.bin").layer("data").build())
