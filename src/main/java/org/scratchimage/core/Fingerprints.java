@@ -163,8 +163,6 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy, List<
                 sha.text(link.target());
             } else if (entry instanceof RegularFileEntry file) {
                 sha.text(file.source().toAbsolutePath().toString()).number(file.followLinks() ? 1 : 0);
-            } else if (entry instanceof GeneratedFileEntry generated) {
-                sha.bytes(generated.content());
             }
         }
         return sha.hex();

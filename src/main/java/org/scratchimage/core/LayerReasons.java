@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.GeneratedFileEntry;
 import org.scratchimage.core.image.RegularFileEntry;
 
 /**
@@ -21,6 +22,7 @@ import org.scratchimage.core.image.RegularFileEntry;
  *   <li>a source changed since the last build: the first, in tar order, stamped at or after the last build's state;
  *   <li>its listing changed: an entry added, removed or moved, or another mode, owner or link target;
  *   <li>the last build could not trust a source's stamp (racy, see {@link Fingerprints});
+ *   <li>a file the build makes changed: the package metadata, after a package upgrade;
  *   <li>else a source's stamp changed in a way the above does not tell, such as its inode.
  * </ol>
  */
@@ -93,6 +95,12 @@ final class LayerReasons {
         if (before.fingerprint() == null) {
             return "a source changed just before the previous build, too close to it for its time stamps to be"
                     + " trusted";
+        }
+        for (LayerEntry entry : layer.entries()) {
+            if (entry instanceof GeneratedFileEntry) {
+                // Same entries, same sources: what changed is a file the build makes, such as a package's status.
+                return "the package metadata changed: a package of the image's files was upgraded";
+            }
         }
         return "a source's size, times or inode changed";
     }

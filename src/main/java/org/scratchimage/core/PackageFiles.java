@@ -44,9 +44,10 @@ final class PackageFiles {
         for (MetadataFile file : scan.files()) {
             collector.addMetadata(entry(file), what);
         }
-        listener.info(String.format("Package metadata: %d files added for %d Debian packages that own %d files of"
-                + " the image, from %s", scan.files().size(), scan.packages(), scan.metadata().owners().size(),
-                sysroot));
+        int owned = scan.metadata().owners().size();
+        listener.info(String.format("Package metadata: %d files added for %s that %s %d %s of the image, from %s",
+                scan.files().size(), what.substring("the package metadata of ".length()),
+                scan.packages() == 1 ? "owns" : "own", owned, owned == 1 ? "file" : "files", sysroot));
         return scan.metadata();
     }
 

