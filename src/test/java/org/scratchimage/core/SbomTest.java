@@ -175,6 +175,13 @@ class SbomTest {
         String libcFile = ids.keySet().stream().filter(n -> n.endsWith("/libc.so.6")).findFirst().orElseThrow();
         assertThat(document.path("relationships").toString()).contains("{\"spdxElementId\":\"" + libc
                 + "\",\"relationshipType\":\"CONTAINS\",\"relatedSpdxElement\":\"" + ids.get(libcFile) + "\"}");
+
+        // A scanner still takes the image, not the referrer listed after it, and sees the same packages.
+        ExternalTools.require("trivy");
+        String scanned = ExternalTools.run(List.of("trivy", "image", "--quiet", "--input",
+                base.resolve("target/oci").toString(), "--format", "cyclonedx", "--offline-scan", "--scanners",
+                "license")).assertSuccess().out();
+        assertThat(scanned).contains("pkg:deb/" + osId + "/libc6@");
     }
 
     private static String osRelease(String key) throws IOException {
