@@ -195,10 +195,12 @@ public final class ImageBuilder {
             for (int i = 0; i < plan.layers().size(); i++) {
                 ImageLayer layer = plan.layers().get(i);
                 BuildResult.Layer previous = reusable.get(fingerprints.layers().get(i));
+                boolean unrecorded = false;
                 if (previous != null && sbom != null) {
                     recorded = recorded != null ? recorded : LayerFiles.read(layout.directory());
                     // Its files' checksums come from the record, never from its files: without them it is written.
-                    previous = recorded.containsKey(previous.diffId()) ? previous : null;
+                    unrecorded = !recorded.containsKey(previous.diffId());
+                    previous = unrecorded ? null : previous;
                 }
                 Descriptor descriptor = previous == null
                         ? null
@@ -226,7 +228,9 @@ public final class ImageBuilder {
                 }
                 listener.info(String.format(Locale.ROOT, "Layer %s: %d entries, %s, %s, %s", result.name(),
                         result.entries(), Sizes.human(result.size()), result.digest(), result.reused() ? "reused"
-                                : "written (" + reasons.why(i, fingerprints.layers().get(i)) + ")"));
+                                : "written (" + (unrecorded ? "the SBOM lists its files, whose checksums the"
+                                        + " previous build did not record"
+                                        : reasons.why(i, fingerprints.layers().get(i))) + ")"));
                 listener.debug("Layer " + result.name() + " diff_id " + result.diffId());
                 layers.add(result);
                 descriptors.add(descriptor);

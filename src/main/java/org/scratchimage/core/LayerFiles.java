@@ -3,6 +3,7 @@ package org.scratchimage.core;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ final class LayerFiles {
                 }
                 layers.put(layer[1], List.copyOf(files));
             }
-        } catch (FileSystemException | NumberFormatException e) {
+        } catch (FileSystemException | CharacterCodingException | NumberFormatException e) {
             // None, or not what this plugin writes: the layers are written again, which records them anew.
             return Map.of();
         }

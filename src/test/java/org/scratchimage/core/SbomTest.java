@@ -266,6 +266,22 @@ class SbomTest {
     }
 
     @Test
+    void aLayoutThatLostItsSbomBlobIsNotUpToDateAndIsWrittenAgain() throws Exception {
+        Path base = temp.resolve("p");
+        BuildRequest.Builder request = project(base, FileTime.fromMillis(1_600_000_000_000L));
+        BuildResult first = build(request);
+        Path layout = base.resolve("target/oci");
+        Files.delete(blob(layout, first.sbom().digest()));
+
+        BuildResult second = build(request);
+
+        assertThat(second.upToDate()).isFalse();
+        assertThat(second.layers()).allMatch(BuildResult.Layer::reused);
+        assertThat(blob(layout, second.sbom().digest())).hasBinaryContent(Files.readAllBytes(first.sbom().file()));
+        assertThat(second.sbom()).isEqualTo(first.sbom());
+    }
+
+    @Test
     void aChangedImageReplacesTheReferrerAndWithoutSbomTheLayoutHoldsNone() throws Exception {
         Path base = temp.resolve("p");
         BuildRequest.Builder request = project(base, FileTime.fromMillis(1_600_000_000_000L));
@@ -294,6 +310,23 @@ class SbomTest {
         assertThat(blob(layout, second.sbom().referrer())).doesNotExist();
         assertThat(blob(layout, "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"))
                 .doesNotExist();
+    }
+
+    @Test
+    void aLayerBuiltWithoutSbomIsWrittenAgainOnceForItsChecksumsAndSaysSo() throws Exception {
+        Path base = temp.resolve("p");
+        BuildRequest.Builder request = project(base, FileTime.fromMillis(1_600_000_000_000L));
+        new ImageBuilder(BuildListener.of(line -> { })).build(request.sbomFile(null).build());
+        List<String> log = new java.util.ArrayList<>();
+
+        BuildResult result = new ImageBuilder(BuildListener.of(log::add)).build(request
+                .sbomFile(Path.of("target/sbom.json")).build());
+
+        assertThat(result.layers()).noneMatch(BuildResult.Layer::reused);
+        assertThat(log).anyMatch(line -> line.startsWith("Layer data: ") && line.endsWith("written (the SBOM lists"
+                + " its files, whose checksums the previous build did not record)"));
+        assertThat(Files.readString(result.sbom().file())).contains("./data/big.bin");
+        assertThat(new ImageBuilder(BuildListener.of(line -> { })).build(request.build()).upToDate()).isTrue();
     }
 
     @Test
