@@ -253,8 +253,9 @@ public class BuildMojo extends AbstractScratchMojo {
 
     /**
      * The order of the layers, bottom first, such as {@code libraries}, {@code runtime}, {@code app}. Every layer a
-     * {@code <layer>} names, and {@code libraries} when shared libraries are resolved, must be listed; a listed
-     * layer that nothing goes to is left out. Without it: {@code libraries}, the named layers in order of first use
+     * {@code <layer>} names, {@code libraries} when shared libraries are resolved and {@code metadata} when package
+     * metadata is added, must be listed; a listed layer that nothing goes to is left out. Without it:
+     * {@code libraries}, {@code metadata}, the named layers in order of first use
      * in {@code <binaries>}, {@code <files>}, {@code <directories>} and {@code <symlinks>}, then {@code app} on top.
      * A layer whose inputs did not change since the last build is kept as it is: a registry that has it gets nothing.
      *

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -83,7 +82,7 @@ public final class DpkgReader {
         }
         String text;
         try {
-            text = Files.readString(status, StandardCharsets.UTF_8);
+            text = text(status);
         } catch (IOException e) {
             warn.accept("Could not read the dpkg database " + status + ": " + e + "; the image gets no package"
                     + " metadata. Fix: make it readable to the build user, or set <packageMetadata>false</packageMetadata>");
@@ -153,7 +152,7 @@ public final class DpkgReader {
             Path copyright = resolve("/usr/share/doc/" + pkg.name + "/copyright");
             if (copyright != null && Files.isRegularFile(copyright, LinkOption.NOFOLLOW_LINKS)) {
                 try {
-                    String text = Files.readString(copyright, StandardCharsets.UTF_8);
+                    String text = text(copyright);
                     licenses = DebianLicenses.of(text, copyright.toString(), warn);
                     add(added, new MetadataFile("usr/share/doc/" + pkg.name + "/copyright", null, copyright,
                             "the copyright of " + pkg.name));
@@ -173,7 +172,7 @@ public final class DpkgReader {
         Path osRelease = firstRegular("/etc/os-release", "/usr/lib/os-release");
         if (osRelease != null) {
             try {
-                os = OsRelease.idAndVersion(Files.readString(osRelease, StandardCharsets.UTF_8));
+                os = OsRelease.idAndVersion(text(osRelease));
                 add(added, new MetadataFile("etc/os-release", null, osRelease, "the os-release of " + sysroot));
             } catch (IOException e) {
                 warn.accept("Could not read " + osRelease + ": " + e + "; the image gets no /etc/os-release");
@@ -184,9 +183,13 @@ public final class DpkgReader {
             add(added, new MetadataFile("etc/debian_version", null, debianVersion,
                     "the debian_version of " + sysroot));
         }
-        List<MetadataFile> list = new ArrayList<>(added.values());
-        list.sort(Comparator.comparing(MetadataFile::path));
-        return new PackageScan(new PackageMetadata(owners, os[0], os[1]), list, order.size());
+        return new PackageScan(new PackageMetadata(owners, os[0], os[1]), new ArrayList<>(added.values()),
+                order.size());
+    }
+
+    /** Decoded leniently: an old copyright file in Latin-1 still gets copied, its licenses read as far as they can. */
+    private static String text(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
     private static void add(Map<String, MetadataFile> added, MetadataFile file) {

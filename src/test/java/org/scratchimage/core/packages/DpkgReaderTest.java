@@ -251,6 +251,19 @@ class DpkgReaderTest {
     }
 
     @Test
+    void aCopyrightFileThatIsNotUtf8IsStillCopiedAndItsLicensesRead() throws IOException {
+        Files.write(sysroot.resolve("usr/share/doc/libfoo1/copyright"), ("Format: https://www.debian.org/doc/"
+                + "packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 1999 Ren\u00e9\nLicense: Zlib\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+        PackageScan scan = read(List.of(file("lib/libfoo.so.1", "lib/x86_64-linux-gnu/libfoo.so.1.2")));
+
+        assertThat(warnings).isEmpty();
+        assertThat(byPath(scan)).containsKey("usr/share/doc/libfoo1/copyright");
+        assertThat(scan.metadata().ownerOf("lib/libfoo.so.1").licenses()).containsExactly("Zlib");
+    }
+
+    @Test
     void spellingsPairEachMergedDirectoryWithItsUsrTwin() {
         assertThat(DpkgReader.spellings("/lib/x86_64-linux-gnu/libc.so.6"))
                 .containsExactly("/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6");
