@@ -32,7 +32,12 @@ int committedRun(File layout) {
         assert sha256(new FileInputStream(f)) == d.digest: "blob ${d.digest} does not match its digest"
         return f
     }
-    assert index.manifests.size() == 1
+    // The image, then its SBOM referrer: both complete, whatever run was killed where.
+    assert index.manifests.size() == 2
+    Map referrer = new groovy.json.JsonSlurper().parse(blob(index.manifests[1] as Map)) as Map
+    assert referrer.subject.digest == index.manifests[0].digest
+    blob(referrer.config as Map)
+    blob(referrer.layers[0] as Map)
     Map manifest = new groovy.json.JsonSlurper().parse(blob(index.manifests[0] as Map)) as Map
     Map config = new groovy.json.JsonSlurper().parse(blob(manifest.config as Map)) as Map
     File layer = blob(manifest.layers[0] as Map)

@@ -9,9 +9,11 @@ assert manifests[0] != manifests[1]
 assert built[0].startsWith('[INFO] Built image rebuilt:1.0 ')
 assert built[1].startsWith('[INFO] Built image rebuilt:2.0 ')
 
-// Exactly the second image: its three blobs, its one tag, nothing staged or stale.
+// Exactly the second image: its three blobs and the three of its SBOM referrer (manifest, empty config, document),
+// its one tag, nothing staged or stale.
 Map layout = tools.checkLayout(oci)
-assert layout.blobs.size() == 3
+assert layout.blobs.size() == 3 + 3
+assert layout.referrers.size() == 1
 assert layout.tags == ['2.0']
 assert layout.manifestDigest == manifests[1]
 assert !tools.blob(oci, manifests[0]).exists()

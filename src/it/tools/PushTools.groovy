@@ -171,7 +171,12 @@ class PushTools {
     }
 
     static List<String> pushedLines(String out) {
-        return out.readLines().findAll { it.startsWith('[INFO] Pushed ') }
+        return out.readLines().findAll { it.startsWith('[INFO] Pushed ') && !it.startsWith('[INFO] Pushed the ') }
+    }
+
+    /** The lines that say a referrer of the image (its SBOM) was pushed. */
+    static List<String> referrerLines(String out) {
+        return out.readLines().findAll { it.startsWith('[INFO] Pushed the ') }
     }
 
     /** Checks the info line that says where the credentials for the registry came from. */
@@ -195,7 +200,8 @@ class PushTools {
 
     /** The digest of the layout's one manifest. */
     String layoutDigest() {
-        List manifests = Tools.json(new File(layout(), 'index.json')).manifests
+        // The image; its SBOM referrer, untagged after it, is not one.
+        List manifests = Tools.json(new File(layout(), 'index.json')).manifests.findAll { it.artifactType == null }
         assert manifests.size() == 1: "the layout must hold one image: $manifests"
         return manifests[0].digest
     }

@@ -181,9 +181,17 @@ class Tools {
         }
         List<String> tags = []
         Set<String> manifestDigests = [] as Set
+        List<Map> referrerEntries = []
         for (Map descriptor : index.manifests) {
             assert descriptor.mediaType == 'application/vnd.oci.image.manifest.v1+json'
             check(descriptor)
+            if (descriptor.artifactType != null) {
+                // A referrer (the SBOM): after the images, untagged.
+                assert descriptor.annotations == null
+                referrerEntries << descriptor
+                continue
+            }
+            assert referrerEntries.isEmpty(): 'the images come first in index.json'
             tags << descriptor.annotations['org.opencontainers.image.ref.name']
             manifestDigests << descriptor.digest
         }
@@ -216,11 +224,22 @@ class Tools {
         assert layers*.name.unique(false) == layers*.name: "a layer name comes twice: ${layers*.name}"
         assert layers*.mediaType.unique(false).size() == 1: 'every layer has the same codec'
         boolean single = layers.size() == 1
+        List<Map> referrers = []
+        for (Map entry : referrerEntries) {
+            Map referrer = json(blob(layout, entry.digest as String)) as Map
+            assert referrer.artifactType == entry.artifactType
+            assert referrer.subject.digest == manifestDigest
+            assert referrer.config.mediaType == 'application/vnd.oci.empty.v1+json'
+            assert check(referrer.config as Map).getText('UTF-8') == '{}'
+            referrer.layers.each { check(it as Map) }
+            referrers << [digest: entry.digest, manifest: referrer,
+                    content: blob(layout, referrer.layers[0].digest as String)]
+        }
         List<String> blobs = names(new File(layout, 'blobs/sha256'))
         assert blobs as Set == referenced: "blobs/sha256 holds ${blobs}, the index references ${referenced}"
         return [index: index, manifest: manifest, config: config, manifestDigest: manifestDigest, layers: layers,
                 layer: single ? layers[0].file : null, layerMediaType: layers[0].mediaType,
-                diffId: single ? layers[0].diffId : null, tags: tags, blobs: blobs]
+                diffId: single ? layers[0].diffId : null, tags: tags, blobs: blobs, referrers: referrers]
     }
 
     /** The layer's tar, decompressed with the JDK's reader when it is gzip. */
@@ -324,6 +343,20 @@ class Tools {
         return new JsonSlurper().parseText(out.substring(out.indexOf('{'))) as Map
     }
 
+    /** The blobs of the layout's referrers (the SBOM): their manifests, configs and layers, by file name. */
+    List<String> referrerBlobs(File layout) {
+        List<String> names = []
+        for (Map entry : (json(new File(layout, 'index.json')) as Map).manifests) {
+            if (entry.artifactType != null) {
+                Map referrer = json(blob(layout, entry.digest as String)) as Map
+                names << (entry.digest as String).substring(7)
+                names << (referrer.config.digest as String).substring(7)
+                referrer.layers.each { names << (it.digest as String).substring(7) }
+            }
+        }
+        return names
+    }
+
     /** skopeo copy to a new layout, which reads every blob and verifies its digest; returns the copy. */
     File skopeoCopy(File layout, String tag, String copyName) {
         File copy = new File(basedir, 'target/' + copyName)
@@ -345,8 +378,8 @@ class Tools {
     void checkWithClients(File layout, String tag) {
         if (require('verify every blob digest with skopeo copy', 'skopeo')) {
             File copy = skopeoCopy(layout, tag, "skopeo-copy-${layout.name}")
-            // skopeo kept every blob as it was: nothing needed converting.
-            List<String> blobs = names(new File(layout, 'blobs/sha256'))
+            // skopeo kept every blob as it was: nothing needed converting. It copies the image, not its referrers.
+            List<String> blobs = names(new File(layout, 'blobs/sha256')) - referrerBlobs(layout)
             assert names(new File(copy, 'blobs/sha256')) == blobs
             blobs.each {
                 assert new File(copy, "blobs/sha256/$it").bytes == new File(layout, "blobs/sha256/$it").bytes

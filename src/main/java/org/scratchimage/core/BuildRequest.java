@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.scratchimage.core.sbom.MavenCoordinates;
 
 /**
  * Everything one image build needs, as the user configured it. Nothing here is validated yet: {@link
@@ -34,6 +35,10 @@ import java.util.Map;
  *     or {@code null} for none; relative to {@code baseDirectory}
  * @param resultDirectory where to write {@code scratch-image.digest} and {@code scratch-image.json}, or {@code null}
  *     for neither
+ * @param sbomFile where to write the image's SPDX SBOM, also put in the layout as a referrer of the image, or
+ *     {@code null} for no SBOM; relative to {@code baseDirectory}
+ * @param project the Maven project, whose package in the SBOM holds the files no Debian package owns; required with
+ *     {@code sbomFile}
  * @param packageMetadata whether to add the package metadata of the Debian packages that own the image's files
  *     ({@code <packageMetadata>}); off unless set
  * @param accounts the accounts of the generated {@code /etc/passwd} and {@code /etc/group}; empty for no such files
@@ -63,6 +68,8 @@ public record BuildRequest(
         List<String> layers,
         Path archiveFile,
         Path resultDirectory,
+        Path sbomFile,
+        MavenCoordinates project,
         boolean packageMetadata,
         List<AccountSpec> accounts,
         String accountsLayer,
@@ -94,8 +101,9 @@ public record BuildRequest(
                 .directories(directories).symlinks(symlinks).container(container).annotations(annotations)
                 .hostArchitecture(hostArchitecture).libraries(libraries).sysroot(sysroot)
                 .compressionLevel(compressionLevel).layers(layers).archiveFile(archiveFile)
-                .resultDirectory(resultDirectory).packageMetadata(packageMetadata).accounts(accounts)
-                .accountsLayer(accountsLayer).caCertificates(caCertificates);
+                .resultDirectory(resultDirectory).sbomFile(sbomFile).project(project)
+                .packageMetadata(packageMetadata).accounts(accounts).accountsLayer(accountsLayer)
+                .caCertificates(caCertificates);
     }
 
     /**
@@ -126,6 +134,8 @@ public record BuildRequest(
         private List<String> layers;
         private Path archiveFile;
         private Path resultDirectory;
+        private Path sbomFile;
+        private MavenCoordinates project;
         private boolean packageMetadata;
         private List<AccountSpec> accounts;
         private String accountsLayer;
@@ -320,11 +330,23 @@ public record BuildRequest(
         }
 
         /** @return the request; it copies the lists, so this builder can go on */
+        /** @param sbomFile where to write the SPDX SBOM of the image, or {@code null} for no SBOM */
+        public Builder sbomFile(Path sbomFile) {
+            this.sbomFile = sbomFile;
+            return this;
+        }
+
+        /** @param project the Maven project that builds the image, for the SBOM */
+        public Builder project(MavenCoordinates project) {
+            this.project = project;
+            return this;
+        }
+
         public BuildRequest build() {
             return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
                     hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory,
-                    packageMetadata, accounts, accountsLayer, caCertificates);
+                    sbomFile, project, packageMetadata, accounts, accountsLayer, caCertificates);
         }
 
         private static <T> List<T> added(List<T> list, T element) {

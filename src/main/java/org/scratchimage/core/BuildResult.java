@@ -14,6 +14,7 @@ import org.scratchimage.core.image.ImagePlan;
  * @param layers the layers, bottom first, as in the manifest
  * @param upToDate whether the layout on disk already was this image, so nothing was written to it
  * @param archive the archive of the image, written or found up to date, or {@code null} if none was asked for
+ * @param sbom the image's SBOM, or {@code null} if none was asked for
  */
 public record BuildResult(
         ImagePlan plan,
@@ -22,11 +23,29 @@ public record BuildResult(
         String configDigest,
         List<Layer> layers,
         boolean upToDate,
-        Path archive) {
+        Path archive,
+        Sbom sbom) {
 
     public BuildResult {
         layers = List.copyOf(layers);
     }
+
+    /** A result without an SBOM. */
+    public BuildResult(ImagePlan plan, Path layout, String manifestDigest, String configDigest, List<Layer> layers,
+            boolean upToDate, Path archive) {
+        this(plan, layout, manifestDigest, configDigest, layers, upToDate, archive, null);
+    }
+
+    /**
+     * The SBOM of the image: a file, and a referrer in the layout whose one layer holds the same bytes.
+     *
+     * @param file the SPDX JSON document, {@code ${project.build.directory}/${project.build.finalName}-sbom.spdx.json}
+     * @param digest the digest of its bytes, which is also the referrer's layer
+     * @param size their size
+     * @param referrer the referrer manifest in the layout
+     * @param referrerSize its size
+     */
+    public record Sbom(Path file, String digest, long size, String referrer, long referrerSize) {}
 
     /**
      * One layer of the image.
@@ -42,7 +61,7 @@ public record BuildResult(
 
     /** @return this result with {@code archive} */
     public BuildResult withArchive(Path archive) {
-        return new BuildResult(plan, layout, manifestDigest, configDigest, layers, upToDate, archive);
+        return new BuildResult(plan, layout, manifestDigest, configDigest, layers, upToDate, archive, sbom);
     }
 
     /** @return the number of entries of all layers */

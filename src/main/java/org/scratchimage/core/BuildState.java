@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.FileStamp;
+import org.scratchimage.core.oci.OciJson;
 import org.scratchimage.core.oci.OciLayout;
 
 /**
@@ -40,6 +41,10 @@ import org.scratchimage.core.oci.OciLayout;
  *
  * <p>It also records the fingerprint of the settings and of each layer's listing ({@code settings},
  * {@code layer.N.listing}), from which the next build that writes a layer tells why ({@link LayerReasons}).
+ *
+ * <p>With an SBOM, it records the referrer manifest and the SBOM blob ({@code referrer}, {@code sbom}, with their
+ * sizes); the layout is intact only with them and the empty config blob. The checksums of each layer's files, which
+ * the SBOM of a build that reuses the layer takes instead of reading its files, are kept in {@link LayerFiles}.
  */
 final class BuildState {
     private static final String DIGEST = "sha256:[a-f0-9]{64}";
@@ -56,9 +61,10 @@ final class BuildState {
      * @param layers its layers, bottom first, each with its fingerprint
      * @param archivePath the archive written from this layout, by its real path, or {@code null} if none
      * @param archiveStamp the {@link #stamp} of that archive right after it was written, or {@code null}
+     * @param sbom the SBOM and its referrer in the layout ({@link BuildResult.Sbom#file()} unset), or {@code null}
      */
     record Current(String manifestDigest, String configDigest, List<Recorded> layers, String archivePath,
-            String archiveStamp) {
+            String archiveStamp, BuildResult.Sbom sbom) {
         /** @return whether {@code archive} is the file that the build wrote from this layout, unchanged since */
         boolean holdsArchive(Path archive) throws IOException {
             return archivePath != null && archivePath.equals(archive.toString())
@@ -87,13 +93,25 @@ final class BuildState {
         try {
             String archivePath = state.getProperty("archive.path");
             String archiveStamp = state.getProperty("archive.stamp");
+            BuildResult.Sbom sbom = state.getProperty("referrer") == null ? null : new BuildResult.Sbom(null,
+                    digest(state, "sbom"), Long.parseLong(state.getProperty("sbomSize", "-1")),
+                    digest(state, "referrer"), Long.parseLong(state.getProperty("referrerSize", "-1")));
             Current current = new Current(digest(state, "manifest"), digest(state, "config"), layers(state),
-                    archiveStamp == null ? null : archivePath, archivePath == null ? null : archiveStamp);
+                    archiveStamp == null ? null : archivePath, archivePath == null ? null : archiveStamp, sbom);
             Set<String> blobs = new HashSet<>();
             blobs.add(current.manifestDigest().substring(7));
             blobs.add(current.configDigest().substring(7));
             for (Recorded recorded : current.layers()) {
                 blobs.add(recorded.layer().digest().substring(7));
+            }
+            if (sbom != null) {
+                blobs.add(sbom.digest().substring(7));
+                blobs.add(sbom.referrer().substring(7));
+                blobs.add(OciJson.emptyConfig().hex());
+                if (size(layout, sbom.digest()) != sbom.size() || size(layout, sbom.referrer()) != sbom.referrerSize()
+                        || size(layout, OciJson.emptyConfig().digest()) != OciJson.emptyConfig().size()) {
+                    return Optional.empty();
+                }
             }
             byte[] index = Files.readAllBytes(layout.resolve("index.json"));
             // Leftovers of a build that died (a staging folder, blobs nothing references) are cleaned by a build.
@@ -334,6 +352,11 @@ final class BuildState {
                 .append("\nmanifest=").append(result.manifestDigest()).append("\nmanifestSize=").append(manifestSize)
                 .append("\nconfig=").append(result.configDigest()).append("\nconfigSize=").append(configSize)
                 .append("\nlayers=").append(result.layers().size()).append('\n');
+        if (result.sbom() != null) {
+            BuildResult.Sbom sbom = result.sbom();
+            text.append("referrer=").append(sbom.referrer()).append("\nreferrerSize=").append(sbom.referrerSize())
+                    .append("\nsbom=").append(sbom.digest()).append("\nsbomSize=").append(sbom.size()).append('\n');
+        }
         if (reasons != null) {
             text.append("settings=").append(reasons.settings()).append('\n');
         }

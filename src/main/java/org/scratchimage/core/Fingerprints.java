@@ -78,6 +78,14 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy, List<
     }
 
     /**
+     * @param input the fingerprint of something the layout holds besides the image, such as the SBOM's inputs
+     * @return these fingerprints with {@code input} added to the image's, the layers' as they are
+     */
+    Fingerprints withImageInput(String input) {
+        return new Fingerprints(new FieldDigest().text(image).text(input).hex(), layers, racy, newest);
+    }
+
+    /**
      * Git's rule: a source stamped at or after the state file's own mtime may change again within that tick and keep
      * its stamps.
      *

@@ -24,6 +24,7 @@ import org.scratchimage.core.oci.FolderKey;
 import org.scratchimage.core.oci.ImageMetadata;
 import org.scratchimage.core.oci.LayoutLock;
 import org.scratchimage.core.oci.LayoutReader;
+import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.oci.UnusableLayoutException;
 import org.scratchimage.core.registry.ImageReference;
 import org.scratchimage.core.registry.Registry;
@@ -36,7 +37,8 @@ import org.scratchimage.core.registry.RegistryOptions;
  * <p>For each repository: every blob (config and layers) is checked with {@code HEAD} and skipped if present; one
  * that another repository of the same registry received earlier in this push is mounted from there; the rest are
  * uploaded, several at once. Only when all of them are in the repository is the manifest put, by tag, and then
- * under the other tags of the same repository: a push that fails leaves no tag pointing at a partial image.
+ * under the other tags of the same repository: a push that fails leaves no tag pointing at a partial image. The
+ * image's referrers (its SBOM) follow, by digest ({@link ReferrerPush}).
  *
  * <p>The layout's lock is held throughout, so a build of the same folder cannot prune blobs while they are read.
  */
@@ -135,6 +137,15 @@ public final class ImagePusher {
                             "Pushed %s: manifest %s, blobs %d uploaded, %d mounted, %d already present, %s sent",
                             reference, digest, result.uploaded(), result.mounted(), result.present(),
                             Sizes.human(result.bytesSent())));
+                }
+                // After the image: a referrer's subject must exist in the repository before it.
+                for (LayoutReader.Referrer referrer : layout.referrersOf(target.image())) {
+                    Registry client = registry;
+                    String how = ReferrerPush.push(registry, first.repository(), referrer, blob -> pushBlob(client,
+                            first.repository(), layout.blob(blob), blob, null));
+                    listener.info("Pushed " + (MediaTypes.SPDX_JSON.equals(referrer.artifactType()) ? "the SBOM"
+                            : "the referrer") + " of " + first + ": manifest " + referrer.manifest().digest()
+                            + ", listed by " + how);
                 }
             }
         } finally {

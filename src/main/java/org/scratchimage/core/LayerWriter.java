@@ -9,6 +9,7 @@ import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.compress.GzipWriter;
 import org.scratchimage.core.compress.ZstdWriter;
 import org.scratchimage.core.image.Compression;
+import org.scratchimage.core.image.FileDigest;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.tar.LayerTarWriter;
 
@@ -24,19 +25,24 @@ final class LayerWriter {
      * @param size size of the blob as stored
      * @param diffId sha256 of the uncompressed tar
      * @param entries number of tar entries
+     * @param files the SHA-1 and SHA-256 of each regular file, in tar order, or {@code null} if not asked for
      */
-    record Layer(String digest, long size, String diffId, long entries) {}
+    record Layer(String digest, long size, String diffId, long entries, List<FileDigest> files) {}
 
     private LayerWriter() {}
 
     /** Writes with the codec's default level. */
     static Layer write(List<LayerEntry> entries, long mtime, Compression compression, OutputStream target)
             throws IOException {
-        return write(entries, mtime, compression, compression.defaultLevel(), target);
+        return write(entries, mtime, compression, compression.defaultLevel(), false, target);
     }
 
-    static Layer write(List<LayerEntry> entries, long mtime, Compression compression, int level, OutputStream target)
-            throws IOException {
+    /**
+     * @param digestFiles whether to take each regular file's SHA-1 and SHA-256 from the bytes as they are copied
+     *     (for the SBOM): no file is read twice
+     */
+    static Layer write(List<LayerEntry> entries, long mtime, Compression compression, int level, boolean digestFiles,
+            OutputStream target) throws IOException {
         DigestingOutputStream stored = new DigestingOutputStream(new BufferedOutputStream(target, BUFFER));
         CompressingStream compressor = switch (compression) {
             case GZIP -> new GzipWriter(stored, level);
@@ -47,7 +53,7 @@ final class LayerWriter {
                 ? stored
                 : new DigestingOutputStream(new BufferedOutputStream(compressor, BUFFER));
         try (OutputStream closing = tar) {
-            LayerTarWriter writer = new LayerTarWriter(tar, mtime);
+            LayerTarWriter writer = new LayerTarWriter(tar, mtime, digestFiles);
             for (LayerEntry entry : entries) {
                 writer.write(entry);
             }
@@ -59,7 +65,8 @@ final class LayerWriter {
             stored.flush();
             String digest = stored.digest();
             String diffId = compressor == null ? digest : tar.digest();
-            return new Layer(digest, stored.size(), diffId, writer.entries());
+            return new Layer(digest, stored.size(), diffId, writer.entries(),
+                    digestFiles ? writer.files() : null);
         }
     }
 }

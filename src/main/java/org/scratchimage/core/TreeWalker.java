@@ -184,7 +184,7 @@ final class TreeWalker {
         String parent = slash < 0 ? "" : folder.substring(0, slash + 1);
         String beside = parent + "." + output.getFileName() + ".scratch-";
         if (!cutOff(folder) && patterns.mayIncludeFrom(folder)
-                || reached(beside + "lock") || reached(beside + "state")) {
+                || reached(beside + "lock") || reached(beside + "state") || reached(beside + "files")) {
             String whole = slash < 0 ? ""
                     : " (or <exclude>" + folder.substring(0, folder.indexOf('/')) + "/**</exclude>, all of that folder)";
             throw new InvalidConfigurationException(element, source, "holds the output folder " + output

@@ -22,6 +22,7 @@ import org.scratchimage.core.ContainerSpec;
 import org.scratchimage.core.ImageBuilder;
 import org.scratchimage.core.InvalidConfigurationException;
 import org.scratchimage.core.Sizes;
+import org.scratchimage.core.sbom.MavenCoordinates;
 
 /**
  * Builds a from-scratch container image from the declared binaries, files, directories and symbolic links,
@@ -314,13 +315,28 @@ public class BuildMojo extends AbstractScratchMojo {
 
     /**
      * Attaches the archive that {@code <archive>} writes to the project, with classifier {@code image} and type
-     * {@code tar}, so that {@code mvn install} and {@code mvn deploy} publish it: {@code true} or {@code false}, in
-     * any case.
+     * {@code tar}, and the SBOM that {@code <sbom>} writes, with classifier {@code sbom} and type {@code spdx.json},
+     * so that {@code mvn install} and {@code mvn deploy} publish them: {@code true} or {@code false}, in any case.
      *
      * @since 0.1.0
      */
     @Parameter(property = "scratch.attach", defaultValue = "true")
     private String attach;
+
+    /**
+     * Writes an SPDX 2.3 SBOM of the image, which lists every regular file with its SHA-1 and SHA-256, the Debian
+     * packages they come from and the project: {@code true} or {@code false}, in any case. It goes to
+     * {@code ${project.build.directory}/${project.build.finalName}-sbom.spdx.json}, and into the layout as a referrer
+     * of the image (artifact type {@code application/spdx+json}), which {@code scratch:push} pushes after the image.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.sbom", defaultValue = "true")
+    private String sbom;
+
+    /** The name of the project's artifacts, without extension: the SBOM is {@code <finalName>-sbom.spdx.json}. */
+    @Parameter(defaultValue = "${project.build.finalName}", readonly = true, required = true)
+    private String finalName;
 
     /** Where {@code scratch-image.digest} and {@code scratch-image.json} are written. */
     @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
@@ -351,6 +367,7 @@ public class BuildMojo extends AbstractScratchMojo {
         boolean certificates = flag("<caCertificates> (scratch.caCertificates)", caCertificates, false);
         boolean archiving = flag("<archive> (scratch.archive)", archive, false);
         boolean attaching = flag("<attach> (scratch.attach)", attach, true);
+        boolean sbomming = flag("<sbom> (scratch.sbom)", sbom, true);
         boolean packages = flag("<packageMetadata> (scratch.packageMetadata)", packageMetadata, true);
         if (archiving && archiveFile == null) {
             throw new MojoFailureException("<archiveFile> (scratch.archiveFile) is empty while <archive> is true. Fix:"
@@ -359,7 +376,7 @@ public class BuildMojo extends AbstractScratchMojo {
         }
         BuildResult result;
         try {
-            BuildRequest request = request(archiving, packages, certificates);
+            BuildRequest request = request(archiving, sbomming, packages, certificates);
             SessionClaims.claim(session, mojoExecution, request);
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request);
         } catch (InvalidConfigurationException e) {
@@ -377,6 +394,11 @@ public class BuildMojo extends AbstractScratchMojo {
         if (result.archive() != null && attaching) {
             projectHelper.attachArtifact(project, "tar", "image", result.archive().toFile());
             getLog().debug("Attached " + result.archive() + " to " + project.getId() + " as classifier image, type tar");
+        }
+        if (result.sbom() != null && attaching) {
+            projectHelper.attachArtifact(project, "spdx.json", "sbom", result.sbom().file().toFile());
+            getLog().debug("Attached " + result.sbom().file() + " to " + project.getId()
+                    + " as classifier sbom, type spdx.json");
         }
     }
 
@@ -396,7 +418,7 @@ public class BuildMojo extends AbstractScratchMojo {
                 reused);
     }
 
-    BuildRequest request(boolean archiving, boolean packages, boolean certificates)
+    BuildRequest request(boolean archiving, boolean sbomming, boolean packages, boolean certificates)
             throws InvalidConfigurationException {
         return BuildRequest.builder()
                 .baseDirectory(basedir.toPath())
@@ -427,6 +449,8 @@ public class BuildMojo extends AbstractScratchMojo {
                 .layers(layers)
                 .archiveFile(archiving ? archiveFile.toPath() : null)
                 .resultDirectory(buildDirectory == null ? null : buildDirectory.toPath())
+                .sbomFile(sbomming ? new File(buildDirectory, finalName + "-sbom.spdx.json").toPath() : null)
+                .project(new MavenCoordinates(project.getGroupId(), project.getArtifactId(), project.getVersion()))
                 .build();
     }
 }

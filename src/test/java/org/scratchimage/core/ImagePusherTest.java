@@ -119,6 +119,59 @@ class ImagePusherTest {
         assertThat(registry.tags("mount/a")).containsExactly("1.0");
     }
 
+    @Test
+    void theSbomFollowsTheImageByDigestAndTheTagFallbackListsEveryReferrerOfTheImage() throws Exception {
+        String image = registry.host() + "/sbom/app";
+        BuildRequest.Builder request = PlanningFixtures.settledTreeAndScript(project).image(image)
+                .tags(List.of("1.0")).sbomFile(Path.of("target/sbom.json")).project(SbomTest.PROJECT);
+        BuildResult built = new ImageBuilder(line -> {}).build(request.build());
+        String fallback = "sha256-" + built.manifestDigest().substring(7);
+
+        int mark = registry.mark();
+        push(PushRequest.builder().outputDirectory(built.layout()));
+
+        // The image's manifest first, then the referrer's blobs and manifest by digest, then the fallback tag: Debian's
+        // registry (distribution 2.8) has no referrers API and answers without OCI-Subject.
+        assertThat(registry.requestsSince(mark)).filteredOn(r -> r.method().equals("PUT") && r.path().contains(
+                "/manifests/")).extracting(RegistryServer.Request::path).containsExactly("/v2/sbom/app/manifests/1.0",
+                "/v2/sbom/app/manifests/" + built.sbom().referrer(), "/v2/sbom/app/manifests/" + fallback);
+        byte[] referrer = Files.readAllBytes(SbomTest.blob(built.layout(), built.sbom().referrer()));
+        assertThat(skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + image + "@" + built.sbom().referrer())
+                .stdout()).isEqualTo(referrer);
+        JsonNode index = JSON.readTree(skopeo("inspect", "--raw", "--tls-verify=false",
+                "docker://" + image + ":" + fallback).stdout());
+        assertThat(index.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
+        assertThat(index.path("manifests")).hasSize(1);
+        JsonNode entry = index.path("manifests").get(0);
+        assertThat(entry.path("digest").asText()).isEqualTo(built.sbom().referrer());
+        assertThat(entry.path("size").asLong()).isEqualTo(referrer.length);
+        assertThat(entry.path("artifactType").asText()).isEqualTo("application/spdx+json");
+        assertThat(log).contains("Pushed the SBOM of " + image + ":1.0: manifest " + built.sbom().referrer()
+                + ", listed by tag " + fallback);
+        // The SBOM's bytes came along: the referrer's layer, read back with skopeo as the layout holds it.
+        Path copy = project.resolve("pulled");
+        skopeo("copy", "--src-tls-verify=false", "docker://" + image + "@" + built.sbom().referrer(),
+                "oci:" + copy + ":sbom");
+        assertThat(Files.readAllBytes(SbomTest.blob(copy, built.sbom().digest())))
+                .isEqualTo(Files.readAllBytes(built.sbom().file()));
+
+        // Pushed again: nothing uploaded, and the fallback index, which lists it already, not put again.
+        mark = registry.mark();
+        push(PushRequest.builder().outputDirectory(built.layout()));
+        assertThat(registry.requestsSince(mark)).noneMatch(RegistryServer.Request::isBlobUpload)
+                .noneMatch(r -> r.method().equals("PUT") && r.path().endsWith(fallback));
+
+        // Another SBOM of the same image (another project version) joins the first in the fallback index.
+        BuildResult other = new ImageBuilder(line -> {}).build(request.project(
+                new org.scratchimage.core.sbom.MavenCoordinates("org.example", "myapp", "1.1")).build());
+        assertThat(other.manifestDigest()).isEqualTo(built.manifestDigest());
+        push(PushRequest.builder().outputDirectory(other.layout()));
+        JsonNode merged = JSON.readTree(skopeo("inspect", "--raw", "--tls-verify=false",
+                "docker://" + image + ":" + fallback).stdout());
+        assertThat(merged.path("manifests").findValuesAsText("digest"))
+                .containsExactly(built.sbom().referrer(), other.sbom().referrer());
+    }
+
     private BuildResult build(String image, String... tags) throws Exception {
         return new ImageBuilder(line -> {}).build(PlanningFixtures.settledTreeAndScript(project).image(image)
                 .tags(List.of(tags)).build());

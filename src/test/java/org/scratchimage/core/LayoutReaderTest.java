@@ -104,6 +104,46 @@ class LayoutReaderTest {
         assertDamaged("index.json is not JSON");
     }
 
+    @Test
+    void aReferrerComesApartFromTheImagesAndOnlyTheStrictReadReturnsIt() throws Exception {
+        BuildResult withSbom = new ImageBuilder(line -> {}).build(PlanningFixtures.requestIn(project)
+                .tags(List.of("1.0", "latest")).addDirectory(PlanningFixtures.tree("tree", "/"))
+                .addBinary(PlanningFixtures.binary("app", "/bin/app")).sbomFile(Path.of("target/sbom.json"))
+                .project(SbomTest.PROJECT).build());
+
+        LayoutReader.Layout read = LayoutReader.read(layout);
+
+        assertThat(read.images()).hasSize(1);
+        assertThat(read.referrers()).hasSize(1);
+        LayoutReader.Referrer referrer = read.referrers().get(0);
+        assertThat(referrer.manifest().digest()).isEqualTo(withSbom.sbom().referrer());
+        assertThat(referrer.artifactType()).isEqualTo(MediaTypes.SPDX_JSON);
+        assertThat(referrer.subject().digest()).isEqualTo(withSbom.manifestDigest());
+        assertThat(referrer.blobs()).extracting(Descriptor::mediaType).containsExactly(MediaTypes.EMPTY,
+                MediaTypes.SPDX_JSON);
+        assertThat(read.referrersOf(read.images().get(0))).containsExactly(referrer);
+        assertThat(LayoutReader.readImages(layout).referrers()).isEmpty();
+    }
+
+    @Test
+    void aReferrerWithoutItsImageIsRefused() throws Exception {
+        byte[] empty = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(blob("sha256:" + LayoutSnapshot.sha256(empty)), empty);
+        String other = "sha256:" + LayoutSnapshot.sha256(new byte[] {1});
+        byte[] referrer = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.MANIFEST + "\",\"artifactType\":\""
+                + MediaTypes.SPDX_JSON + "\",\"config\":{\"mediaType\":\"" + MediaTypes.EMPTY + "\",\"digest\":\"sha256:"
+                + LayoutSnapshot.sha256(empty) + "\",\"size\":2},\"layers\":[],\"subject\":{\"mediaType\":\""
+                + MediaTypes.MANIFEST + "\",\"digest\":\"" + other + "\",\"size\":1}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String digest = "sha256:" + LayoutSnapshot.sha256(referrer);
+        Files.write(blob(digest), referrer);
+        String index = Files.readString(layout.resolve("index.json"));
+        Files.writeString(layout.resolve("index.json"), index.substring(0, index.length() - 2) + ",{\"mediaType\":\""
+                + MediaTypes.MANIFEST + "\",\"digest\":\"" + digest + "\",\"size\":" + referrer.length + "}]}");
+
+        assertDamaged("the referrer " + digest + " is about " + other + ", which index.json does not list as an image");
+    }
+
     private void assertDamaged(String problem) {
         UnusableLayoutException e = catchThrowableOfType(UnusableLayoutException.class,
                 () -> LayoutReader.read(layout));

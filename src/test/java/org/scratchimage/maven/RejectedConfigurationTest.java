@@ -248,6 +248,8 @@ class RejectedConfigurationTest {
                         "<archive> (scratch.archive)", "yes", "is not true or false", "Fix: write true or false"),
                 reject("fail-attach-not-a-boolean", "<archive>true</archive><attach>%s</attach>", "false", "no",
                         "<attach> (scratch.attach)", "no", "is not true or false", "Fix: write true or false"),
+                reject("fail-sbom-not-a-boolean", "<sbom>%s</sbom>", "false", "on",
+                        "<sbom> (scratch.sbom)", "on", "is not true or false", "Fix: write true or false"),
                 reject("fail-archive-in-output", ARCHIVE, "${temp}/image.tar", "${temp}/oci/image.tar",
                         "<archiveFile>", "${temp}/oci/image.tar", "is inside the output folder",
                         "Fix: write the archive outside it, such as ${project.build.directory}"),

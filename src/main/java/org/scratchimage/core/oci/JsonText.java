@@ -20,8 +20,8 @@ public final class JsonText {
     private JsonText() {}
 
     /**
-     * @param json a {@code Map} with {@code String} keys, a {@code List}, a {@code String}, an {@code Integer} or a
-     *     {@code Long}, nested as deep as needed
+     * @param json a {@code Map} with {@code String} keys, a {@code List}, a {@code String}, an {@code Integer}, a
+     *     {@code Long} or a {@code Boolean}, nested as deep as needed
      * @return its compact UTF-8 form
      * @throws IllegalArgumentException for a value of another type
      */
@@ -34,7 +34,7 @@ public final class JsonText {
     private static void value(ByteArrayOutputStream out, Object json) {
         if (json instanceof String text) {
             string(out, text);
-        } else if (json instanceof Integer || json instanceof Long) {
+        } else if (json instanceof Integer || json instanceof Long || json instanceof Boolean) {
             ascii(out, json.toString());
         } else if (json instanceof Map<?, ?> map) {
             out.write('{');

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  *
  * <p>A layout counts as the plugin's when it holds nothing but the layout's own names, only {@code sha256} blobs
  * named by their digest, and every image its index lists has a config whose history starts with
- * {@link OciLayout#CREATED_BY_PREFIX}.
+ * {@link OciLayout#CREATED_BY_PREFIX}; a referrer it lists (a manifest with a {@code subject}, such as the SBOM)
+ * must be about one of those images.
  */
 final class LayoutOwnership {
     private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
@@ -126,8 +128,23 @@ final class LayoutOwnership {
                 throw new UnsafeOutputDirectoryException(directory,
                         "holds an OCI layout whose index.json lists no image, which this plugin never writes");
             }
+            Set<String> listed = new HashSet<>();
+            for (Object manifest : list) {
+                listed.add(JsonReader.string(manifest, "digest"));
+            }
             for (Object manifest : list) {
                 Object image = JsonReader.parse(readBlob(JsonReader.string(manifest, "digest")));
+                Object subject = image instanceof Map<?, ?> map ? map.get("subject") : null;
+                if (subject != null) {
+                    // A referrer, such as the SBOM: the plugin lists one only beside the image it is about, whose
+                    // config is checked as every image's.
+                    if (!listed.contains(JsonReader.string(subject, "digest"))) {
+                        throw new UnsafeOutputDirectoryException(directory, "holds an OCI layout that another tool"
+                                + " wrote (a referrer " + JsonReader.string(manifest, "digest") + " of an image it"
+                                + " does not list)");
+                    }
+                    continue;
+                }
                 Object imageConfig = image instanceof Map<?, ?> map ? map.get("config") : null;
                 Object config = JsonReader.parse(readBlob(JsonReader.string(imageConfig, "digest")));
                 Object history = config instanceof Map<?, ?> map ? map.get("history") : null;

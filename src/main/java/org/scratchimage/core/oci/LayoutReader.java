@@ -70,15 +70,45 @@ public final class LayoutReader {
     }
 
     /**
+     * An artifact about an image of the layout, such as its SBOM: a manifest with a {@code subject}.
+     *
+     * @param manifest the manifest's descriptor
+     * @param manifestBytes the manifest exactly as stored
+     * @param artifactType its {@code artifactType}, or the empty string if it has none
+     * @param subject the image manifest it refers to, one of the layout's images
+     * @param blobs its config, then its layers, each once
+     */
+    public record Referrer(Descriptor manifest, byte[] manifestBytes, String artifactType, Descriptor subject,
+            List<Descriptor> blobs) {
+
+        public Referrer {
+            blobs = List.copyOf(blobs);
+        }
+    }
+
+    /**
      * A layout as read.
      *
      * @param directory the layout folder, absolute
      * @param images its images, one per distinct manifest, in the order of {@code index.json}
+     * @param referrers the referrers it lists, in the order of {@code index.json}; always empty from
+     *     {@link #readImages}
      */
-    public record Layout(Path directory, List<Image> images) {
+    public record Layout(Path directory, List<Image> images, List<Referrer> referrers) {
 
         public Layout {
             images = List.copyOf(images);
+            referrers = List.copyOf(referrers);
+        }
+
+        /** A layout without referrers. */
+        public Layout(Path directory, List<Image> images) {
+            this(directory, images, List.of());
+        }
+
+        /** @return the referrers whose subject is {@code image} */
+        public List<Referrer> referrersOf(Image image) {
+            return referrers.stream().filter(r -> r.subject().digest().equals(image.manifest().digest())).toList();
         }
 
         /** @return the file of a blob the layout holds */
@@ -133,8 +163,20 @@ public final class LayoutReader {
         Map<String, Image> images = new LinkedHashMap<>();
         Map<String, List<String>> names = new LinkedHashMap<>();
         Set<String> skipped = new HashSet<>();
+        Map<String, Referrer> referrers = new LinkedHashMap<>();
         for (Object entry : manifests) {
             Descriptor descriptor = descriptor(entry, "index.json");
+            if (referrers.containsKey(descriptor.digest())) {
+                continue;
+            }
+            if (!imagesOnly && MediaTypes.MANIFEST.equals(descriptor.mediaType())
+                    && !images.containsKey(descriptor.digest())) {
+                Referrer referrer = referrer(descriptor);
+                if (referrer != null) {
+                    referrers.put(descriptor.digest(), referrer);
+                    continue;
+                }
+            }
             if (imagesOnly && !MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
                 continue;
             }
@@ -171,7 +213,37 @@ public final class LayoutReader {
             result.add(new Image(image.manifest(), image.manifestBytes(), image.config(), image.layers(),
                     image.platform(), names.get(image.manifest().digest())));
         }
-        return new Layout(directory, result);
+        for (Referrer referrer : referrers.values()) {
+            Image subject = images.get(referrer.subject().digest());
+            if (subject == null || subject.manifest().size() != referrer.subject().size()) {
+                throw damaged("the referrer " + referrer.manifest().digest() + " is about "
+                        + referrer.subject().digest() + ", which index.json does not list as an image");
+            }
+        }
+        return new Layout(directory, result, List.copyOf(referrers.values()));
+    }
+
+    /** @return the referrer, or {@code null} if the manifest names no {@code subject} */
+    private Referrer referrer(Descriptor manifest) throws UnusableLayoutException, IOException {
+        byte[] bytes = smallBlob(manifest, "index.json");
+        String what = "the manifest " + manifest.digest();
+        if (!(parse(bytes, what) instanceof Map<?, ?> map) || map.get("subject") == null) {
+            return null;
+        }
+        Descriptor subject = descriptor(map.get("subject"), what);
+        Descriptor config = descriptor(map.get("config"), what);
+        smallBlob(config, what);
+        Map<String, Descriptor> blobs = new LinkedHashMap<>();
+        blobs.put(config.digest(), config);
+        if (map.get("layers") instanceof List<?> layerList) {
+            for (Object layer : layerList) {
+                Descriptor descriptor = descriptor(layer, what);
+                checkSize(descriptor, what);
+                blobs.putIfAbsent(descriptor.digest(), descriptor);
+            }
+        }
+        return new Referrer(manifest, bytes, JsonReader.string(map, "artifactType"), subject,
+                List.copyOf(blobs.values()));
     }
 
     /** @return the image, or {@code null} if {@code imagesOnly} and the manifest is no image, such as a referrer */

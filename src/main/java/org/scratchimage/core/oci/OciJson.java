@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.ContainerConfig;
 import org.scratchimage.core.image.Platform;
 
@@ -20,6 +21,9 @@ public final class OciJson {
     /** The annotation that carries {@code name:tag}, read by containerd and Docker. */
     public static final String CONTAINERD_NAME = "io.containerd.image.name";
     public static final String CREATED = "org.opencontainers.image.created";
+    /** The file name a client such as oras gives a pulled artifact layer. */
+    public static final String TITLE = "org.opencontainers.image.title";
+    private static final byte[] EMPTY_JSON = {'{', '}'};
 
     private OciJson() {}
 
@@ -96,17 +100,69 @@ public final class OciJson {
         return write(json);
     }
 
+    /**
+     * A referrer: an artifact manifest of one layer whose {@code subject} is the image it is about, with the empty
+     * config, as image-spec 1.1 describes artifacts.
+     *
+     * @param artifactType the artifact's type, also the media type of {@code layer}
+     * @param layer the artifact's content
+     * @param title the file name of the content, for clients that pull it as a file
+     * @param subject the image manifest it refers to
+     * @param created the {@code org.opencontainers.image.created} annotation: the image's timestamp
+     */
+    public static byte[] referrer(String artifactType, Descriptor layer, String title, Descriptor subject,
+            Instant created) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("schemaVersion", 2);
+        json.put("mediaType", MediaTypes.MANIFEST);
+        json.put("artifactType", artifactType);
+        json.put("config", descriptor(emptyConfig(), null, null));
+        json.put("layers", List.of(descriptor(layer, null, new TreeMap<>(Map.of(TITLE, title)))));
+        json.put("subject", descriptor(subject, null, null));
+        json.put("annotations", new TreeMap<>(Map.of(CREATED, created.toString())));
+        return write(json);
+    }
+
+    /** @return the descriptor of the blob {@code {}}, the config of a referrer */
+    public static Descriptor emptyConfig() {
+        return new Descriptor(MediaTypes.EMPTY, DigestingOutputStream.digestOf(EMPTY_JSON), EMPTY_JSON.length);
+    }
+
+    /** @return the content of the empty config blob: {@code {}} */
+    public static byte[] emptyJson() {
+        return EMPTY_JSON.clone();
+    }
+
     /** The layout's index: one descriptor of the manifest per tag. */
     public static byte[] index(Descriptor manifest, Platform platform, String image, List<String> tags) {
+        return index(manifest, platform, image, tags, null, null);
+    }
+
+    /**
+     * The layout's index: one descriptor of the manifest per tag, then the referrer, untagged, so that a tool that
+     * takes the first entry still gets the image.
+     *
+     * @param referrer the manifest of an artifact about the image, or {@code null} for none
+     * @param artifactType its artifact type
+     */
+    public static byte[] index(Descriptor manifest, Platform platform, String image, List<String> tags,
+            Descriptor referrer, String artifactType) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("schemaVersion", 2);
         json.put("mediaType", MediaTypes.INDEX);
-        json.put("manifests", tags.stream().map(tag -> {
+        List<Object> manifests = new ArrayList<>();
+        for (String tag : tags) {
             SortedMap<String, String> annotations = new TreeMap<>();
             annotations.put(CONTAINERD_NAME, image + ":" + tag);
             annotations.put(REF_NAME, tag);
-            return descriptor(manifest, platform, annotations);
-        }).toList());
+            manifests.add(descriptor(manifest, platform, annotations));
+        }
+        if (referrer != null) {
+            Map<String, Object> entry = descriptor(referrer, null, null);
+            entry.put("artifactType", artifactType);
+            manifests.add(entry);
+        }
+        json.put("manifests", manifests);
         return write(json);
     }
 

@@ -180,21 +180,65 @@ public final class Registry implements AutoCloseable {
      */
     public String putManifest(String repository, String tag, String mediaType, byte[] manifest)
             throws IOException, RegistryException {
+        put(repository, tag, mediaType, manifest);
+        return DigestingOutputStream.digestOf(manifest);
+    }
+
+    /**
+     * Puts a referrer, a manifest with a {@code subject}, by its digest.
+     *
+     * @return whether the registry answered with {@code OCI-Subject}: it supports the referrers API and lists the
+     *     referrer under its subject itself; otherwise the caller updates the tag fallback
+     *     ({@code sha256-<hex>} of the subject, an index of its referrers)
+     */
+    public boolean putReferrer(String repository, String mediaType, byte[] manifest)
+            throws IOException, RegistryException {
+        HttpResponse<byte[]> response = put(repository, DigestingOutputStream.digestOf(manifest), mediaType,
+                manifest);
+        return response.headers().firstValue("OCI-Subject").isPresent();
+    }
+
+    /**
+     * Gets a manifest or index by tag or digest ({@code GET}).
+     *
+     * @param accept the media types taken, for {@code Accept}
+     * @return its bytes, or empty if the repository has none by that reference
+     */
+    public Optional<byte[]> getManifest(String repository, String reference, String accept)
+            throws IOException, RegistryException {
+        URI uri = api(repository, "/manifests/" + reference);
+        return retries.run("GET of manifest " + repository + ':' + reference, () -> {
+            HttpResponse<byte[]> response = http.send(new RegistryHttp.Call("GET", uri, push(repository), null,
+                    null, true, false, accept));
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw errors.failure(response, "GET manifest " + repository + ':' + reference, repository,
+                        authorizer.source());
+            }
+            return Optional.of(response.body());
+        });
+    }
+
+    /** Puts a manifest by tag or digest, checking the digest the registry reports against the bytes'. */
+    private HttpResponse<byte[]> put(String repository, String reference, String mediaType, byte[] manifest)
+            throws IOException, RegistryException {
         String digest = DigestingOutputStream.digestOf(manifest);
-        URI uri = api(repository, "/manifests/" + tag);
-        return retries.run("PUT of manifest " + repository + ':' + tag, () -> {
+        URI uri = api(repository, "/manifests/" + reference);
+        return retries.run("PUT of manifest " + repository + ':' + reference, () -> {
             HttpResponse<byte[]> response = http.send(new RegistryHttp.Call("PUT", uri, push(repository),
                     () -> HttpRequest.BodyPublishers.ofByteArray(manifest), mediaType, true, false));
             if (response.statusCode() != 201 && response.statusCode() != 200) {
-                throw errors.failure(response, "PUT manifest " + repository + ':' + tag, repository,
+                throw errors.failure(response, "PUT manifest " + repository + ':' + reference, repository,
                         authorizer.source());
             }
             Optional<String> reported = response.headers().firstValue("Docker-Content-Digest");
             if (reported.isPresent() && !reported.get().trim().equals(digest)) {
-                throw new Retries.Final("registry " + registry + " stored the manifest " + repository + ':' + tag
-                        + " as " + reported.get().trim() + ", but its bytes have the digest " + digest);
+                throw new Retries.Final("registry " + registry + " stored the manifest " + repository + ':'
+                        + reference + " as " + reported.get().trim() + ", but its bytes have the digest " + digest);
             }
-            return digest;
+            return response;
         });
     }
 

@@ -29,9 +29,17 @@ final class RegistryHttp {
      * @param replayable whether the body may be sent again after a 401: false for a blob PUT, whose upload session
      *     must not see a second body, and which restarts from a new session instead
      * @param followRedirects whether to follow 301, 302, 303, 307 and 308 (blob HEAD and PUT)
+     * @param accept the {@code Accept} header, or null for none
      */
     record Call(String method, URI uri, List<String> scopes, Supplier<HttpRequest.BodyPublisher> body,
-            String contentType, boolean replayable, boolean followRedirects) {}
+            String contentType, boolean replayable, boolean followRedirects, String accept) {
+
+        /** A call without {@code Accept}. */
+        Call(String method, URI uri, List<String> scopes, Supplier<HttpRequest.BodyPublisher> body,
+                String contentType, boolean replayable, boolean followRedirects) {
+            this(method, uri, scopes, body, contentType, replayable, followRedirects, null);
+        }
+    }
 
     private final Transport transport;
     private final Authorizer authorizer;
@@ -97,6 +105,9 @@ final class RegistryHttp {
         }
         if (call.contentType() != null) {
             request.header("Content-Type", call.contentType());
+        }
+        if (call.accept() != null) {
+            request.header("Accept", call.accept());
         }
         try {
             return transport.send(request, uri, HttpResponse.BodyHandlers.ofByteArray());

@@ -8,8 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.FileDigest;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.GeneratedFileEntry;
 import org.scratchimage.core.image.RegularFileEntry;
@@ -23,6 +29,9 @@ import org.scratchimage.core.image.SymlinkEntry;
  * <p>PAX is needed for a path that is not ASCII or longer than ustar's 100-byte name plus 155-byte prefix,
  * a link target that is not ASCII or over 100 bytes, a size of 8 GiB or more, an id over 2097151, and an
  * mtime after the year 2242. The archive ends with two zero blocks and no record padding.
+ *
+ * <p>Asked to, it also takes the SHA-1 and SHA-256 of each regular file's content from the bytes it copies into the
+ * tar ({@link #files()}): an SBOM lists them without a second read of any file.
  */
 public final class LayerTarWriter {
     private static final int BUFFER = 64 * 1024;
@@ -31,6 +40,10 @@ public final class LayerTarWriter {
     private final OutputStream out;
     private final long mtime;
     private final byte[] buffer = new byte[BUFFER];
+    /** The digests of the regular files so far, or {@code null} when they are not taken. */
+    private final List<FileDigest> files;
+    private final MessageDigest sha1;
+    private final MessageDigest sha256;
     private long entries;
 
     /**
@@ -38,11 +51,42 @@ public final class LayerTarWriter {
      * @param mtime the timestamp of every entry, in seconds since the epoch
      */
     public LayerTarWriter(OutputStream out, long mtime) {
+        this(out, mtime, false);
+    }
+
+    /**
+     * @param out receives the tar bytes; not closed by this writer
+     * @param mtime the timestamp of every entry, in seconds since the epoch
+     * @param digestFiles whether to take the SHA-1 and SHA-256 of each regular file's content ({@link #files()})
+     */
+    public LayerTarWriter(OutputStream out, long mtime, boolean digestFiles) {
         if (mtime < 0) {
             throw new IllegalArgumentException("negative mtime " + mtime);
         }
         this.out = out;
         this.mtime = mtime;
+        this.files = digestFiles ? new ArrayList<>() : null;
+        this.sha1 = digestFiles ? algorithm("SHA-1") : null;
+        this.sha256 = digestFiles ? algorithm("SHA-256") : null;
+    }
+
+    private static MessageDigest algorithm(String name) {
+        try {
+            return MessageDigest.getInstance(name);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(name + " is missing from the JDK", e);
+        }
+    }
+
+    /**
+     * @return the digests of the regular files written so far, in tar order, from the bytes written
+     * @throws IllegalStateException if the writer was not asked to take them
+     */
+    public List<FileDigest> files() {
+        if (files == null) {
+            throw new IllegalStateException("file digests were not asked for");
+        }
+        return List.copyOf(files);
     }
 
     /** @return the number of entries written, PAX headers not counted */
@@ -76,6 +120,11 @@ public final class LayerTarWriter {
             copy(file);
         } else if (entry instanceof GeneratedFileEntry generated) {
             out.write(generated.content());
+            if (files != null) {
+                sha1.update(generated.content());
+                sha256.update(generated.content());
+                recordDigest(generated.path());
+            }
             pad(size);
         }
         entries++;
@@ -89,6 +138,11 @@ public final class LayerTarWriter {
     public void write(String path, byte[] content, int mode) throws IOException {
         writeHeader(path, TarHeader.REGULAR, "", mode, 0, 0, content.length);
         out.write(content);
+        if (files != null) {
+            sha1.update(content);
+            sha256.update(content);
+            recordDigest(path);
+        }
         pad(content.length);
         entries++;
     }
@@ -155,13 +209,26 @@ public final class LayerTarWriter {
                     throw new SourceChangedException(file, copied);
                 }
                 out.write(buffer, 0, n);
+                if (files != null) {
+                    sha1.update(buffer, 0, n);
+                    sha256.update(buffer, 0, n);
+                }
                 copied += n;
             }
             if (in.read(buffer, 0, 1) > 0) {
                 throw new SourceChangedException(file, -1);
             }
         }
+        if (files != null) {
+            recordDigest(file.path());
+        }
         pad(expected);
+    }
+
+    /** Ends the digests of one file's content (which also resets them) and records them. */
+    private void recordDigest(String path) {
+        HexFormat hex = HexFormat.of();
+        files.add(new FileDigest(path, hex.formatHex(sha1.digest()), hex.formatHex(sha256.digest())));
     }
 
     private void pad(long length) throws IOException {

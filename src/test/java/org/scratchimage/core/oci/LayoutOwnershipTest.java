@@ -185,6 +185,27 @@ class LayoutOwnershipTest {
         assertRefusedUnchanged(dir, "pom.xml");
     }
 
+    @Test
+    void aReferrerOfAnImageTheIndexDoesNotListIsRefused() throws Exception {
+        Path dir = temp.resolve("oci");
+        write(OciLayout.open(dir), "layer", "1.0");
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("blobs/sha256").resolve(LayoutSnapshot.sha256(empty)), empty);
+        byte[] referrer = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.MANIFEST + "\",\"artifactType\":\""
+                + MediaTypes.SPDX_JSON + "\",\"config\":{\"mediaType\":\"" + MediaTypes.EMPTY + "\",\"digest\":\"sha256:"
+                + LayoutSnapshot.sha256(empty) + "\",\"size\":2},\"layers\":[],\"subject\":{\"mediaType\":\""
+                + MediaTypes.MANIFEST + "\",\"digest\":\"sha256:" + LayoutSnapshot.sha256(new byte[] {1})
+                + "\",\"size\":1}}").getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("blobs/sha256").resolve(LayoutSnapshot.sha256(referrer)), referrer);
+        String index = Files.readString(dir.resolve("index.json"));
+        Files.writeString(dir.resolve("index.json"), index.substring(0, index.length() - 2) + ",{\"mediaType\":\""
+                + MediaTypes.MANIFEST + "\",\"digest\":\"sha256:" + LayoutSnapshot.sha256(referrer) + "\",\"size\":"
+                + referrer.length + "}]}");
+
+        assertRefusedUnchanged(dir, "(a referrer sha256:" + LayoutSnapshot.sha256(referrer)
+                + " of an image it does not list)");
+    }
+
     private Path handMadeLayout(String createdBy) throws IOException {
         Path dir = Files.createDirectories(temp.resolve("oci/blobs/sha256")).getParent().getParent();
         byte[] layer = "layer".getBytes(StandardCharsets.UTF_8);
