@@ -34,6 +34,9 @@ import java.util.Map;
  *     or {@code null} for none; relative to {@code baseDirectory}
  * @param resultDirectory where to write {@code scratch-image.digest} and {@code scratch-image.json}, or {@code null}
  *     for neither
+ * @param accounts the accounts of the generated {@code /etc/passwd} and {@code /etc/group}; empty for no such files
+ * @param accountsLayer the layer of the generated files and the homes, {@code null} for {@code app}
+ * @param caCertificates whether to copy the sysroot's CA bundle into the image and point {@code SSL_CERT_FILE} at it
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -57,9 +60,13 @@ public record BuildRequest(
         String compressionLevel,
         List<String> layers,
         Path archiveFile,
-        Path resultDirectory) {
+        Path resultDirectory,
+        List<AccountSpec> accounts,
+        String accountsLayer,
+        boolean caCertificates) {
 
     public BuildRequest {
+        accounts = Copies.list(accounts);
         layers = Copies.list(layers);
         libraries = Copies.list(libraries);
         tags = Copies.list(tags);
@@ -84,7 +91,8 @@ public record BuildRequest(
                 .directories(directories).symlinks(symlinks).container(container).annotations(annotations)
                 .hostArchitecture(hostArchitecture).libraries(libraries).sysroot(sysroot)
                 .compressionLevel(compressionLevel).layers(layers).archiveFile(archiveFile)
-                .resultDirectory(resultDirectory);
+                .resultDirectory(resultDirectory).accounts(accounts).accountsLayer(accountsLayer)
+                .caCertificates(caCertificates);
     }
 
     /**
@@ -115,6 +123,9 @@ public record BuildRequest(
         private List<String> layers;
         private Path archiveFile;
         private Path resultDirectory;
+        private List<AccountSpec> accounts;
+        private String accountsLayer;
+        private boolean caCertificates;
 
         private Builder() {}
 
@@ -274,11 +285,36 @@ public record BuildRequest(
             return this;
         }
 
+        /** @param accounts the accounts of the generated /etc/passwd and /etc/group, replacing those set before */
+        public Builder accounts(List<AccountSpec> accounts) {
+            this.accounts = accounts == null ? null : new ArrayList<>(accounts);
+            return this;
+        }
+
+        /** @param account one more account */
+        public Builder addAccount(AccountSpec account) {
+            accounts = added(accounts, account);
+            return this;
+        }
+
+        /** @param accountsLayer the layer of the generated account files and the homes */
+        public Builder accountsLayer(String accountsLayer) {
+            this.accountsLayer = accountsLayer;
+            return this;
+        }
+
+        /** @param caCertificates whether to copy the sysroot's CA bundle and set {@code SSL_CERT_FILE} */
+        public Builder caCertificates(boolean caCertificates) {
+            this.caCertificates = caCertificates;
+            return this;
+        }
+
         /** @return the request; it copies the lists, so this builder can go on */
         public BuildRequest build() {
             return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
-                    hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory);
+                    hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory,
+                    accounts, accountsLayer, caCertificates);
         }
 
         private static <T> List<T> added(List<T> list, T element) {

@@ -21,6 +21,7 @@ final class FieldDigest {
     private static final byte NUMBER = 2;
     private static final byte LIST = 3;
     private static final byte MAP = 4;
+    private static final byte BYTES = 5;
 
     private final MessageDigest sha = DigestingOutputStream.newSha256();
     private final byte[] buffer = new byte[8192];
@@ -57,6 +58,15 @@ final class FieldDigest {
         for (int shift = 56; shift >= 0; shift -= 8) {
             buffer[used++] = (byte) (number >>> shift);
         }
+        return this;
+    }
+
+    /** Adds bytes, such as a generated file's content. */
+    FieldDigest bytes(byte[] bytes) {
+        tag(BYTES);
+        length(bytes.length);
+        flush();
+        sha.update(bytes);
         return this;
     }
 

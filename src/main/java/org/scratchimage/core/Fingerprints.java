@@ -14,6 +14,7 @@ import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.Platform;
+import org.scratchimage.core.image.GeneratedFileEntry;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 
@@ -154,6 +155,8 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy, List<
                 sha.text(link.target());
             } else if (entry instanceof RegularFileEntry file) {
                 sha.text(file.source().toAbsolutePath().toString()).number(file.followLinks() ? 1 : 0);
+            } else if (entry instanceof GeneratedFileEntry generated) {
+                sha.bytes(generated.content());
             }
         }
         return sha.hex();
@@ -199,6 +202,9 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy, List<
                     .number(stamp.size()).number(stamp.mtimeSeconds()).number(stamp.mtimeNanos())
                     .number(stamp.ctimeSeconds()).number(stamp.ctimeNanos()).number(stamp.inode())
                     .number(stamp.device());
+        } else if (entry instanceof GeneratedFileEntry generated) {
+            // The content itself: a package upgraded on the host changes the status paragraph it was made from.
+            sha.bytes(generated.content());
         } else if (!(entry instanceof DirectoryEntry)) {
             throw new IllegalStateException("unknown entry " + entry);
         }

@@ -42,10 +42,12 @@ final class ImagePlanner {
         int compressionLevel = compressionLevel(compression, request.compressionLevel());
         ContainerConfig config = config(request.container(), listener);
         SortedMap<String, String> annotations = annotations(request.annotations());
+        Accounts accounts = Accounts.of(request);
         LayerEntries collector = LayerEntries.declare(request, listener::debug);
         Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
+        accounts.addTo(collector);
         List<LayerEntry> entries = collector.complete();
-        Values.userResolvable("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
+        accounts.checkUser("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
         List<ImageLayer> layers = collector.layers(request.layers());
         listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size()
                 + " entries in " + layers.size() + " layers");

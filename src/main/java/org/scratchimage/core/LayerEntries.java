@@ -283,6 +283,12 @@ final class LayerEntries {
         return detail < 0 ? origin : origin.substring(0, detail);
     }
 
+    /** @return the element that gave an entry its path: a declaration's {@code <path>}, or an element itself */
+    private static String pathElement(LayerEntry entry) {
+        String declaration = declaration(entry);
+        return declaration.endsWith("]") ? declaration + "/<path>" : declaration;
+    }
+
     private static boolean sameAttributes(DirectoryEntry a, DirectoryEntry b) {
         return a.mode() == b.mode() && a.uid() == b.uid() && a.gid() == b.gid();
     }
@@ -334,6 +340,33 @@ final class LayerEntries {
         put(entry, Kind.DECLARED, LayerOrder.LIBRARIES_LAYER);
     }
 
+    /**
+     * Adds an entry that a setting generates, such as {@code /etc/passwd} from {@code <accounts>}, to {@code layer}.
+     * A directory declared at the same path by a {@code <directory>} (or a tree's root) wins, with its own mode and
+     * owner; one found inside a copied tree gives way. Anything else at the path is a conflict, reported on that
+     * declaration.
+     *
+     * @param what what the layer then holds, for the error when {@code <layers>} does not list it
+     * @param fix how to resolve a conflict
+     */
+    void addGenerated(LayerEntry entry, String layer, String what, String fix) throws InvalidConfigurationException {
+        Declared existing = entries.get(entry.path());
+        if (existing != null) {
+            if (entry instanceof DirectoryEntry && existing.entry() instanceof DirectoryEntry
+                    && existing.kind() != Kind.IN_TREE) {
+                debug.accept(ImagePaths.absolute(entry.path()) + ", " + entry.origin() + ", keeps the mode and owner"
+                        + " that " + existing.entry().origin() + " declares");
+                return;
+            }
+            if (existing.kind() != Kind.IN_TREE || !(existing.entry() instanceof DirectoryEntry)) {
+                throw new InvalidConfigurationException(declaration(existing.entry()) + "/<path>",
+                        ImagePaths.absolute(entry.path()), "is also " + entry.origin(), fix);
+            }
+        }
+        layerOrder.useSetting(layer, what);
+        entries.put(entry.path(), new Declared(entry, Kind.DECLARED, layer));
+    }
+
     /** @return every entry in tar order, with missing parents added and conflicts rejected */
     List<LayerEntry> complete() throws InvalidConfigurationException {
         List<LayerEntry> declared = new ArrayList<>();
@@ -351,7 +384,7 @@ final class LayerEntries {
                             "the parent of " + ImagePaths.absolute(path)), Kind.DECLARED, null));
                 } else if (!(ancestor.entry() instanceof DirectoryEntry)) {
                     String kind = ancestor.entry() instanceof SymlinkEntry ? "a symbolic link" : "a file";
-                    throw new InvalidConfigurationException(declaration(entry) + "/<path>", ImagePaths.absolute(path),
+                    throw new InvalidConfigurationException(pathElement(entry), ImagePaths.absolute(path),
                             "is below " + ImagePaths.absolute(parent) + ", which " + ancestor.entry().origin()
                                     + " declares as " + kind,
                             "place it in a real directory: a runtime would follow or replace " + kind

@@ -77,6 +77,15 @@ final class LayerOrder {
     }
 
     /**
+     * Records the use of a layer by what a setting adds, such as the {@code /etc/passwd} of {@code <accounts>}.
+     *
+     * @param what what the layer holds, for the error that names it, such as {@code the accounts of <accounts>}
+     */
+    void useSetting(String layer, String what) {
+        layerUses.putIfAbsent(layer, new LayerUse(what, false));
+    }
+
+    /**
      * @param order the {@code <layers>} as written, bottom first, or empty for the default order
      * @param used the layers that hold entries
      * @return the layer names, bottom first: those {@code <layers>} lists, or without it every name in use

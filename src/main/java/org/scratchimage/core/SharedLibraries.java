@@ -136,7 +136,7 @@ final class SharedLibraries {
                         "<platform>", platform.toString(), "has no ELF machine to resolve <libraries> for",
                         "set <platform> to an architecture with ELF support, such as linux/amd64 or linux/arm64"))
                 : programs.get(0).elf();
-        Path sysroot = sysroot();
+        Path sysroot = sysroot(request);
         List<LibraryResolver.Library> libraries;
         try {
             libraries = new LibraryResolver(sysroot, reference).resolve(programs, extra, new ImageView(elves));
@@ -231,7 +231,8 @@ final class SharedLibraries {
         return extra;
     }
 
-    private Path sysroot() throws InvalidConfigurationException {
+    /** @return {@code <sysroot>}, resolved against the project and checked; {@code /} when not set */
+    static Path sysroot(BuildRequest request) throws InvalidConfigurationException {
         String value = request.sysroot();
         if (Values.isBlank(value)) {
             return Path.of("/");

@@ -169,13 +169,41 @@ public class BuildMojo extends AbstractScratchMojo {
     private String workingDirectory;
 
     /**
-     * The user the process runs as: {@code 65532}, {@code 65532:65532}, or a name that the image's own
-     * {@code /etc/passwd} defines. Ids go from 0 to 2147483647, without a sign.
+     * The user the process runs as: {@code 65532}, {@code 65532:65532}, or a name that an {@code <account>} or the
+     * image's own {@code /etc/passwd} defines. Ids go from 0 to 2147483647, without a sign.
      *
      * @since 0.1.0
      */
     @Parameter(property = "scratch.user")
     private String user;
+
+    /**
+     * Accounts of the image: {@code <account><name>nonroot</name><uid>65532</uid></account>}. When set, the build
+     * generates {@code /etc/passwd} and {@code /etc/group} (root first unless declared, sorted by id, mode 0644) and a
+     * home folder per account, owned by it with mode 0700; {@code <user>} may then name an account.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<ImageAccount> accounts;
+
+    /**
+     * The layer of the generated {@code /etc/passwd}, {@code /etc/group} and home folders.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.accountsLayer", defaultValue = "app")
+    private String accountsLayer;
+
+    /**
+     * Copies the sysroot's CA bundle ({@code /etc/ssl/certs/ca-certificates.crt}, else
+     * {@code /etc/pki/tls/certs/ca-bundle.crt}, else {@code /etc/ssl/cert.pem}) to the same path in the image and sets
+     * {@code SSL_CERT_FILE} to it unless {@code <environment>} does: {@code true} or {@code false}, in any case.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "scratch.caCertificates", defaultValue = "false")
+    private String caCertificates;
 
     /**
      * Exposed ports: {@code <port>8080</port>} (tcp), {@code <port>53/udp</port>}.
@@ -307,7 +335,8 @@ public class BuildMojo extends AbstractScratchMojo {
 
     @Override
     protected void run() throws MojoExecutionException, MojoFailureException {
-        // Both switches are read first, so that a typo in either fails before anything is written.
+        // The switches are read first, so that a typo in any fails before anything is written.
+        boolean certificates = flag("<caCertificates> (scratch.caCertificates)", caCertificates, false);
         boolean archiving = flag("<archive> (scratch.archive)", archive, false);
         boolean attaching = flag("<attach> (scratch.attach)", attach, true);
         if (archiving && archiveFile == null) {
@@ -317,7 +346,7 @@ public class BuildMojo extends AbstractScratchMojo {
         }
         BuildResult result;
         try {
-            BuildRequest request = request(archiving);
+            BuildRequest request = request(archiving, certificates);
             SessionClaims.claim(session, mojoExecution, request);
             result = new ImageBuilder(new MavenLogListener(getLog())).build(request);
         } catch (InvalidConfigurationException e) {
@@ -354,7 +383,7 @@ public class BuildMojo extends AbstractScratchMojo {
                 reused);
     }
 
-    BuildRequest request(boolean archiving) throws InvalidConfigurationException {
+    BuildRequest request(boolean archiving, boolean certificates) throws InvalidConfigurationException {
         return BuildRequest.builder()
                 .baseDirectory(basedir.toPath())
                 .outputDirectory(outputDirectory().toPath())
@@ -369,6 +398,9 @@ public class BuildMojo extends AbstractScratchMojo {
                 .files(Declarations.files(files))
                 .directories(Declarations.directories(directories))
                 .symlinks(Declarations.symlinks(symlinks))
+                .accounts(Declarations.accounts(accounts))
+                .accountsLayer(accountsLayer)
+                .caCertificates(certificates)
                 .container(ContainerSpec.builder().entrypoint(entrypoint).cmd(cmd).environment(environment)
                         .workingDirectory(workingDirectory).user(user).ports(ports).volumes(volumes).labels(labels)
                         .stopSignal(stopSignal).build())

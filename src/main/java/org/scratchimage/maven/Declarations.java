@@ -6,6 +6,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.scratchimage.core.AccountSpec;
 import org.scratchimage.core.BinarySpec;
 import org.scratchimage.core.DirectorySpec;
 import org.scratchimage.core.FileSpec;
@@ -15,7 +16,7 @@ import org.scratchimage.core.Values;
 
 /**
  * Maps the list parameters of {@code scratch:build} ({@code <binaries>}, {@code <files>}, {@code <directories>},
- * {@code <symlinks>}) to the core's declarations, element by element, as Maven configured them.
+ * {@code <symlinks>}, {@code <accounts>}) to the core's declarations, element by element, as Maven configured them.
  */
 final class Declarations {
     private Declarations() {}
@@ -44,6 +45,11 @@ final class Declarations {
     static List<SymlinkSpec> symlinks(List<ImageSymlink> symlinks) throws InvalidConfigurationException {
         return map(symlinks, SymlinkSpec.builder().build(), (s, n) -> SymlinkSpec.builder().path(s.path)
                 .target(s.target).layer(s.layer).build());
+    }
+
+    static List<AccountSpec> accounts(List<ImageAccount> accounts) throws InvalidConfigurationException {
+        return map(accounts, AccountSpec.builder().build(), (a, n) -> AccountSpec.builder().name(a.name).uid(a.uid)
+                .gid(a.gid).home(a.home).shell(a.shell).groupName(a.groupName).build());
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.List;
  * followed with their absolute targets taken relative to the sysroot and {@code ..} stopping at its root, so a
  * link never leads out of it (an arm64 root filesystem's {@code /lib64 -> /lib} stays in the sysroot).
  */
-final class Sysroot {
+public final class Sysroot {
     private static final int MAX_LINKS = 40;
 
     private Sysroot() {}
@@ -23,7 +23,7 @@ final class Sysroot {
      * @param absolute a path of the target system, starting with '/'
      * @return the host path it designates, with every symbolic link resolved; it may not exist
      */
-    static Path resolve(Path sysroot, String absolute) throws IOException {
+    public static Path resolve(Path sysroot, String absolute) throws IOException {
         Deque<String> pending = new ArrayDeque<>(split(absolute));
         List<String> resolved = new ArrayList<>();
         int links = 0;

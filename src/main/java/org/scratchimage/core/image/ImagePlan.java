@@ -3,6 +3,7 @@ package org.scratchimage.core.image;
 import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
+import org.scratchimage.core.packages.PackageMetadata;
 
 /**
  * A validated image, ready to be written.
@@ -18,6 +19,8 @@ import java.util.SortedMap;
  * @param layers the layers, bottom first, none empty; together they hold exactly {@code entries}
  * @param config the runtime configuration
  * @param annotations the user's manifest annotations, sorted
+ * @param packages the Debian packages that own files of the image, {@link PackageMetadata#NONE} when
+ *     {@code <packageMetadata>} is off or none was found
  */
 public record ImagePlan(
         String image,
@@ -29,11 +32,21 @@ public record ImagePlan(
         List<LayerEntry> entries,
         List<ImageLayer> layers,
         ContainerConfig config,
-        SortedMap<String, String> annotations) {
+        SortedMap<String, String> annotations,
+        PackageMetadata packages) {
 
     public ImagePlan {
         tags = List.copyOf(tags);
         entries = List.copyOf(entries);
         layers = List.copyOf(layers);
+        packages = packages == null ? PackageMetadata.NONE : packages;
+    }
+
+    /** An image without package information. */
+    public ImagePlan(String image, List<String> tags, Platform platform, Instant created, Compression compression,
+            int compressionLevel, List<LayerEntry> entries, List<ImageLayer> layers, ContainerConfig config,
+            SortedMap<String, String> annotations) {
+        this(image, tags, platform, created, compression, compressionLevel, entries, layers, config, annotations,
+                PackageMetadata.NONE);
     }
 }

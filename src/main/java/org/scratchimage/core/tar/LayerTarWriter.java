@@ -11,6 +11,7 @@ import java.nio.file.OpenOption;
 import java.util.Arrays;
 import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.LayerEntry;
+import org.scratchimage.core.image.GeneratedFileEntry;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.image.SymlinkEntry;
 
@@ -68,10 +69,14 @@ public final class LayerTarWriter {
             type = TarHeader.REGULAR;
         }
         String linkName = entry instanceof SymlinkEntry s ? s.target() : "";
-        long size = entry instanceof RegularFileEntry f ? f.size() : 0;
+        long size = entry instanceof RegularFileEntry f ? f.size()
+                : entry instanceof GeneratedFileEntry g ? g.size() : 0;
         writeHeader(name, type, linkName, entry.mode(), entry.uid(), entry.gid(), size);
         if (entry instanceof RegularFileEntry file) {
             copy(file);
+        } else if (entry instanceof GeneratedFileEntry generated) {
+            out.write(generated.content());
+            pad(size);
         }
         entries++;
     }
