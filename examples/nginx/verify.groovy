@@ -25,15 +25,17 @@ if (tools.require('list the layers', 'tar')) {
     assert app.layers*.name == ['libraries', 'app']
     Map entries = tools.listLayer(app.layers[1].file as File, true)
     assert entries.keySet() == ['.', 'etc', 'etc/group', 'etc/nginx', 'etc/nginx/mime.types', 'etc/nginx/nginx.conf',
-            'etc/passwd', 'usr', 'usr/sbin', 'usr/sbin/nginx', 'usr/share', 'usr/share/nginx',
-            'usr/share/nginx/html', 'usr/share/nginx/html/index.html', 'var', 'var/lib', 'var/lib/nginx', 'var/log',
-            'var/log/nginx', 'var/log/nginx/access.log', 'var/log/nginx/error.log'] as Set
-    // Only the folder nginx writes belongs to nonroot.
+            'etc/passwd', 'home', 'home/nonroot', 'root', 'usr', 'usr/sbin', 'usr/sbin/nginx', 'usr/share',
+            'usr/share/nginx', 'usr/share/nginx/html', 'usr/share/nginx/html/index.html', 'var', 'var/lib',
+            'var/lib/nginx', 'var/log', 'var/log/nginx', 'var/log/nginx/access.log', 'var/log/nginx/error.log'] as Set
+    // Only the folder nginx writes, and the home of the account, belong to nonroot.
     entries.each { String p, Map e ->
-        long owner = p == 'var/lib/nginx' ? 65532 : 0
+        long owner = p in ['var/lib/nginx', 'home/nonroot'] ? 65532 : 0
         assert e.uid == owner && e.gid == owner: "$p is owned by ${e.uid}:${e.gid}"
     }
     assert entries['var/lib/nginx'].mode == 'drwxr-xr-x'
+    assert entries['home/nonroot'].mode == 'drwx------' && entries['root'].mode == 'drwx------'
+    assert entries['etc/passwd'].mode == '-rw-r--r--' && entries['etc/group'].mode == '-rw-r--r--'
     assert entries['usr/sbin/nginx'].mode == '-rwxr-xr-x'
     assert entries['etc/nginx/nginx.conf'].mode == '-rw-r--r--'
     assert entries['var/log/nginx/access.log'].link == '/dev/stdout'
@@ -49,7 +51,7 @@ if (tools.require('list the layers', 'tar')) {
 if (tools.require('read the images with skopeo', 'skopeo')) {
     Map config = tools.skopeoInspect(oci, 'latest', true).config as Map
     assert config.Entrypoint == ['/usr/sbin/nginx']
-    assert config.User == '65532:65532'
+    assert config.User == 'nonroot'
     assert config.ExposedPorts == ['8080/tcp': [:]]
     assert config.StopSignal == 'SIGQUIT'
     assert tools.skopeoInspect(toolkit, 'latest', true).config.Entrypoint == ['/bin/sh']
@@ -61,6 +63,13 @@ if (tools.require('run nginx and fetch its page', 'umoci', 'runc', 'nsenter', 'c
     // As the image says: nonroot from the start, runc's default capabilities, a network namespace of its own,
     // which nsenter enters to reach 127.0.0.1:8080.
     File bundle = tools.unpack(oci, 'latest', 'bundle')
+    // <accounts> wrote what nginx, umoci and runc look the name up in.
+    File rootfs = new File(bundle, 'rootfs')
+    assert new File(rootfs, 'etc/passwd').getText('UTF-8') ==
+            'root:x:0:0::/root:/sbin/nologin\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\n'
+    assert new File(rootfs, 'etc/group').getText('UTF-8') == 'root:x:0:\nnonroot:x:65532:\n'
+    Map user = tools.json(new File(bundle, 'config.json')).process.user as Map
+    assert user.uid == 65532 && user.gid == 65532: "umoci resolved <user>nonroot</user> to $user"
     String id = null
     try {
         Map nginx = tools.startContainer(bundle, 'nginx')
