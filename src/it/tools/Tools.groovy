@@ -23,7 +23,7 @@ class Tools {
     private static final List<String> SYSTEM_PATH =
             ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
     private static final String INSTALL_HINT =
-            'apt-get install -y skopeo umoci runc oci-image-tool busybox-static docker-registry apache2-utils podman'
+            'apt-get install -y skopeo umoci runc oci-image-tool busybox-static docker-registry apache2-utils podman nginx-light curl'
     /** The invoker sends System.out to build.log while a script runs; warnings go to the real stdout too. */
     private static final PrintStream CONSOLE = new PrintStream(new FileOutputStream(FileDescriptor.out), true, 'UTF-8')
 
@@ -334,6 +334,86 @@ class Tools {
         } finally {
             exec([path('runc'), 'delete', '-f', id])
         }
+    }
+
+    // ---- containers that keep running (a server, a toolkit attached to it)
+
+    /**
+     * runc run -d of an unpacked bundle, under an id no other test uses, after configure (if given) changed its
+     * config.json (parsed: process, linux.namespaces, ...). stdin is /dev/null; the container's stdout and stderr
+     * go to target/ROLE.stdout and target/ROLE.stderr. The caller deletes the container with deleteContainer in a
+     * finally; when starting fails, this deletes it before it throws.
+     *
+     * @return [id:, pid: (the container's first process, as the host sees it), stdout: File, stderr: File]
+     */
+    Map startContainer(File bundle, String role, Closure configure = null) {
+        File configFile = new File(bundle, 'config.json')
+        Map config = json(configFile) as Map
+        config.process.terminal = false
+        if (configure != null) {
+            configure(config)
+        }
+        configFile.setText(JsonOutput.toJson(config), 'UTF-8')
+        String id = "scratch-it-$name-$role-${ProcessHandle.current().pid()}-${System.nanoTime()}"
+        File stdout = new File(basedir, "target/${role}.stdout")
+        File stderr = new File(basedir, "target/${role}.stderr")
+        List<String> command = [path('runc'), 'run', '--detach', '--bundle', bundle.absolutePath, id]
+        println "\$ ${command.join(' ')}"
+        try {
+            Process runc = new ProcessBuilder(command).directory(basedir)
+                    .redirectInput(new File('/dev/null')).redirectOutput(stdout).redirectError(stderr).start()
+            boolean finished = runc.waitFor(60, TimeUnit.SECONDS)
+            if (!finished) {
+                runc.destroyForcibly()
+            }
+            assert finished && runc.exitValue() == 0: "runc run --detach $id failed:\n${stdout.text}${stderr.text}"
+            return [id: id, pid: state(id).pid as long, stdout: stdout, stderr: stderr]
+        } catch (Throwable failure) {
+            deleteContainer(id)
+            throw failure
+        }
+    }
+
+    /** runc state: [status: 'running'|'stopped'|..., pid:, bundle:, ...]. */
+    Map state(String id) {
+        String out = run([path('runc'), 'state', id])
+        return new JsonSlurper().parseText(out.substring(out.indexOf('{'))) as Map
+    }
+
+    /** runc exec of a command in a running container; options: user: 'uid:gid', caps: ['CAP_...'], timeout:. */
+    Map execIn(String id, List command, Map options = [:]) {
+        List args = [path('runc'), 'exec']
+        if (options.user) {
+            args += ['--user', options.user]
+        }
+        (options.caps ?: []).each { args += ['--cap', it] }
+        return exec(args + [id] + command, [timeout: options.timeout ?: 60])
+    }
+
+    /** runc delete --force: kills the container if it still runs. Never throws, for finally blocks. */
+    void deleteContainer(String id) {
+        if (id != null) {
+            Map deleted = exec([path('runc'), 'delete', '--force', id])
+            if (deleted.exit != 0) {
+                warn("$name: could not delete the runc container $id: ${deleted.out.trim()}")
+            }
+        }
+    }
+
+    /**
+     * Runs a command until it succeeds, as when a server has just been started and may not listen yet.
+     *
+     * @return the output of the first successful run
+     */
+    String retry(List command, int seconds = 20) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds)
+        Map result = exec(command)
+        while (result.exit != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200)
+            result = exec(command)
+        }
+        assert result.exit == 0: "${command.join(' ')} still failed after $seconds s:\n${result.out}"
+        return result.out
     }
 
     /** skopeo inspect of DIR:TAG: the image summary, or with config = true the image config itself. */
