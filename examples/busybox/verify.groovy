@@ -6,13 +6,15 @@ def tools = new GroovyClassLoader(getClass().classLoader)
 File oci = new File(basedir, 'target/oci')
 File busybox = new File('/bin/busybox')
 
-// Exactly oci-layout, index.json and blobs/sha256 with the config, the manifest and the two layers: busybox-static's
-// package records (for scanners), then the program.
+// Exactly oci-layout, index.json and blobs/sha256 with the config, the manifest and the two layers (busybox-static's
+// package records, for scanners, then the program), and the SBOM's referrer: its manifest, the empty config {} and
+// the SPDX document.
 Map layout = tools.checkLayout(oci)
-assert layout.blobs.size() == 4
+assert layout.blobs.size() == 4 + 3
+assert layout.referrers*.manifest*.artifactType == ['application/spdx+json']
 assert layout.layers*.name == ['metadata', 'app']
 assert layout.tags == ['1.0.0', 'latest']
-layout.index.manifests.each {
+layout.index.manifests.findAll { !it.artifactType }.each {
     assert it.platform.os == 'linux'
     String tag = it.annotations['org.opencontainers.image.ref.name']
     assert it.annotations['io.containerd.image.name'] == "busybox:$tag"

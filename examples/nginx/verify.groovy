@@ -13,17 +13,23 @@ Map app = tools.checkLayout(oci)
 Map kit = tools.checkLayout(toolkit)
 [app, kit].each { assert it.config.history[0].created_by == "org.scratchimage:scratch-maven-plugin:$pluginVersion" }
 assert app.tags == ['1.0.0', 'latest'] && kit.tags == ['1.0.0', 'latest']
-assert app.index.manifests*.annotations*.get('io.containerd.image.name') == ['nginx:1.0.0', 'nginx:latest']
-assert kit.index.manifests*.annotations*.get('io.containerd.image.name') == ['nginx-toolkit:1.0.0', 'nginx-toolkit:latest']
+// The images' entries; the SBOM's referrer follows them, untagged.
+List appImages = app.index.manifests.findAll { !it.artifactType }
+List kitImages = kit.index.manifests.findAll { !it.artifactType }
+assert appImages*.annotations*.get('io.containerd.image.name') == ['nginx:1.0.0', 'nginx:latest']
+assert kitImages*.annotations*.get('io.containerd.image.name') == ['nginx-toolkit:1.0.0', 'nginx-toolkit:latest']
+assert app.referrers.size() == 1 && kit.referrers.size() == 1
 List<String> built = tools.builtLines()
 assert built.size() == 2: "expected two 'Built image' lines, got $built"
 assert built[0].startsWith('[INFO] Built image nginx:1.0.0,latest ') && built[0].contains(app.manifestDigest)
 assert built[1].startsWith('[INFO] Built image nginx-toolkit:1.0.0,latest ') && built[1].contains(kit.manifestDigest)
 
 if (tools.require('list the layers', 'tar')) {
-    // nginx's libraries below, what this project declares on top.
-    assert app.layers*.name == ['libraries', 'app']
-    Map entries = tools.listLayer(app.layers[1].file as File, true)
+    // nginx's libraries below, the records of their Debian packages for scanners, what this project declares on top.
+    assert app.layers*.name == ['libraries', 'metadata', 'app']
+    assert tools.listLayer(app.layers[1].file as File, true).keySet().containsAll(
+            ['var/lib/dpkg/status.d/nginx', 'var/lib/dpkg/status.d/libc6'])
+    Map entries = tools.listLayer(app.layers[2].file as File, true)
     assert entries.keySet() == ['.', 'etc', 'etc/group', 'etc/nginx', 'etc/nginx/mime.types', 'etc/nginx/nginx.conf',
             'etc/passwd', 'home', 'home/nonroot', 'root', 'usr', 'usr/sbin', 'usr/sbin/nginx', 'usr/share',
             'usr/share/nginx', 'usr/share/nginx/html', 'usr/share/nginx/html/index.html', 'var', 'var/lib',
@@ -43,8 +49,8 @@ if (tools.require('list the layers', 'tar')) {
     Set libraries = tools.listLayer(app.layers[0].file as File, true).keySet().findAll { it.contains('.so') }
     assert libraries.any { it.endsWith('/libpcre2-8.so.0') } && libraries.any { it.endsWith('/libssl.so.3') }
 
-    assert kit.layers*.name == ['app']
-    Map kitEntries = tools.listLayer(kit.layer as File, true)
+    assert kit.layers*.name == ['metadata', 'app']
+    Map kitEntries = tools.listLayer(kit.layers[1].file as File, true)
     ['sh', 'ps', 'ls', 'wget', 'netstat', 'cat'].each { assert kitEntries["bin/$it"]?.link == 'busybox' }
 }
 
