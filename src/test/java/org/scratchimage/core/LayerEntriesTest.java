@@ -1,7 +1,6 @@
 package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.scratchimage.core.PlanningFixtures.assertInvalid;
 import static org.scratchimage.core.PlanningFixtures.binary;
 import static org.scratchimage.core.PlanningFixtures.emptyDirectory;
@@ -21,10 +20,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scratchimage.core.tar.ExternalTools;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.scratchimage.core.image.DirectoryEntry;
@@ -189,14 +188,9 @@ class LayerEntriesTest {
 
     @Test
     void treeEntriesWithNonAsciiNamesAreSortedByUtf8Bytes() throws Exception {
-        if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
-            String why = "file names are not UTF-8 in this JVM (sun.jnu.encoding="
-                    + System.getProperty("sun.jnu.encoding") + "); run with LANG=C.UTF-8, as .ci/run does";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why);
-            }
-            Assumptions.abort(skip(why));
-        }
+        ExternalTools.requireThat("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding")),
+                "file names are not UTF-8 in this JVM (sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
+                        + "); run with LANG=C.UTF-8, as .ci/run does");
         for (String name : List.of("z", "é", "\uFF21", "\uD83D\uDE00", "a-b", "a.b", "a/b")) {
             write("tree/" + name, name);
         }
@@ -637,13 +631,8 @@ class LayerEntriesTest {
     private String[] probeWithoutReadOverride(String kind, String source) throws Exception {
         Path setpriv = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
                 .map(dir -> Path.of(dir, "setpriv")).filter(Files::isExecutable).findFirst().orElse(null);
-        if (setpriv == null) {
-            String why = "running as root and setpriv (util-linux) is missing, so an unreadable file cannot be made";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why);
-            }
-            Assumptions.abort(skip(why));
-        }
+        ExternalTools.requireThat(setpriv != null,
+                "running as root and setpriv (util-linux) is missing, so an unreadable file cannot be made");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(setpriv.toString(), "--bounding-set", "-dac_override,-dac_read_search",
                 java.toString(), "-cp", System.getProperty("java.class.path"), UnreadableProbe.class.getName(), kind,
@@ -652,17 +641,11 @@ class LayerEntriesTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         String[] lines = output.split("\n");
-        if (lines[0].equals("READABLE")) {
-            Assumptions.abort(skip("the file stays readable even without CAP_DAC_OVERRIDE: " + output));
-        }
+        ExternalTools.requireThat(!lines[0].equals("READABLE"),
+                "the file stays readable even without CAP_DAC_OVERRIDE: " + output);
         assertThat(lines).as(output).hasSize(2);
         assertThat(lines[0]).isEqualTo("UNREADABLE");
         return lines[1].split("\t", -1);
-    }
-
-    private static String skip(String why) {
-        System.err.println("SKIPPED " + LayerEntriesTest.class.getSimpleName() + ": " + why);
-        return why;
     }
 
     /** Collects a binary or a tree as a user without read override and prints the outcome, tab-separated. */

@@ -2,7 +2,6 @@ package org.scratchimage.maven;
 
 import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import org.apache.maven.api.plugin.testing.Basedir;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.junit.jupiter.api.Test;
+import org.scratchimage.core.tar.ExternalTools;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -80,7 +80,8 @@ class BuildMessagesTest {
     @Basedir("/unit/busybox")
     @InjectMojo(goal = "build")
     void withoutAnyTimestampOneInfoLineSaysTheImageIsFrom1970AndHowToDateIt(BuildMojo mojo) throws Exception {
-        assumeTrue(System.getenv("SOURCE_DATE_EPOCH") == null, "SOURCE_DATE_EPOCH is set for this JVM");
+        ExternalTools.requireThat(System.getenv("SOURCE_DATE_EPOCH") == null,
+                "SOURCE_DATE_EPOCH is set for this JVM, so the image has a time: unset it to check the 1970 line");
         setVariableValueToObject(into(mojo, "oci"), "outputTimestamp", null);
 
         RecordingLog log = run(mojo);
