@@ -22,9 +22,6 @@ import org.apache.maven.api.plugin.testing.Basedir;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.artifact.Artifact;
-import org.apache.maven.artifact.DefaultArtifact;
-import org.apache.maven.artifact.handler.DefaultArtifactHandler;
-import org.apache.maven.model.Model;
 import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,14 +56,7 @@ class ArchiveMojoTest {
         setVariableValueToObject(mojo, "buildDirectory", target.toFile());
         setVariableValueToObject(mojo, "archive", archiving);
         setVariableValueToObject(mojo, "archiveFile", archive.toFile());
-        Model model = new Model();
-        model.setGroupId("org.scratchimage.test");
-        model.setArtifactId("mojo-busybox");
-        model.setVersion("2.0");
-        model.setPackaging("pom");
-        project = new MavenProject(model);
-        project.setArtifact(new DefaultArtifact("org.scratchimage.test", "mojo-busybox", "2.0", null, "pom", null,
-                new DefaultArtifactHandler("pom")));
+        project = TestProjects.pom("mojo-busybox", "2.0");
         setVariableValueToObject(mojo, "project", project);
         return mojo;
     }

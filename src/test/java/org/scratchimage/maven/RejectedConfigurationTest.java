@@ -19,8 +19,6 @@ import javax.inject.Inject;
 import org.apache.maven.api.plugin.testing.Basedir;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoExtension;
-import org.apache.maven.artifact.DefaultArtifact;
-import org.apache.maven.artifact.handler.DefaultArtifactHandler;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.PlexusContainer;
@@ -339,10 +337,7 @@ class RejectedConfigurationTest {
 
     /** A project for the archive to be attached to. */
     private static MavenProject project() {
-        MavenProject project = new MavenProject();
-        project.setArtifact(new DefaultArtifact("org.scratchimage.test", "mojo-rejected", "1.0", null, "pom", null,
-                new DefaultArtifactHandler("pom")));
-        return project;
+        return TestProjects.pom("mojo-rejected", "1.0");
     }
 
     /**

@@ -12,9 +12,6 @@ import org.apache.maven.api.plugin.testing.Basedir;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.artifact.Artifact;
-import org.apache.maven.artifact.DefaultArtifact;
-import org.apache.maven.artifact.handler.DefaultArtifactHandler;
-import org.apache.maven.model.Model;
 import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,14 +33,7 @@ class SbomMojoTest {
         setVariableValueToObject(mojo, "finalName", "mojo-busybox-2.0");
         setVariableValueToObject(mojo, "sbom", sbom);
         setVariableValueToObject(mojo, "attach", attach);
-        Model model = new Model();
-        model.setGroupId("org.scratchimage.test");
-        model.setArtifactId("mojo-busybox");
-        model.setVersion("2.0");
-        model.setPackaging("pom");
-        project = new MavenProject(model);
-        project.setArtifact(new DefaultArtifact("org.scratchimage.test", "mojo-busybox", "2.0", null, "pom", null,
-                new DefaultArtifactHandler("pom")));
+        project = TestProjects.pom("mojo-busybox", "2.0");
         setVariableValueToObject(mojo, "project", project);
         mojo.setLog(new RecordingLog());
         return mojo;
