@@ -135,7 +135,7 @@ public final class OciJson {
 
     /** The layout's index: one descriptor of the manifest per tag. */
     public static byte[] index(Descriptor manifest, Platform platform, String image, List<String> tags) {
-        return index(manifest, platform, image, tags, null, null);
+        return index(manifest, platform, image, tags, List.of(), null);
     }
 
     /**
@@ -147,6 +147,19 @@ public final class OciJson {
      */
     public static byte[] index(Descriptor manifest, Platform platform, String image, List<String> tags,
             Descriptor referrer, String artifactType) {
+        return index(manifest, platform, image, tags, referrer == null ? List.of() : List.of(referrer), artifactType);
+    }
+
+    /**
+     * The layout's index: one descriptor of {@code target} per tag, then the referrers, untagged, in order.
+     *
+     * @param target an image manifest, or the image index of a multi-platform build
+     * @param platform the image manifest's platform, or {@code null} for an image index, whose manifests carry theirs
+     * @param referrers the manifests of artifacts about the image or images, such as one SBOM per platform
+     * @param artifactType their artifact type
+     */
+    public static byte[] index(Descriptor target, Platform platform, String image, List<String> tags,
+            List<Descriptor> referrers, String artifactType) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("schemaVersion", 2);
         json.put("mediaType", MediaTypes.INDEX);
@@ -155,14 +168,40 @@ public final class OciJson {
             SortedMap<String, String> annotations = new TreeMap<>();
             annotations.put(CONTAINERD_NAME, image + ":" + tag);
             annotations.put(REF_NAME, tag);
-            manifests.add(descriptor(manifest, platform, annotations));
+            manifests.add(descriptor(target, platform, annotations));
         }
-        if (referrer != null) {
+        for (Descriptor referrer : referrers) {
             Map<String, Object> entry = descriptor(referrer, null, null);
             entry.put("artifactType", artifactType);
             manifests.add(entry);
         }
         json.put("manifests", manifests);
+        return write(json);
+    }
+
+    /**
+     * The image index of a multi-platform build: one image manifest per platform, in the declared order, each with
+     * its platform, and the same annotations as each manifest ({@code <annotations>} and the created time).
+     *
+     * @param manifests the image manifests
+     * @param platforms their platforms, in the same order
+     */
+    public static byte[] imageIndex(List<Descriptor> manifests, List<Platform> platforms, Instant created,
+            SortedMap<String, String> userAnnotations) {
+        if (manifests.size() != platforms.size() || manifests.isEmpty()) {
+            throw new IllegalArgumentException(manifests.size() + " manifests for " + platforms.size() + " platforms");
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("schemaVersion", 2);
+        json.put("mediaType", MediaTypes.INDEX);
+        List<Object> entries = new ArrayList<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            entries.add(descriptor(manifests.get(i), platforms.get(i), null));
+        }
+        json.put("manifests", entries);
+        SortedMap<String, String> annotations = new TreeMap<>(userAnnotations);
+        annotations.put(CREATED, created.toString());
+        json.put("annotations", annotations);
         return write(json);
     }
 
