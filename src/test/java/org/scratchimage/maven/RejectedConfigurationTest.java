@@ -297,6 +297,15 @@ class RejectedConfigurationTest {
                                 + "</platforms><files>" + FILE + "</files>", "linux/arm64", "linux/amd64",
                         "<platforms>/<platform>[2]/<name>", "linux/amd64", "is listed twice")
                         .multiPlatform(),
+                reject("fail-platforms-name-missing", "<platforms>" + AMD64 + "%s</platforms><files>" + FILE + "</files>",
+                        "<platform><name>linux/arm64</name></platform>", "<platform><sysroot>bin</sysroot></platform>",
+                        "<platforms>/<platform>[2]/<name>", null, "is not set", "such as linux/amd64 or linux/arm64")
+                        .multiPlatform(),
+                reject("fail-platforms-sysroot-missing", "<platforms>" + AMD64 + "<platform><name>linux/arm64</name>"
+                                + "<sysroot>%s</sysroot></platform></platforms><files>" + FILE + "</files>",
+                        "bin", "sysroots/arm64", "<platforms>/<platform>[2]/<sysroot>", "sysroots/arm64",
+                        "is not a directory", "name the root of the target's file system")
+                        .multiPlatform(),
                 reject("fail-platforms-with-platform", TWO_PLATFORMS + "%s", "", "<platform>linux/amd64</platform>",
                         "<platform>", "linux/amd64", "<platforms>")
                         .multiPlatform(),
