@@ -321,6 +321,16 @@ class RejectedConfigurationTest {
                         "${temp}/arm64", "${temp}/amd64",
                         "<binaries>/<binary>[1]", "/bin/app", "is built for amd64", "linux/arm64")
                         .multiPlatform()
+                        .before((temp, mojo) -> elfSysroots(temp)),
+                // The test's folder as the arm64 sysroot: it has no /bin/app.
+                reject("fail-platforms-source-not-in-sysroot", "<platforms><platform><name>linux/amd64</name>"
+                                + "<sysroot>${temp}/amd64</sysroot></platform><platform><name>linux/arm64</name>"
+                                + "<sysroot>%s</sysroot></platform></platforms>"
+                                + "<binaries><binary><source>/bin/app</source><path>/bin/app</path></binary></binaries>",
+                        "${temp}/arm64", "${temp}",
+                        "<binaries>/<binary>[1]/<source>", "/bin/app", "For <platforms>/<platform>[2] (linux/arm64): ",
+                        "does not exist (resolved to ${temp}/bin/app)", "absolute ones inside the platform's sysroot")
+                        .multiPlatform()
                         .before((temp, mojo) -> elfSysroots(temp)));
     }
 
@@ -356,7 +366,7 @@ class RejectedConfigurationTest {
         // Maven prints the first line of the message on its error line, and names the type in its help link.
         String error = RecordingLog.assertUserMistake(thrown, rejection.element(),
                 rejection.value() == null ? null : paths(rejection.value()),
-                rejection.says().stream().map(fragment -> fragment.replace("${basedir}", getBasedir())).toList());
+                rejection.says().stream().map(this::paths).toList());
         for (String fragment : rejection.saysNot()) {
             assertThat(error).doesNotContain(fragment);
         }
@@ -489,8 +499,8 @@ class RejectedConfigurationTest {
     /**
      * One case: {@code configuration} holds the elements to set, with {@code %s} (or {@code %1$s}) where the valid
      * build has {@code valid} and the broken one {@code broken}; the error must name {@code element}, quote
-     * {@code value} (unless it is null), and hold each of {@code says} ({@code ${basedir}} is the project's folder) and none of
-     * {@code saysNot}; {@code setup}, if any, runs before the valid build.
+     * {@code value} (unless it is null), and hold each of {@code says} ({@code ${basedir}} is the project's folder,
+     * {@code ${temp}} the test's) and none of {@code saysNot}; {@code setup}, if any, runs before the valid build.
      */
     record Rejection(String name, String configuration, String valid, String broken, String element, String value,
             List<String> says, List<String> saysNot, List<String> validBuildLayers, Setup setup) {
