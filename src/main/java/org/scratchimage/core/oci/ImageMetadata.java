@@ -19,6 +19,10 @@ import java.util.Optional;
  * {@code {"image":…,"tags":[…],"digest":…,"platform":…,"layers":[{"name":…,"digest":…,"size":…,"diff_id":…}],
  * "archive":…,"pushed":["reference@digest",…]}}.
  *
+ * <p>For a multi-platform image, {@code digest} is the image index's, {@code platform} and {@code layers} are left
+ * out, and {@code "manifests":[{"platform":…,"digest":…,"layers":[…]},…]} (one per platform, in the index's order)
+ * comes where {@code layers} would be. A single-platform image has no {@code manifests} key.
+ *
  * <p>Keys in that fixed order, compact, one trailing newline; {@code platform} and {@code archive} are left out when
  * unknown. Written atomically (a temporary file renamed over the old one), so a reader never sees half a file.
  * {@code scratch:build} writes it on every build, {@code scratch:push} after every push; each keeps what the other
@@ -26,14 +30,17 @@ import java.util.Optional;
  *
  * @param image the image name, without a tag
  * @param tags its tags, in the layout's order
- * @param digest the manifest digest
- * @param platform {@code os/arch[/variant]}, or {@code null} if the layout gives none (then left out)
- * @param layers the layers, bottom first
+ * @param digest the manifest digest, or the image index's for a multi-platform image
+ * @param platform {@code os/arch[/variant]}, or {@code null} if the layout gives none or the image is multi-platform
+ *     (then left out)
+ * @param layers the layers, bottom first; empty for a multi-platform image (then left out)
+ * @param manifests each platform's manifest of a multi-platform image, in the index's order; empty for a
+ *     single-platform one (then left out)
  * @param archive the absolute path of the archive the build wrote of this image, or {@code null} (then left out)
  * @param pushed {@code registry/repository:tag@digest} for each reference pushed, oldest first; empty before a push
  */
 public record ImageMetadata(String image, List<String> tags, String digest, String platform, List<Layer> layers,
-        String archive, List<String> pushed) {
+        List<Manifest> manifests, String archive, List<String> pushed) {
     /** The file's name in {@code ${project.build.directory}}. */
     public static final String FILE_NAME = "scratch-image.json";
     /** The name of the file beside it that holds the manifest digest and a newline. */
@@ -42,7 +49,24 @@ public record ImageMetadata(String image, List<String> tags, String digest, Stri
     public ImageMetadata {
         tags = List.copyOf(tags);
         layers = List.copyOf(layers);
+        manifests = List.copyOf(manifests);
         pushed = List.copyOf(pushed);
+    }
+
+    /**
+     * A single-platform image.
+     *
+     * @param image the image name, without a tag
+     * @param tags its tags, in the layout's order
+     * @param digest the manifest digest
+     * @param platform {@code os/arch[/variant]}, or {@code null} if the layout gives none (then left out)
+     * @param layers the layers, bottom first
+     * @param archive the absolute path of the archive the build wrote of this image, or {@code null}
+     * @param pushed {@code registry/repository:tag@digest} for each reference pushed, oldest first
+     */
+    public ImageMetadata(String image, List<String> tags, String digest, String platform, List<Layer> layers,
+            String archive, List<String> pushed) {
+        this(image, tags, digest, platform, layers, List.of(), archive, pushed);
     }
 
     /**
@@ -56,6 +80,19 @@ public record ImageMetadata(String image, List<String> tags, String digest, Stri
     public record Layer(String name, String digest, long size, String diffId) {}
 
     /**
+     * One platform's image manifest in a multi-platform image.
+     *
+     * @param platform {@code os/arch[/variant]}, as the index's descriptor gives it
+     * @param digest the manifest digest
+     * @param layers its layers, bottom first
+     */
+    public record Manifest(String platform, String digest, List<Layer> layers) {
+        public Manifest {
+            layers = List.copyOf(layers);
+        }
+    }
+
+    /**
      * What a build writes: this image, with the references an earlier push recorded for the same manifest, so that a
      * rebuild of the same image does not forget where it went.
      *
@@ -66,7 +103,7 @@ public record ImageMetadata(String image, List<String> tags, String digest, Stri
         if (previous.isEmpty() || !previous.get().digest().equals(digest)) {
             return this;
         }
-        return new ImageMetadata(image, tags, digest, platform, layers, archive, previous.get().pushed());
+        return new ImageMetadata(image, tags, digest, platform, layers, manifests, archive, previous.get().pushed());
     }
 
     /**
@@ -89,7 +126,8 @@ public record ImageMetadata(String image, List<String> tags, String digest, Stri
         }
         all.addAll(pushed);
         all.addAll(added);
-        return new ImageMetadata(image, tags, digest, platform, layers, keptArchive, new ArrayList<>(all));
+        return new ImageMetadata(image, tags, digest, platform, layers, manifests, keptArchive,
+                new ArrayList<>(all));
     }
 
     /** @return the file's bytes */
@@ -101,6 +139,31 @@ public record ImageMetadata(String image, List<String> tags, String digest, Stri
         if (platform != null) {
             json.put("platform", platform);
         }
+        // A single-platform image always has its layers key, as before manifests existed.
+        if (manifests.isEmpty() || !layers.isEmpty()) {
+            json.put("layers", layersJson(layers));
+        }
+        if (!manifests.isEmpty()) {
+            List<Object> manifestList = new ArrayList<>();
+            for (Manifest manifest : manifests) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                if (manifest.platform() != null) {
+                    entry.put("platform", manifest.platform());
+                }
+                entry.put("digest", manifest.digest());
+                entry.put("layers", layersJson(manifest.layers()));
+                manifestList.add(entry);
+            }
+            json.put("manifests", manifestList);
+        }
+        if (archive != null) {
+            json.put("archive", archive);
+        }
+        json.put("pushed", pushed);
+        return withNewline(JsonText.write(json));
+    }
+
+    private static List<Object> layersJson(List<Layer> layers) {
         List<Object> layerList = new ArrayList<>();
         for (Layer layer : layers) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -110,12 +173,7 @@ public record ImageMetadata(String image, List<String> tags, String digest, Stri
             entry.put("diff_id", layer.diffId());
             layerList.add(entry);
         }
-        json.put("layers", layerList);
-        if (archive != null) {
-            json.put("archive", archive);
-        }
-        json.put("pushed", pushed);
-        return withNewline(JsonText.write(json));
+        return layerList;
     }
 
     /**
@@ -165,14 +223,15 @@ public record ImageMetadata(String image, List<String> tags, String digest, Stri
         List<String> tags = strings(map.get("tags"));
         List<String> pushed = map.containsKey("pushed") ? strings(map.get("pushed")) : List.of();
         List<Layer> layers = map.containsKey("layers") ? layers(map.get("layers")) : List.of();
+        List<Manifest> manifests = map.containsKey("manifests") ? manifests(map.get("manifests")) : List.of();
         String digest = JsonReader.string(map, "digest");
-        if (tags == null || pushed == null || layers == null || digest.isEmpty()) {
+        if (tags == null || pushed == null || layers == null || manifests == null || digest.isEmpty()) {
             return Optional.empty();
         }
         String platform = JsonReader.string(map, "platform");
         String archive = JsonReader.string(map, "archive");
         return Optional.of(new ImageMetadata(JsonReader.string(map, "image"), tags, digest,
-                platform.isEmpty() ? null : platform, layers, archive.isEmpty() ? null : archive, pushed));
+                platform.isEmpty() ? null : platform, layers, manifests, archive.isEmpty() ? null : archive, pushed));
     }
 
     /**
@@ -239,5 +298,25 @@ public record ImageMetadata(String image, List<String> tags, String digest, Stri
                     JsonReader.string(map, "diff_id")));
         }
         return layers;
+    }
+
+    private static List<Manifest> manifests(Object json) {
+        if (!(json instanceof List<?> list)) {
+            return null;
+        }
+        List<Manifest> manifests = new ArrayList<>();
+        for (Object element : list) {
+            if (!(element instanceof Map<?, ?> map)) {
+                return null;
+            }
+            List<Layer> layers = layers(map.get("layers"));
+            String digest = JsonReader.string(map, "digest");
+            if (layers == null || digest.isEmpty()) {
+                return null;
+            }
+            String platform = JsonReader.string(map, "platform");
+            manifests.add(new Manifest(platform.isEmpty() ? null : platform, digest, layers));
+        }
+        return manifests;
     }
 }

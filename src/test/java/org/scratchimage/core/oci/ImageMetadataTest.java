@@ -45,6 +45,57 @@ class ImageMetadataTest {
     }
 
     @Test
+    void aMultiPlatformImageListsEachManifestWhereTheLayersWouldBeAndReadsBack() throws Exception {
+        ImageMetadata.Manifest amd64 = new ImageMetadata.Manifest("linux/amd64", "sha256:" + "e".repeat(64), LAYERS);
+        ImageMetadata.Manifest arm64 = new ImageMetadata.Manifest("linux/arm64/v8", "sha256:" + "f".repeat(64),
+                List.of());
+        ImageMetadata metadata = new ImageMetadata("team/app", List.of("1.0"), A, null, List.of(),
+                List.of(amd64, arm64), "/w/app.tar", List.of()).withPushed(List.of("r.example/app:1.0@" + A),
+                        Optional.empty());
+        Path file = temp.resolve("scratch-image.json");
+
+        metadata.write(file);
+
+        assertThat(Files.readString(file)).isEqualTo("{\"image\":\"team/app\",\"tags\":[\"1.0\"],\"digest\":\"" + A
+                + "\",\"manifests\":[{\"platform\":\"linux/amd64\",\"digest\":\"sha256:" + "e".repeat(64)
+                + "\",\"layers\":[{\"name\":\"app\",\"digest\":\"sha256:" + "c".repeat(64) + "\",\"size\":123,"
+                + "\"diff_id\":\"sha256:" + "d".repeat(64) + "\"}]},{\"platform\":\"linux/arm64/v8\",\"digest\":"
+                + "\"sha256:" + "f".repeat(64) + "\",\"layers\":[]}],\"archive\":\"/w/app.tar\","
+                + "\"pushed\":[\"r.example/app:1.0@" + A + "\"]}\n");
+        assertThat(new ObjectMapper().readTree(file.toFile()).path("manifests").get(1).path("digest").asText())
+                .isEqualTo("sha256:" + "f".repeat(64));
+        ImageMetadata read = ImageMetadata.read(file).orElseThrow();
+        assertThat(read).isEqualTo(metadata);
+        assertThat(read.toJson()).isEqualTo(Files.readAllBytes(file));
+    }
+
+    @Test
+    void aSinglePlatformImageHasNoManifestsKeyAndTheSevenArgumentConstructorMeansNoManifests() {
+        ImageMetadata metadata = built(A, null);
+
+        assertThat(metadata.manifests()).isEmpty();
+        assertThat(new String(metadata.toJson(), StandardCharsets.UTF_8)).doesNotContain("manifests")
+                .contains("\"layers\":[");
+        assertThat(new ImageMetadata("team/app", List.of(), A, null, List.of(), null, List.of()).toJson())
+                .asString(StandardCharsets.UTF_8).contains("\"layers\":[]");
+    }
+
+    @Test
+    void aBuildAndAPushKeepTheManifestsOfAMultiPlatformImage() {
+        List<ImageMetadata.Manifest> manifests =
+                List.of(new ImageMetadata.Manifest("linux/amd64", "sha256:" + "e".repeat(64), LAYERS));
+        ImageMetadata built = new ImageMetadata("team/app", List.of("1.0"), A, null, List.of(), manifests, null,
+                List.of());
+
+        ImageMetadata pushed = built.withPushed(List.of("r.example/app:1.0@" + A), Optional.empty());
+        ImageMetadata rebuilt = built.afterBuild(Optional.of(pushed));
+
+        assertThat(pushed.manifests()).isEqualTo(manifests);
+        assertThat(rebuilt.manifests()).isEqualTo(manifests);
+        assertThat(rebuilt.pushed()).containsExactly("r.example/app:1.0@" + A);
+    }
+
+    @Test
     void aBuildKeepsThePushedReferencesOfTheSameManifestOnlyAndItsOwnArchiveField() {
         ImageMetadata pushed = built(A, "/old.tar").withPushed(List.of("r.example/app:1.0@" + A), Optional.empty());
 
@@ -89,8 +140,11 @@ class ImageMetadataTest {
     void aFileThisClassDidNotWriteIsNotRead() throws Exception {
         Path file = Files.writeString(temp.resolve("scratch-image.json"), "{\"digest\":\"" + A + "\",\"tags\":[],"
                 + "\"layers\":[{\"name\":\"app\"}]}");
+        Path badManifest = Files.writeString(temp.resolve("bad-manifest.json"), "{\"digest\":\"" + A + "\","
+                + "\"tags\":[],\"manifests\":[{\"platform\":\"linux/amd64\",\"layers\":[]}]}");
 
         assertThat(ImageMetadata.read(file)).isEmpty();
+        assertThat(ImageMetadata.read(badManifest)).isEmpty();
         assertThat(ImageMetadata.read(temp.resolve("missing.json"))).isEmpty();
     }
 }
