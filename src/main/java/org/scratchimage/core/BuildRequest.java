@@ -44,6 +44,8 @@ import org.scratchimage.core.sbom.MavenCoordinates;
  * @param accounts the accounts of the generated {@code /etc/passwd} and {@code /etc/group}; empty for no such files
  * @param accountsLayer the layer of the generated files and the homes, {@code null} for {@code app}
  * @param caCertificates whether to copy the sysroot's CA bundle into the image and point {@code SSL_CERT_FILE} at it
+ * @param platforms the platforms of a multi-platform build, each with its sysroot, in the order of the image index;
+ *     empty for a single-platform build ({@code platform} and {@code sysroot})
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -73,9 +75,11 @@ public record BuildRequest(
         boolean packageMetadata,
         List<AccountSpec> accounts,
         String accountsLayer,
-        boolean caCertificates) {
+        boolean caCertificates,
+        List<PlatformSpec> platforms) {
 
     public BuildRequest {
+        platforms = Copies.list(platforms);
         accounts = Copies.list(accounts);
         layers = Copies.list(layers);
         libraries = Copies.list(libraries);
@@ -103,7 +107,7 @@ public record BuildRequest(
                 .compressionLevel(compressionLevel).layers(layers).archiveFile(archiveFile)
                 .resultDirectory(resultDirectory).sbomFile(sbomFile).project(project)
                 .packageMetadata(packageMetadata).accounts(accounts).accountsLayer(accountsLayer)
-                .caCertificates(caCertificates);
+                .caCertificates(caCertificates).platforms(platforms);
     }
 
     /**
@@ -118,6 +122,7 @@ public record BuildRequest(
         private List<String> tags;
         private String defaultTag;
         private String platform;
+        private List<PlatformSpec> platforms;
         private String outputTimestamp;
         private String sourceDateEpoch;
         private String compression;
@@ -329,7 +334,18 @@ public record BuildRequest(
             return this;
         }
 
-        /** @return the request; it copies the lists, so this builder can go on */
+        /** @param platforms the platforms of a multi-platform build, replacing those set before */
+        public Builder platforms(List<PlatformSpec> platforms) {
+            this.platforms = platforms == null ? null : new ArrayList<>(platforms);
+            return this;
+        }
+
+        /** @param platform one more platform of a multi-platform build */
+        public Builder addPlatform(PlatformSpec platform) {
+            platforms = added(platforms, platform);
+            return this;
+        }
+
         /** @param sbomFile where to write the SPDX SBOM of the image, or {@code null} for no SBOM */
         public Builder sbomFile(Path sbomFile) {
             this.sbomFile = sbomFile;
@@ -342,11 +358,12 @@ public record BuildRequest(
             return this;
         }
 
+        /** @return the request; it copies the lists, so this builder can go on */
         public BuildRequest build() {
             return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
                     hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory,
-                    sbomFile, project, packageMetadata, accounts, accountsLayer, caCertificates);
+                    sbomFile, project, packageMetadata, accounts, accountsLayer, caCertificates, platforms);
         }
 
         private static <T> List<T> added(List<T> list, T element) {

@@ -56,19 +56,47 @@ final class BuildState {
     /**
      * The layout as it is on disk.
      *
-     * @param manifestDigest the image's manifest
-     * @param configDigest its config
-     * @param layers its layers, bottom first, each with its fingerprint
+     * @param images its images: one, or one per platform in the order of the image index
+     * @param index the image index the tags name, or {@code null} for a single-platform layout
      * @param archivePath the archive written from this layout, by its real path, or {@code null} if none
      * @param archiveStamp the {@link #stamp} of that archive right after it was written, or {@code null}
-     * @param sbom the SBOM and its referrer in the layout ({@link BuildResult.Sbom#file()} unset), or {@code null}
      */
-    record Current(String manifestDigest, String configDigest, List<Recorded> layers, String archivePath,
-            String archiveStamp, BuildResult.Sbom sbom) {
+    record Current(List<Image> images, BuildResult.Index index, String archivePath, String archiveStamp) {
+        Current {
+            images = List.copyOf(images);
+        }
+
         /** @return whether {@code archive} is the file that the build wrote from this layout, unchanged since */
         boolean holdsArchive(Path archive) throws IOException {
             return archivePath != null && archivePath.equals(archive.toString())
                     && archiveStamp.equals(stamp(archive));
+        }
+
+        /** @return whether the state records every image's SBOM */
+        boolean recordsSboms() {
+            return images.stream().allMatch(image -> image.sbom() != null);
+        }
+
+        /** @return the first image's manifest */
+        String manifestDigest() {
+            return images.get(0).manifestDigest();
+        }
+    }
+
+    /**
+     * One image of the layout, as the state records it.
+     *
+     * @param manifestDigest the image's manifest
+     * @param manifestSize its size
+     * @param configDigest its config
+     * @param configSize its size
+     * @param layers its layers, bottom first, each with its fingerprint
+     * @param sbom the SBOM and its referrer in the layout ({@link BuildResult.Sbom#file()} unset), or {@code null}
+     */
+    record Image(String manifestDigest, long manifestSize, String configDigest, long configSize, List<Recorded> layers,
+            BuildResult.Sbom sbom) {
+        Image {
+            layers = List.copyOf(layers);
         }
     }
 
@@ -93,39 +121,43 @@ final class BuildState {
         try {
             String archivePath = state.getProperty("archive.path");
             String archiveStamp = state.getProperty("archive.stamp");
-            BuildResult.Sbom sbom = state.getProperty("referrer") == null ? null : new BuildResult.Sbom(null,
-                    digest(state, "sbom"), Long.parseLong(state.getProperty("sbomSize", "-1")),
-                    digest(state, "referrer"), Long.parseLong(state.getProperty("referrerSize", "-1")));
-            Current current = new Current(digest(state, "manifest"), digest(state, "config"), layers(state),
-                    archiveStamp == null ? null : archivePath, archivePath == null ? null : archiveStamp, sbom);
-            Set<String> blobs = new HashSet<>();
-            blobs.add(current.manifestDigest().substring(7));
-            blobs.add(current.configDigest().substring(7));
-            for (Recorded recorded : current.layers()) {
-                blobs.add(recorded.layer().digest().substring(7));
+            List<Image> images = new ArrayList<>();
+            for (String prefix : prefixes(state)) {
+                images.add(image(state, prefix));
             }
-            if (sbom != null) {
-                blobs.add(sbom.digest().substring(7));
-                blobs.add(sbom.referrer().substring(7));
-                blobs.add(OciJson.emptyConfig().hex());
-                if (size(layout, sbom.digest()) != sbom.size() || size(layout, sbom.referrer()) != sbom.referrerSize()
-                        || size(layout, OciJson.emptyConfig().digest()) != OciJson.emptyConfig().size()) {
-                    return Optional.empty();
+            BuildResult.Index index = state.getProperty("images") == null ? null : new BuildResult.Index(
+                    digest(state, "imageIndex"), Long.parseLong(state.getProperty("imageIndexSize", "-1")));
+            Current current = new Current(images, index, archiveStamp == null ? null : archivePath,
+                    archivePath == null ? null : archiveStamp);
+            Map<String, Long> blobs = new HashMap<>();
+            if (index != null) {
+                blobs.put(index.digest(), index.size());
+            }
+            for (Image image : images) {
+                blobs.put(image.manifestDigest(), image.manifestSize());
+                blobs.put(image.configDigest(), image.configSize());
+                for (Recorded recorded : image.layers()) {
+                    blobs.put(recorded.layer().digest(), recorded.layer().size());
+                }
+                if (image.sbom() != null) {
+                    blobs.put(image.sbom().digest(), image.sbom().size());
+                    blobs.put(image.sbom().referrer(), image.sbom().referrerSize());
+                    blobs.put(OciJson.emptyConfig().digest(), OciJson.emptyConfig().size());
                 }
             }
-            byte[] index = Files.readAllBytes(layout.resolve("index.json"));
+            byte[] indexJson = Files.readAllBytes(layout.resolve("index.json"));
             // Leftovers of a build that died (a staging folder, blobs nothing references) are cleaned by a build.
-            if (!DigestingOutputStream.digestOf(index).equals(state.getProperty("index"))
+            Set<String> names = new HashSet<>();
+            blobs.keySet().forEach(digest -> names.add(digest.substring(7)));
+            if (!DigestingOutputStream.digestOf(indexJson).equals(state.getProperty("index"))
                     || !names(layout).equals(Set.of("oci-layout", "index.json", "blobs"))
                     || !holds(layout.resolve("oci-layout"), OciLayout.OCI_LAYOUT)
                     || !names(layout.resolve("blobs")).equals(Set.of("sha256"))
-                    || !names(layout.resolve("blobs/sha256")).equals(blobs)
-                    || size(layout, current.manifestDigest()) != Long.parseLong(state.getProperty("manifestSize", "-1"))
-                    || size(layout, current.configDigest()) != Long.parseLong(state.getProperty("configSize", "-1"))) {
+                    || !names(layout.resolve("blobs/sha256")).equals(names)) {
                 return Optional.empty();
             }
-            for (Recorded recorded : current.layers()) {
-                if (size(layout, recorded.layer().digest()) != recorded.layer().size()) {
+            for (Map.Entry<String, Long> blob : blobs.entrySet()) {
+                if (size(layout, blob.getKey()) != blob.getValue()) {
                     return Optional.empty();
                 }
             }
@@ -135,18 +167,51 @@ final class BuildState {
         }
     }
 
+    /** @return the key prefix of each image the state records: {@code ""} for a single image */
+    private static List<String> prefixes(Properties state) {
+        String count = state.getProperty("images");
+        if (count == null) {
+            return List.of("");
+        }
+        int images = Integer.parseInt(count);
+        if (images < 1) {
+            throw new IllegalArgumentException("images");
+        }
+        List<String> prefixes = new ArrayList<>();
+        for (int i = 1; i <= images; i++) {
+            prefixes.add(prefix(i - 1, true));
+        }
+        return prefixes;
+    }
+
+    /** @return the key prefix of image {@code i} (from 0) of a state with an image index, or of the one image */
+    private static String prefix(int i, boolean indexed) {
+        return indexed ? "image." + (i + 1) + "." : "";
+    }
+
+    private static Image image(Properties state, String prefix) {
+        BuildResult.Sbom sbom = state.getProperty(prefix + "referrer") == null ? null : new BuildResult.Sbom(null,
+                digest(state, prefix + "sbom"), Long.parseLong(state.getProperty(prefix + "sbomSize", "-1")),
+                digest(state, prefix + "referrer"), Long.parseLong(state.getProperty(prefix + "referrerSize", "-1")));
+        return new Image(digest(state, prefix + "manifest"),
+                Long.parseLong(state.getProperty(prefix + "manifestSize", "-1")), digest(state, prefix + "config"),
+                Long.parseLong(state.getProperty(prefix + "configSize", "-1")), layers(state, prefix), sbom);
+    }
+
     /**
-     * @return the layers the last build recorded, by fingerprint, whatever else changed since; their blobs may be
-     *     gone, which the caller checks when it takes one
+     * @return the layers the last build recorded, of every image, by fingerprint, whatever else changed since; their
+     *     blobs may be gone, which the caller checks when it takes one
      */
     static Map<String, BuildResult.Layer> reusable(Path layout) throws IOException {
         Map<String, BuildResult.Layer> reusable = new HashMap<>();
         Optional<Properties> state = load(layout);
         if (state.isPresent()) {
             try {
-                for (Recorded recorded : layers(state.get())) {
-                    if (recorded.fingerprint() != null) {
-                        reusable.put(recorded.fingerprint(), recorded.layer());
+                for (String prefix : prefixes(state.get())) {
+                    for (Recorded recorded : layers(state.get(), prefix)) {
+                        if (recorded.fingerprint() != null) {
+                            reusable.put(recorded.fingerprint(), recorded.layer());
+                        }
                     }
                 }
             } catch (IllegalArgumentException e) {
@@ -172,8 +237,18 @@ final class BuildState {
      */
     record PreviousLayer(String fingerprint, String listing) {}
 
-    /** @return what the last build recorded, if it left a state that can be read */
+    /** @return what the last build recorded of its image, if it left a state that can be read */
     static Optional<Previous> previous(Path layout) throws IOException {
+        return previous(layout, 0, false);
+    }
+
+    /**
+     * @param image which image of the build, from 0, in the order of {@code <platforms>}
+     * @param indexed whether the build has an image index ({@code <platforms>}); a state of the other kind has no
+     *     layers to compare with
+     * @return what the last build recorded of that image, if it left a state that can be read
+     */
+    static Optional<Previous> previous(Path layout, int image, boolean indexed) throws IOException {
         Optional<Properties> loaded = load(layout);
         if (loaded.isEmpty()) {
             return Optional.empty();
@@ -186,11 +261,14 @@ final class BuildState {
             return Optional.empty();
         }
         Map<String, PreviousLayer> layers = new HashMap<>();
+        String prefix = prefix(image, indexed);
         try {
-            List<Recorded> recorded = layers(state);
-            for (int i = 0; i < recorded.size(); i++) {
-                layers.putIfAbsent(recorded.get(i).layer().name(), new PreviousLayer(recorded.get(i).fingerprint(),
-                        hexOrNull(state.getProperty("layer." + (i + 1) + ".listing"))));
+            if (indexed == (state.getProperty("images") != null) && state.getProperty(prefix + "layers") != null) {
+                List<Recorded> recorded = layers(state, prefix);
+                for (int i = 0; i < recorded.size(); i++) {
+                    layers.putIfAbsent(recorded.get(i).layer().name(), new PreviousLayer(recorded.get(i).fingerprint(),
+                            hexOrNull(state.getProperty(prefix + "layer." + (i + 1) + ".listing"))));
+                }
             }
         } catch (IllegalArgumentException e) {
             return Optional.empty();
@@ -216,14 +294,14 @@ final class BuildState {
         return Optional.of(state);
     }
 
-    private static List<Recorded> layers(Properties state) {
-        int count = Integer.parseInt(state.getProperty("layers", "-1"));
+    private static List<Recorded> layers(Properties state, String prefix) {
+        int count = Integer.parseInt(state.getProperty(prefix + "layers", "-1"));
         if (count < 1) {
             throw new IllegalArgumentException("layers");
         }
         List<Recorded> layers = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            String key = "layer." + i + ".";
+            String key = prefix + "layer." + i + ".";
             String fingerprint = state.getProperty(key + "fingerprint", "");
             if (fingerprint.equals(RACY)) {
                 fingerprint = null;
@@ -264,31 +342,38 @@ final class BuildState {
     }
 
     /**
-     * Records the state of a layout just committed; written atomically, like the index. A layer whose newest source
-     * is not strictly older than the state file itself is recorded as racy ({@link Fingerprints#racyAsOf}).
+     * Records the state of a single-platform layout just committed; written atomically, like the index. A layer whose
+     * newest source is not strictly older than the state file itself is recorded as racy
+     * ({@link Fingerprints#racyAsOf}).
      */
-    static void record(Path layout, Fingerprints fingerprints, BuildResult result, long manifestSize, long configSize)
-            throws IOException {
-        record(layout, fingerprints, null, result, manifestSize, configSize);
+    static void record(Path layout, Fingerprints fingerprints, BuildResult result) throws IOException {
+        record(layout, fingerprints.image(), List.of(fingerprints), null, result);
     }
 
     /**
-     * @param reasons the settings and listing fingerprints to record, from which the next build tells why it writes a
-     *     layer; {@code null} to record none
+     * @param fingerprint the fingerprint of the whole build, recorded unless a layer is racy
+     * @param fingerprints each image's fingerprints, in the order of {@code result.images()}
+     * @param reasons the settings and listing fingerprints of each image, from which the next build tells why it
+     *     writes a layer; {@code null} to record none
      */
-    static void record(Path layout, Fingerprints fingerprints, LayerReasons reasons, BuildResult result,
-            long manifestSize, long configSize) throws IOException {
+    static void record(Path layout, String fingerprint, List<Fingerprints> fingerprints, List<LayerReasons> reasons,
+            BuildResult result) throws IOException {
         String index = DigestingOutputStream.digestOf(Files.readAllBytes(layout.resolve("index.json")));
         Path state = stateFile(layout);
         Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(temp, text(fingerprints, reasons, index, result, manifestSize, configSize),
-                    StandardCharsets.UTF_8);
+            Files.writeString(temp, text(fingerprint, fingerprints, reasons, index, result), StandardCharsets.UTF_8);
             // Read back from the file system that stamps it, after the write: the time of the state, by its clock.
-            Fingerprints settled = fingerprints.racyAsOf(Files.getLastModifiedTime(temp).toInstant());
-            if (!settled.racy().equals(fingerprints.racy())) {
-                Files.writeString(temp, text(settled, reasons, index, result, manifestSize, configSize),
-                        StandardCharsets.UTF_8);
+            Instant written = Files.getLastModifiedTime(temp).toInstant();
+            List<Fingerprints> settled = new ArrayList<>();
+            boolean changed = false;
+            for (Fingerprints each : fingerprints) {
+                Fingerprints now = each.racyAsOf(written);
+                changed |= !now.racy().equals(each.racy());
+                settled.add(now);
+            }
+            if (changed) {
+                Files.writeString(temp, text(fingerprint, settled, reasons, index, result), StandardCharsets.UTF_8);
             }
             Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
@@ -340,29 +425,48 @@ final class BuildState {
                 + stamp.ctimeNanos() + ":" + stamp.inode() + ":" + stamp.device();
     }
 
-    private static String text(Fingerprints fingerprints, LayerReasons reasons, String index, BuildResult result,
-            long manifestSize, long configSize) {
+    private static String text(String fingerprint, List<Fingerprints> fingerprints, List<LayerReasons> reasons,
+            String index, BuildResult result) {
         StringBuilder text = new StringBuilder();
         // A racy layer is written down without its fingerprint: its blob is right, but a later change to one of its
-        // sources might not show in their stamps, so neither it nor the whole image may be taken as unchanged.
+        // sources might not show in their stamps, so neither it nor the whole build may be taken as unchanged.
         // Every value is a digest, a number or a layer name (Values.LAYER: [a-z0-9._-]), none of which a
         // properties file reads differently; the name is escaped all the same.
-        text.append("fingerprint=").append(fingerprints.anyRacy() ? RACY : fingerprints.image())
-                .append("\nindex=").append(index)
-                .append("\nmanifest=").append(result.manifestDigest()).append("\nmanifestSize=").append(manifestSize)
-                .append("\nconfig=").append(result.configDigest()).append("\nconfigSize=").append(configSize)
-                .append("\nlayers=").append(result.layers().size()).append('\n');
-        if (result.sbom() != null) {
-            BuildResult.Sbom sbom = result.sbom();
-            text.append("referrer=").append(sbom.referrer()).append("\nreferrerSize=").append(sbom.referrerSize())
-                    .append("\nsbom=").append(sbom.digest()).append("\nsbomSize=").append(sbom.size()).append('\n');
+        boolean racy = fingerprints.stream().anyMatch(Fingerprints::anyRacy);
+        text.append("fingerprint=").append(racy ? RACY : fingerprint).append("\nindex=").append(index).append('\n');
+        boolean indexed = result.index() != null;
+        if (indexed) {
+            text.append("images=").append(result.images().size()).append("\nimageIndex=")
+                    .append(result.index().digest()).append("\nimageIndexSize=").append(result.index().size())
+                    .append('\n');
         }
         if (reasons != null) {
-            text.append("settings=").append(reasons.settings()).append('\n');
+            text.append("settings=").append(reasons.get(0).settings()).append('\n');
         }
-        for (int i = 0; i < result.layers().size(); i++) {
-            BuildResult.Layer layer = result.layers().get(i);
-            String key = "layer." + (i + 1) + ".";
+        for (int k = 0; k < result.images().size(); k++) {
+            image(text, prefix(k, indexed), fingerprints.get(k), reasons == null ? null : reasons.get(k),
+                    result.images().get(k));
+        }
+        return text.toString();
+    }
+
+    private static void image(StringBuilder text, String prefix, Fingerprints fingerprints, LayerReasons reasons,
+            BuildResult.Image image) {
+        text.append(prefix).append("manifest=").append(image.manifestDigest()).append('\n')
+                .append(prefix).append("manifestSize=").append(image.manifestSize()).append('\n')
+                .append(prefix).append("config=").append(image.configDigest()).append('\n')
+                .append(prefix).append("configSize=").append(image.configSize()).append('\n')
+                .append(prefix).append("layers=").append(image.layers().size()).append('\n');
+        if (image.sbom() != null) {
+            BuildResult.Sbom sbom = image.sbom();
+            text.append(prefix).append("referrer=").append(sbom.referrer()).append('\n')
+                    .append(prefix).append("referrerSize=").append(sbom.referrerSize()).append('\n')
+                    .append(prefix).append("sbom=").append(sbom.digest()).append('\n')
+                    .append(prefix).append("sbomSize=").append(sbom.size()).append('\n');
+        }
+        for (int i = 0; i < image.layers().size(); i++) {
+            BuildResult.Layer layer = image.layers().get(i);
+            String key = prefix + "layer." + (i + 1) + ".";
             text.append(key).append("name=");
             escape(layer.name(), text);
             text.append('\n')
@@ -376,7 +480,6 @@ final class BuildState {
                 text.append(key).append("listing=").append(reasons.listings().get(i)).append('\n');
             }
         }
-        return text.toString();
     }
 
     /**

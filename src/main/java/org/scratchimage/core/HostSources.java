@@ -4,16 +4,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import org.scratchimage.core.elf.Sysroot;
 
 /**
  * The host paths that {@code <source>} elements name: resolved against the project directory, and checked to be
- * what the declaration needs, a readable regular file or a directory.
+ * what the declaration needs, a readable regular file or a directory. In a platform of {@code <platforms>} whose
+ * sysroot is not {@code /}, an absolute source is a path of that platform's file system: it is resolved inside the
+ * sysroot as a chroot would ({@link Sysroot}), so no link leads out of it.
  */
 final class HostSources {
     private final Path baseDirectory;
+    private final Path sourceRoot;
 
     HostSources(Path baseDirectory) {
+        this(baseDirectory, null);
+    }
+
+    /** @param sourceRoot where absolute sources are looked up, or {@code null} for the host's root */
+    HostSources(Path baseDirectory, Path sourceRoot) {
         this.baseDirectory = baseDirectory;
+        this.sourceRoot = sourceRoot;
     }
 
     /** @return the readable regular file that a {@code <file>} or {@code <binary>} names, links followed */
@@ -21,7 +31,7 @@ final class HostSources {
         Path file = resolve(element, source);
         if (!Files.exists(file)) {
             throw new InvalidConfigurationException(element, source, missing(file) + " (resolved to " + file + ")",
-                    "correct the path; relative paths resolve against the project directory " + baseDirectory);
+                    fixOfMissing());
         }
         if (Files.isDirectory(file)) {
             throw new InvalidConfigurationException(element, source, "is a directory",
@@ -44,9 +54,7 @@ final class HostSources {
         if (!Files.isDirectory(root)) {
             boolean aFile = Files.exists(root);
             String problem = aFile ? "is not a directory" : missing(root);
-            String fix = aFile
-                    ? "declare a single file as a <file> or <binary>"
-                    : "correct the path; relative paths resolve against the project directory " + baseDirectory;
+            String fix = aFile ? "declare a single file as a <file> or <binary>" : fixOfMissing();
             throw new InvalidConfigurationException(element, source, problem + " (resolved to " + root + ")", fix);
         }
         return root;
@@ -58,11 +66,22 @@ final class HostSources {
                     + baseDirectory);
         }
         try {
+            if (sourceRoot != null && source.startsWith("/")) {
+                return Sysroot.resolve(sourceRoot, source);
+            }
             return baseDirectory.resolve(source).normalize();
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(element, source, "cannot be resolved inside the platform's sysroot "
+                    + sourceRoot + " (" + e.getMessage() + ")", "fix the links on that path inside the sysroot");
         } catch (InvalidPathException e) {
             throw new InvalidConfigurationException(element, source, "is not a valid host path (" + e.getReason() + ")",
                     "name an existing host path");
         }
+    }
+
+    private String fixOfMissing() {
+        return "correct the path; relative paths resolve against the project directory " + baseDirectory
+                + (sourceRoot == null ? "" : ", absolute ones inside the platform's sysroot " + sourceRoot);
     }
 
     /** Why a path the user named leads nowhere: a dangling link, a link loop, or nothing at all. */

@@ -18,14 +18,10 @@ import java.util.function.Consumer;
 import org.scratchimage.core.archive.ArchiveResult;
 import org.scratchimage.core.archive.ImageArchive;
 import org.scratchimage.core.image.Compression;
-import org.scratchimage.core.image.FileDigest;
-import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
-import org.scratchimage.core.oci.Descriptor;
+import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.oci.FolderKey;
 import org.scratchimage.core.oci.LayoutLock;
-import org.scratchimage.core.oci.MediaTypes;
-import org.scratchimage.core.oci.OciJson;
 import org.scratchimage.core.oci.OciLayout;
 import org.scratchimage.core.oci.UnsafeOutputDirectoryException;
 
@@ -56,27 +52,34 @@ public final class ImageBuilder {
     public BuildResult build(BuildRequest request) throws InvalidConfigurationException, IOException {
         // Before any source is stamped: a source changed later than this is too recent to be trusted by its stamp.
         long plannedAt = System.currentTimeMillis();
-        ImagePlan plan = ImagePlanner.plan(request, listener);
+        BuildPlan plan = ImagePlanner.planAll(request, listener);
         // One key for the lock, the state and the layout: out and alias -> out are one folder, built in turns.
         Path output = FolderKey.of(outputDirectory(request));
         Path archive = ArchiveTarget.of(request);
-        ImageSbom sbom = ImageSbom.of(request, plan);
-        Fingerprints fingerprints = Fingerprints.of(plan, VERSION, plannedAt);
-        if (sbom != null) {
-            fingerprints = fingerprints.withImageInput(sbom.fingerprint());
+        List<ImageSbom> sboms = null;
+        List<Fingerprints> fingerprints = new ArrayList<>();
+        for (ImagePlan image : plan.images()) {
+            ImageSbom sbom = ImageSbom.of(request, image, plan.indexed());
+            Fingerprints each = Fingerprints.of(image, VERSION, plannedAt);
+            if (sbom != null) {
+                sboms = sboms == null ? new ArrayList<>() : sboms;
+                sboms.add(sbom);
+                each = each.withImageInput(sbom.fingerprint());
+            }
+            fingerprints.add(each);
         }
-        if (archive != null && plan.compression() == Compression.ZSTD) {
+        String fingerprint = fingerprint(plan, fingerprints);
+        if (archive != null && plan.first().compression() == Compression.ZSTD) {
             listener.warn("The archive " + archive + " holds zstd layers (<compression>zstd</compression>), which"
                     + " Docker before 25 cannot load; Docker 25 and later, containerd, podman and skopeo can. Fix: set"
                     + " <compression>gzip</compression> if the archive must load on older Docker");
         }
         // Read-only and decided from what the last build recorded: only a layout it wrote can match.
-        Optional<BuildState.Current> current = check(output, fingerprints, sbom);
+        Optional<BuildState.Current> current = check(output, fingerprint, sboms);
         if (current.isPresent()) {
-            BuildResult result = upToDate(plan, output, current.get(), archive, sbom);
+            BuildResult result = upToDate(plan, output, current.get(), archive, sboms);
             // Nothing to write at all: no lock, and nothing but a few small files read.
-            if ((archive == null || current.get().holdsArchive(archive))
-                    && (sbom == null || sbom.current(current.get().sbom().digest()))
+            if ((archive == null || current.get().holdsArchive(archive)) && sbomsCurrent(sboms, result)
                     && ResultFiles.current(request.resultDirectory(), result)) {
                 if (archive != null) {
                     listener.info("Archive up to date: " + archive);
@@ -90,45 +93,39 @@ public final class ImageBuilder {
             OciLayout layout = openLayout(output);
             if (current.isPresent()) {
                 // Only the archive or the result files are behind: unless another build committed meanwhile.
-                current = check(output, fingerprints, sbom);
+                current = check(output, fingerprint, sboms);
             }
             BuildResult result;
-            byte[] document = null;
+            List<byte[]> documents = null;
             if (current.isPresent()) {
-                result = upToDate(plan, output, current.get(), archive, sbom);
+                result = upToDate(plan, output, current.get(), archive, sboms);
             } else {
                 // Read under the lock: the layers another build recorded are only taken from the layout it committed.
                 Map<String, BuildResult.Layer> reusable = BuildState.reusable(output);
-                LayerReasons reasons = LayerReasons.of(output, plan, VERSION, request.baseDirectory());
-                Written written = write(plan, fingerprints, reusable, reasons, layout, sbom);
-                if (sbom != null) {
+                List<LayerReasons> reasons = new ArrayList<>();
+                for (int k = 0; k < plan.images().size(); k++) {
+                    reasons.add(LayerReasons.of(output, plan.images().get(k), VERSION, request.baseDirectory(), k,
+                            plan.indexed()));
+                }
+                ImageWriter.Written written = ImageWriter.write(plan, fingerprints, reusable, reasons, layout, sboms,
+                        listener);
+                if (sboms != null) {
                     // Before the state that names the layers: a layer the state offers for reuse has its files here.
                     LayerFiles.write(output, written.files());
                 }
-                BuildState.record(output, fingerprints, reasons, written.result(), written.manifestSize(),
-                        written.configSize());
+                BuildState.record(output, fingerprint, fingerprints, reasons, written.result());
                 result = written.result().withArchive(archive);
-                document = written.document();
+                documents = written.documents();
             }
-            if (sbom != null) {
-                try {
-                    if (document != null) {
-                        sbom.write(document);
-                    } else if (!sbom.current(result.sbom().digest())) {
-                        sbom.restore(output, result.sbom().digest());
-                    }
-                } catch (IOException e) {
-                    throw new AfterCommitException(sbom.file(), e);
-                }
-                listener.debug("SBOM " + sbom.file() + ": " + result.sbom().digest() + ", referrer "
-                        + result.sbom().referrer());
+            if (sboms != null) {
+                writeSboms(sboms, result, documents, output);
             }
             if (archive != null) {
                 if (current.isPresent() && current.get().holdsArchive(archive)) {
                     listener.info("Archive up to date: " + archive);
                 } else {
                     try {
-                        writeArchive(output, archive, plan);
+                        writeArchive(output, archive, plan, request.hostArchitecture());
                     } catch (IOException e) {
                         throw new AfterCommitException(archive, e);
                     }
@@ -143,117 +140,94 @@ public final class ImageBuilder {
         }
     }
 
-    /** The recorded layout, if it is current; with an SBOM, only if the state records its referrer. */
-    private static Optional<BuildState.Current> check(Path output, Fingerprints fingerprints, ImageSbom sbom)
+    /**
+     * @return the fingerprint of the whole build: the image's, or with {@code <platforms>} one of every image's in
+     *     their order
+     */
+    private static String fingerprint(BuildPlan plan, List<Fingerprints> fingerprints) {
+        if (!plan.indexed()) {
+            return fingerprints.get(0).image();
+        }
+        FieldDigest sha = new FieldDigest().text("index").number(fingerprints.size());
+        for (Fingerprints each : fingerprints) {
+            sha.text(each.image());
+        }
+        return sha.hex();
+    }
+
+    /** The recorded layout, if it is current; with SBOMs, only if the state records their referrers. */
+    private static Optional<BuildState.Current> check(Path output, String fingerprint, List<ImageSbom> sboms)
             throws IOException {
-        Optional<BuildState.Current> current = BuildState.check(output, fingerprints.image());
-        return current.filter(c -> sbom == null || c.sbom() != null);
+        Optional<BuildState.Current> current = BuildState.check(output, fingerprint);
+        return current.filter(c -> sboms == null || c.recordsSboms());
+    }
+
+    private static boolean sbomsCurrent(List<ImageSbom> sboms, BuildResult result) throws IOException {
+        if (sboms == null) {
+            return true;
+        }
+        for (int k = 0; k < sboms.size(); k++) {
+            if (!sboms.get(k).current(result.images().get(k).sbom().digest())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes each SBOM file: the document just made, or the layout's copy when the file is not current. */
+    private void writeSboms(List<ImageSbom> sboms, BuildResult result, List<byte[]> documents, Path output)
+            throws IOException {
+        for (int k = 0; k < sboms.size(); k++) {
+            ImageSbom sbom = sboms.get(k);
+            BuildResult.Sbom written = result.images().get(k).sbom();
+            try {
+                if (documents != null) {
+                    sbom.write(documents.get(k));
+                } else if (!sbom.current(written.digest())) {
+                    sbom.restore(output, written.digest());
+                }
+            } catch (IOException e) {
+                throw new AfterCommitException(sbom.file(), e);
+            }
+            listener.debug("SBOM " + sbom.file() + ": " + written.digest() + ", referrer " + written.referrer());
+        }
     }
 
     /** The result of a build that found {@code current} already built from the same inputs. */
-    private static BuildResult upToDate(ImagePlan plan, Path output, BuildState.Current current, Path archive,
-            ImageSbom sbom) {
-        List<BuildResult.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < plan.layers().size(); i++) {
-            BuildResult.Layer recorded = current.layers().get(i).layer();
-            layers.add(new BuildResult.Layer(plan.layers().get(i).name(), recorded.digest(), recorded.size(),
-                    recorded.diffId(), recorded.entries(), true));
+    private static BuildResult upToDate(BuildPlan plan, Path output, BuildState.Current current, Path archive,
+            List<ImageSbom> sboms) {
+        List<BuildResult.Image> images = new ArrayList<>();
+        for (int k = 0; k < plan.images().size(); k++) {
+            ImagePlan image = plan.images().get(k);
+            BuildState.Image state = current.images().get(k);
+            List<BuildResult.Layer> layers = new ArrayList<>();
+            for (int i = 0; i < image.layers().size(); i++) {
+                BuildResult.Layer recorded = state.layers().get(i).layer();
+                layers.add(new BuildResult.Layer(image.layers().get(i).name(), recorded.digest(), recorded.size(),
+                        recorded.diffId(), recorded.entries(), true));
+            }
+            BuildResult.Sbom sbom = state.sbom();
+            images.add(new BuildResult.Image(image, state.manifestDigest(), state.manifestSize(), state.configDigest(),
+                    state.configSize(), layers, sboms == null ? null : new BuildResult.Sbom(sboms.get(k).file(),
+                            sbom.digest(), sbom.size(), sbom.referrer(), sbom.referrerSize())));
         }
-        BuildResult.Sbom recorded = current.sbom();
-        return new BuildResult(plan, output, current.manifestDigest(), current.configDigest(), layers, true, archive,
-                sbom == null ? null : new BuildResult.Sbom(sbom.file(), recorded.digest(), recorded.size(),
-                        recorded.referrer(), recorded.referrerSize()));
+        return new BuildResult(output, images, current.index(), true, archive);
     }
 
     /** Writes the archive of the committed layout, and records it in the state so that the next build may skip it. */
-    private void writeArchive(Path output, Path archive, ImagePlan plan) throws IOException {
+    private void writeArchive(Path output, Path archive, BuildPlan plan, String hostArchitecture) throws IOException {
         Files.createDirectories(archive.getParent());
-        ArchiveResult written = ImageArchive.write(output, archive, plan.created().getEpochSecond());
+        Platform host;
+        try {
+            host = Platforms.resolve(null, hostArchitecture);
+        } catch (InvalidConfigurationException e) {
+            // A host without an OCI name: the archive's docker-save part takes the first platform.
+            host = null;
+        }
+        ArchiveResult written = ImageArchive.write(output, archive, plan.first().created().getEpochSecond());
         BuildState.recordArchive(output, archive);
         listener.info(String.format(Locale.ROOT, "Archive %s: %s, loads as %s", archive, Sizes.human(written.size()),
                 String.join(", ", written.repoTags())));
-    }
-
-    /**
-     * A build's result and the sizes of its manifest and config, which the up-to-date state records.
-     *
-     * @param files with an SBOM, the checksums of each layer's files by diff_id, else {@code null}
-     * @param document with an SBOM, its bytes, else {@code null}
-     */
-    private record Written(BuildResult result, long manifestSize, long configSize,
-            Map<String, List<FileDigest>> files, byte[] document) {}
-
-    private Written write(ImagePlan plan, Fingerprints fingerprints, Map<String, BuildResult.Layer> reusable,
-            LayerReasons reasons, OciLayout layout, ImageSbom sbom) throws IOException {
-        try (OciLayout.Transaction transaction = layout.begin()) {
-            String mediaType = plan.compression().mediaType();
-            List<BuildResult.Layer> layers = new ArrayList<>();
-            List<Descriptor> descriptors = new ArrayList<>();
-            // The checksums of the files of the layers the last build recorded: read only to reuse one of them.
-            Map<String, List<FileDigest>> recorded = null;
-            Map<String, List<FileDigest>> files = new LinkedHashMap<>();
-            for (int i = 0; i < plan.layers().size(); i++) {
-                ImageLayer layer = plan.layers().get(i);
-                BuildResult.Layer previous = reusable.get(fingerprints.layers().get(i));
-                boolean unrecorded = false;
-                if (previous != null && sbom != null) {
-                    recorded = recorded != null ? recorded : LayerFiles.read(layout.directory());
-                    // Its files' checksums come from the record, never from its files: without them it is written.
-                    unrecorded = !recorded.containsKey(previous.diffId());
-                    previous = unrecorded ? null : previous;
-                }
-                Descriptor descriptor = previous == null
-                        ? null
-                        : transaction.reuseBlob(previous.digest(), previous.size(), mediaType);
-                BuildResult.Layer result;
-                if (descriptor != null) {
-                    result = new BuildResult.Layer(layer.name(), previous.digest(), previous.size(), previous.diffId(),
-                            previous.entries(), true);
-                    if (sbom != null) {
-                        files.put(previous.diffId(), recorded.get(previous.diffId()));
-                    }
-                } else {
-                    Path file = transaction.newStagingFile();
-                    LayerWriter.Layer written;
-                    try (OutputStream out = OciLayout.output(file)) {
-                        written = LayerWriter.write(layer.entries(), plan.created().getEpochSecond(),
-                                plan.compression(), plan.compressionLevel(), sbom != null, out);
-                    }
-                    descriptor = transaction.addBlob(file, written.digest(), written.size(), mediaType);
-                    result = new BuildResult.Layer(layer.name(), written.digest(), written.size(), written.diffId(),
-                            written.entries(), false);
-                    if (sbom != null) {
-                        files.put(written.diffId(), written.files());
-                    }
-                }
-                listener.info(String.format(Locale.ROOT, "Layer %s: %d entries, %s, %s, %s", result.name(),
-                        result.entries(), Sizes.human(result.size()), result.digest(), result.reused() ? "reused"
-                                : "written (" + (unrecorded ? "the SBOM lists its files, whose checksums the"
-                                        + " previous build did not record"
-                                        : reasons.why(i, fingerprints.layers().get(i))) + ")"));
-                listener.debug("Layer " + result.name() + " diff_id " + result.diffId());
-                layers.add(result);
-                descriptors.add(descriptor);
-            }
-            Descriptor config = transaction.addBlob(OciJson.config(plan.platform(), plan.created(), plan.config(),
-                    layers.stream().map(BuildResult.Layer::diffId).toList(),
-                    layers.stream().map(BuildResult.Layer::name).toList(), OciLayout.CREATED_BY_PREFIX + VERSION),
-                    MediaTypes.CONFIG);
-            Descriptor manifest = transaction.addBlob(
-                    OciJson.manifest(config, descriptors, plan.created(), plan.annotations()), MediaTypes.MANIFEST);
-            ImageSbom.Written document = null;
-            if (sbom != null) {
-                List<FileDigest> all = new ArrayList<>();
-                files.values().forEach(all::addAll);
-                document = sbom.addTo(transaction, plan, manifest, all, "scratch-maven-plugin-" + VERSION);
-            }
-            transaction.commit(OciJson.index(manifest, plan.platform(), plan.image(), plan.tags(),
-                    document == null ? null : document.referrer(), MediaTypes.SPDX_JSON));
-            listener.debug("Config " + config.digest());
-            return new Written(new BuildResult(plan, layout.directory(), manifest.digest(), config.digest(), layers,
-                    false, null, document == null ? null : document.result(sbom.file())), manifest.size(),
-                    config.size(), sbom == null ? null : files, document == null ? null : document.bytes());
-        }
     }
 
     /** Like a source, a relative output directory resolves against the project, not the JVM's working directory. */

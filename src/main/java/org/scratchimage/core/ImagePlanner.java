@@ -1,8 +1,10 @@
 package org.scratchimage.core;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,10 @@ import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.packages.PackageMetadata;
 
-/** Validates a {@link BuildRequest} once, completely, and turns it into an {@link ImagePlan}. */
+/**
+ * Validates a {@link BuildRequest} once, completely, and turns it into an {@link ImagePlan}, or one per platform of
+ * {@code <platforms>}.
+ */
 final class ImagePlanner {
     /** Set by the plugin from the build timestamp; a user value would contradict it. */
     static final String CREATED_ANNOTATION = "org.opencontainers.image.created";
@@ -31,7 +36,66 @@ final class ImagePlanner {
         return plan(request, BuildListener.of(debug));
     }
 
+    /**
+     * @return the plans of the build: one for {@code <platform>} and {@code <sysroot>}, or one per platform of
+     *     {@code <platforms>}, in their order, each planned from its own sysroot
+     */
+    static BuildPlan planAll(BuildRequest request, BuildListener listener)
+            throws InvalidConfigurationException, IOException {
+        if (request.platforms().isEmpty()) {
+            return new BuildPlan(List.of(plan(request, listener)), false);
+        }
+        if (!Values.isBlank(request.platform())) {
+            throw new InvalidConfigurationException("<platform>", request.platform(), "is set together with <platforms>",
+                    "remove <platform> and list every platform in <platforms>, or remove <platforms> to build one"
+                            + " platform");
+        }
+        // "/" is <sysroot>'s default, which the goal passes when the pom does not set it.
+        if (!Values.isBlank(request.sysroot()) && !request.sysroot().trim().equals("/")) {
+            throw new InvalidConfigurationException("<sysroot>", request.sysroot(), "is set together with <platforms>,"
+                    + " where each platform has its own", "move it into the <platform> of <platforms> it belongs to,"
+                            + " such as <platform><name>linux/arm64</name><sysroot>" + request.sysroot().trim()
+                            + "</sysroot></platform>");
+        }
+        // What every platform's planning reports alike (the timestamp, a <cmd> with spaces) is said once.
+        BuildListener once = BuildListeners.once(listener);
+        Map<Platform, String> seen = new HashMap<>();
+        List<ImagePlan> plans = new ArrayList<>();
+        for (int i = 0; i < request.platforms().size(); i++) {
+            String element = "<platforms>/<platform>[" + (i + 1) + "]";
+            PlatformSpec spec = request.platforms().get(i);
+            if (spec == null || Values.isBlank(spec.name())) {
+                throw new InvalidConfigurationException(element + "/<name>", null, "is not set",
+                        "name the platform as os/arch[/variant], such as linux/amd64 or linux/arm64");
+            }
+            Platform platform = Platforms.parse(element + "/<name>", spec.name());
+            String first = seen.putIfAbsent(platform, element);
+            if (first != null) {
+                throw new InvalidConfigurationException(element + "/<name>", spec.name(), "is listed twice, also as "
+                        + first, "list each platform once: an image index holds one image per platform");
+            }
+            Path sysroot = SharedLibraries.sysroot(element + "/<sysroot>", spec.sysroot(), request.baseDirectory());
+            BuildRequest one = request.toBuilder().platforms(List.of()).platform(platform.toString())
+                    .sysroot(spec.sysroot()).build();
+            try {
+                plans.add(plan(one, once, element + "/<name>", sysroot.getParent() == null ? null : sysroot));
+            } catch (InvalidConfigurationException e) {
+                throw e.inPlatform(element + " (" + platform + ")");
+            }
+        }
+        return new BuildPlan(plans, true);
+    }
+
     static ImagePlan plan(BuildRequest request, BuildListener listener) throws InvalidConfigurationException, IOException {
+        return plan(request, listener, null, null);
+    }
+
+    /**
+     * @param platformElement the element naming the platform of one image of {@code <platforms>}, or {@code null}
+     * @param sourceRoot where its absolute sources are found: its sysroot unless that is {@code /}, else {@code null}
+     */
+    private static ImagePlan plan(BuildRequest request, BuildListener listener, String platformElement,
+            Path sourceRoot) throws InvalidConfigurationException, IOException {
         String image = Values.image("<image>", request.image());
         List<String> tags = tags(request.tags(), request.defaultTag());
         Platform explicit = Values.isBlank(request.platform()) ? null : Platforms.parse(request.platform());
@@ -44,8 +108,8 @@ final class ImagePlanner {
         ContainerConfig config = config(request.container(), listener);
         SortedMap<String, String> annotations = annotations(request.annotations());
         Accounts accounts = Accounts.of(request);
-        LayerEntries collector = LayerEntries.declare(request, listener::debug);
-        Platform platform = SharedLibraries.addTo(collector, request, explicit, listener);
+        LayerEntries collector = LayerEntries.declare(request, sourceRoot, listener::debug);
+        Platform platform = SharedLibraries.addTo(collector, request, explicit, platformElement, listener);
         accounts.addTo(collector);
         config = CaCertificates.addTo(collector, request, config);
         PackageMetadata packages = PackageFiles.addTo(collector, request, listener);

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.FileDigest;
 import org.scratchimage.core.image.ImagePlan;
+import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.oci.OciJson;
@@ -43,6 +44,16 @@ record ImageSbom(Path file, MavenCoordinates project, OsPackages packages) {
      * @throws InvalidConfigurationException if it asks for one without naming the project
      */
     static ImageSbom of(BuildRequest request, ImagePlan plan) throws InvalidConfigurationException {
+        return of(request, plan, false);
+    }
+
+    /**
+     * @param perPlatform whether the build has several platforms, each with its SBOM: the file name then holds the
+     *     platform, {@code app-sbom-linux-arm64.spdx.json}
+     * @return the SBOM of {@code plan} the request asks for, or {@code null} for none
+     */
+    static ImageSbom of(BuildRequest request, ImagePlan plan, boolean perPlatform)
+            throws InvalidConfigurationException {
         if (request.sbomFile() == null) {
             return null;
         }
@@ -54,7 +65,18 @@ record ImageSbom(Path file, MavenCoordinates project, OsPackages packages) {
         }
         Path base = request.baseDirectory();
         Path file = (base == null ? request.sbomFile() : base.resolve(request.sbomFile())).toAbsolutePath().normalize();
+        if (perPlatform) {
+            file = file.resolveSibling(withPlatform(file.getFileName().toString(), plan.platform()));
+        }
         return new ImageSbom(file, project, osPackages(plan));
+    }
+
+    /** @return {@code name} with {@code -os-arch[-variant]} before its {@code .spdx.json}, else at its end */
+    static String withPlatform(String name, Platform platform) {
+        String suffix = "-" + platform.os() + "-" + platform.architecture()
+                + (platform.variant() == null ? "" : "-" + platform.variant());
+        String extension = name.endsWith(".spdx.json") ? ".spdx.json" : "";
+        return name.substring(0, name.length() - extension.length()) + suffix + extension;
     }
 
     private static boolean blank(String value) {

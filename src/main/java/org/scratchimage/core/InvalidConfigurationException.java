@@ -46,6 +46,25 @@ public final class InvalidConfigurationException extends Exception {
         return new InvalidConfigurationException(element, value, subject, problem, fix);
     }
 
+    /**
+     * @param platform the platform of {@code <platforms>} whose planning found this mistake, such as
+     *     {@code <platforms>/<platform>[2] (linux/arm64)}
+     * @return this mistake, its message saying in which platform it was found
+     */
+    InvalidConfigurationException inPlatform(String platform) {
+        InvalidConfigurationException e = new InvalidConfigurationException(element, value, "For " + platform + ": "
+                + getMessage(), fix, true);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    private InvalidConfigurationException(String element, String value, String message, String fix, boolean whole) {
+        super(message);
+        this.element = element;
+        this.value = value;
+        this.fix = fix;
+    }
+
     /** @return the configuration element at fault, written as XML */
     public String element() {
         return element;

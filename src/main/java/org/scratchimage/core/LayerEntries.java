@@ -70,8 +70,17 @@ final class LayerEntries {
     /** @return a collector holding every declared entry, to which resolved libraries may be added */
     static LayerEntries declare(BuildRequest request, Consumer<String> debug)
             throws InvalidConfigurationException, IOException {
+        return declare(request, null, debug);
+    }
+
+    /**
+     * @param sourceRoot where absolute sources are looked up (a platform's sysroot), or {@code null} for {@code /}
+     * @return a collector holding every declared entry, to which resolved libraries may be added
+     */
+    static LayerEntries declare(BuildRequest request, Path sourceRoot, Consumer<String> debug)
+            throws InvalidConfigurationException, IOException {
         Path archive = ArchiveTarget.check(request);
-        LayerEntries collector = new LayerEntries(new HostSources(request.baseDirectory()), debug,
+        LayerEntries collector = new LayerEntries(new HostSources(request.baseDirectory(), sourceRoot), debug,
                 LayerOrder.of(request), archive, archive == null ? null : request.archiveFile().toString(),
                 request.resultDirectory() == null ? null : FolderKey.of(request.resultDirectory()));
         List<DirectorySpec> directories = request.directories();

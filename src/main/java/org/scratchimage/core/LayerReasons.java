@@ -48,7 +48,16 @@ final class LayerReasons {
      * @param baseDirectory the project folder, against which a changed source is named; {@code null} to name it whole
      */
     static LayerReasons of(Path layout, ImagePlan plan, String pluginVersion, Path baseDirectory) throws IOException {
-        return new LayerReasons(BuildState.previous(layout), plan, baseDirectory,
+        return of(layout, plan, pluginVersion, baseDirectory, 0, false);
+    }
+
+    /**
+     * @param image which image of the build {@code plan} is, from 0, in the order of {@code <platforms>}
+     * @param indexed whether the build has an image index ({@code <platforms>})
+     */
+    static LayerReasons of(Path layout, ImagePlan plan, String pluginVersion, Path baseDirectory, int image,
+            boolean indexed) throws IOException {
+        return new LayerReasons(BuildState.previous(layout, image, indexed), plan, baseDirectory,
                 Fingerprints.settingsOf(plan, pluginVersion));
     }
 

@@ -43,13 +43,18 @@ final class Platforms {
     }
 
     static Platform parse(String value) throws InvalidConfigurationException {
+        return parse("<platform>", value);
+    }
+
+    /** @param element the element that holds {@code value}, for the error */
+    static Platform parse(String element, String value) throws InvalidConfigurationException {
         String[] parts = value.trim().split("/", -1);
         boolean valid = (parts.length == 2 || parts.length == 3)
                 && OPERATING_SYSTEMS.contains(parts[0])
                 && ARCHITECTURES.contains(parts[1])
                 && (parts.length == 2 || VARIANT.matcher(parts[2]).matches());
         if (!valid) {
-            throw new InvalidConfigurationException("<platform>", value, "is not an OCI platform",
+            throw new InvalidConfigurationException(element, value, "is not an OCI platform",
                     "write os/arch[/variant] with Go's names, such as linux/amd64, linux/arm64 or linux/arm/v7");
         }
         return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);

@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.scratchimage.core.oci.ImageMetadata;
 
 /**
- * The build's result files in {@code ${project.build.directory}}: {@code scratch-image.digest} (the manifest digest
- * and a newline) and {@code scratch-image.json} ({@link ImageMetadata}), for the CI steps after the build. Each is
+ * The build's result files in {@code ${project.build.directory}}: {@code scratch-image.digest} (the digest the tags
+ * name, the manifest's or, with {@code <platforms>}, the image index's, and a newline) and {@code scratch-image.json} ({@link ImageMetadata}), for the CI steps after the build. Each is
  * replaced atomically, and only when its bytes change; the references a push recorded of the same manifest are
  * kept.
  */
@@ -56,12 +56,25 @@ final class ResultFiles {
     }
 
     private static ImageMetadata metadata(BuildResult result) {
+        String archive = result.archive() == null ? null : result.archive().toString();
+        if (result.index() == null) {
+            return new ImageMetadata(result.plan().image(), result.plan().tags(), result.manifestDigest(),
+                    result.plan().platform().toString(), layers(result.image()), archive, List.of());
+        }
+        List<ImageMetadata.Manifest> manifests = new ArrayList<>();
+        for (BuildResult.Image image : result.images()) {
+            manifests.add(new ImageMetadata.Manifest(image.plan().platform().toString(), image.manifestDigest(),
+                    layers(image)));
+        }
+        return new ImageMetadata(result.plan().image(), result.plan().tags(), result.digest(), null, List.of(),
+                manifests, archive, List.of());
+    }
+
+    private static List<ImageMetadata.Layer> layers(BuildResult.Image image) {
         List<ImageMetadata.Layer> layers = new ArrayList<>();
-        for (BuildResult.Layer layer : result.layers()) {
+        for (BuildResult.Layer layer : image.layers()) {
             layers.add(new ImageMetadata.Layer(layer.name(), layer.digest(), layer.size(), layer.diffId()));
         }
-        return new ImageMetadata(result.plan().image(), result.plan().tags(), result.manifestDigest(),
-                result.plan().platform().toString(), layers,
-                result.archive() == null ? null : result.archive().toString(), List.of());
+        return layers;
     }
 }

@@ -46,10 +46,20 @@ final class SharedLibraries {
      */
     static Platform addTo(LayerEntries collector, BuildRequest request, Platform explicit, BuildListener listener)
             throws InvalidConfigurationException, IOException {
-        return new SharedLibraries(request, collector, listener).run(explicit);
+        return addTo(collector, request, explicit, null, listener);
     }
 
-    private Platform run(Platform explicit) throws InvalidConfigurationException, IOException {
+    /**
+     * @param platformElement the element that names {@code explicit} in a multi-platform build, such as
+     *     {@code <platforms>/<platform>[2]/<name>}, whose programs come from that platform's sysroot; {@code null} for
+     *     {@code <platform>}
+     */
+    static Platform addTo(LayerEntries collector, BuildRequest request, Platform explicit, String platformElement,
+            BuildListener listener) throws InvalidConfigurationException, IOException {
+        return new SharedLibraries(request, collector, listener).run(explicit, platformElement);
+    }
+
+    private Platform run(Platform explicit, String platformElement) throws InvalidConfigurationException, IOException {
         List<Program> elves = scan();
         Program first = null;
         for (Program program : elves) {
@@ -66,6 +76,16 @@ final class SharedLibraries {
                         "build one image per architecture: an image has one platform");
             }
             if (explicit != null && !explicit.architecture().equals(program.architecture().architecture())) {
+                if (platformElement != null) {
+                    String expected = ElfMachine.reference(explicit.architecture()).map(ElfMachine::describe)
+                            .map(e -> ", which needs " + e).orElse("");
+                    throw new InvalidConfigurationException(declaration(program.file()), describe(program.file()),
+                            "(" + program.file().source() + ", " + ElfMachine.describe(program.elf()) + ") is built for "
+                                    + program.architecture() + ", but " + platformElement + " is " + explicit + expected,
+                            "put the " + explicit.architecture() + " build of the program at that path in the"
+                                    + " platform's <sysroot> (" + sysroot(request) + "), or give each platform its own"
+                                    + " sysroot");
+                }
                 throw new InvalidConfigurationException(declaration(program.file()), describe(program.file()),
                         "is built for " + program.architecture() + ", but <platform> is " + explicit,
                         "set <platform> to linux/" + program.architecture() + ", or declare the " + explicit.architecture()
@@ -233,13 +253,17 @@ final class SharedLibraries {
 
     /** @return {@code <sysroot>}, resolved against the project and checked; {@code /} when not set */
     static Path sysroot(BuildRequest request) throws InvalidConfigurationException {
-        String value = request.sysroot();
+        return sysroot("<sysroot>", request.sysroot(), request.baseDirectory());
+    }
+
+    /** @return a sysroot, resolved against the project and checked; {@code /} when not set */
+    static Path sysroot(String element, String value, Path baseDirectory) throws InvalidConfigurationException {
         if (Values.isBlank(value)) {
             return Path.of("/");
         }
-        Path sysroot = request.baseDirectory().resolve(value.trim()).normalize();
+        Path sysroot = baseDirectory.resolve(value.trim()).normalize();
         if (!Files.isDirectory(sysroot)) {
-            throw new InvalidConfigurationException("<sysroot>", value, "is not a directory (resolved to " + sysroot + ")",
+            throw new InvalidConfigurationException(element, value, "is not a directory (resolved to " + sysroot + ")",
                     "name the root of the target's file system, such as / or a debootstrap folder");
         }
         return sysroot;

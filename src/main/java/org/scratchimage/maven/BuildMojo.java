@@ -21,7 +21,7 @@ import org.scratchimage.core.BuildResult;
 import org.scratchimage.core.ContainerSpec;
 import org.scratchimage.core.ImageBuilder;
 import org.scratchimage.core.InvalidConfigurationException;
-import org.scratchimage.core.Sizes;
+import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.sbom.MavenCoordinates;
 
 /**
@@ -70,6 +70,19 @@ public class BuildMojo extends AbstractScratchMojo {
      */
     @Parameter(property = "scratch.platform")
     private String platform;
+
+    /**
+     * Builds one image per platform under one tag: an OCI image index that lists them, from which each runtime takes
+     * its own. Each {@code <platform>} has a {@code <name>} ({@code os/arch[/variant]}, as {@code platform}) and a
+     * {@code <sysroot>} (default {@code /}), the platform's root file system: absolute {@code <source>}s, shared
+     * libraries, the package metadata and the CA bundle come from it; relative sources are the same for every
+     * platform. A layer with the same content on several platforms is written and stored once. Not with
+     * {@code platform} or {@code sysroot}. See docs/multi-platform.md.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<ImagePlatform> platforms;
 
     /**
      * The timestamp of every file, of the config's {@code created} and of the {@code org.opencontainers.image.created}
@@ -390,32 +403,21 @@ public class BuildMojo extends AbstractScratchMojo {
                     + IoMessages.describe(e) + ". The previous image, if any, was left as it was. Fix: check that the"
                     + " build user can read the sources and write the folder, and that its file system has room", e);
         }
-        getLog().info(summary(result));
+        getLog().info(BuildSummary.of(result));
         if (result.archive() != null && attaching) {
             projectHelper.attachArtifact(project, "tar", "image", result.archive().toFile());
             getLog().debug("Attached " + result.archive() + " to " + project.getId() + " as classifier image, type tar");
         }
-        if (result.sbom() != null && attaching) {
-            projectHelper.attachArtifact(project, "spdx.json", "sbom", result.sbom().file().toFile());
-            getLog().debug("Attached " + result.sbom().file() + " to " + project.getId()
-                    + " as classifier sbom, type spdx.json");
+        for (BuildResult.Image image : result.images()) {
+            if (image.sbom() != null && attaching) {
+                Platform platform = image.plan().platform();
+                String classifier = result.index() == null ? "sbom" : "sbom-" + platform.os() + "-"
+                        + platform.architecture() + (platform.variant() == null ? "" : "-" + platform.variant());
+                projectHelper.attachArtifact(project, "spdx.json", classifier, image.sbom().file().toFile());
+                getLog().debug("Attached " + image.sbom().file() + " to " + project.getId() + " as classifier "
+                        + classifier + ", type spdx.json");
+            }
         }
-    }
-
-    private static String summary(BuildResult result) {
-        if (result.upToDate()) {
-            return String.format(Locale.ROOT, "Image up to date: %s:%s for %s in %s: manifest %s",
-                    result.plan().image(), String.join(",", result.plan().tags()), result.plan().platform(),
-                    result.layout(), result.manifestDigest());
-        }
-        long reused = result.layers().stream().filter(BuildResult.Layer::reused).count();
-        return String.format(Locale.ROOT,
-                "Built image %s:%s for %s in %s: manifest %s, %d entries in %d %s (%s, %s), %d reused",
-                result.plan().image(), String.join(",", result.plan().tags()), result.plan().platform(),
-                result.layout(), result.manifestDigest(), result.entries(), result.layers().size(),
-                result.layers().size() == 1 ? "layer" : "layers",
-                Sizes.human(result.layersSize()), result.plan().compression().name().toLowerCase(Locale.ROOT),
-                reused);
     }
 
     BuildRequest request(boolean archiving, boolean sbomming, boolean packages, boolean certificates)
@@ -427,6 +429,7 @@ public class BuildMojo extends AbstractScratchMojo {
                 .tags(tags)
                 .defaultTag(projectVersion)
                 .platform(platform)
+                .platforms(Declarations.platforms(platforms))
                 .outputTimestamp(outputTimestamp)
                 .sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"))
                 .compression(compression)

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.scratchimage.core.AccountSpec;
+import org.scratchimage.core.PlatformSpec;
 import org.scratchimage.core.BinarySpec;
 import org.scratchimage.core.DirectorySpec;
 import org.scratchimage.core.FileSpec;
@@ -50,6 +51,10 @@ final class Declarations {
     static List<AccountSpec> accounts(List<ImageAccount> accounts) throws InvalidConfigurationException {
         return map(accounts, AccountSpec.builder().build(), (a, n) -> AccountSpec.builder().name(a.name).uid(a.uid)
                 .gid(a.gid).home(a.home).shell(a.shell).groupName(a.groupName).build());
+    }
+
+    static List<PlatformSpec> platforms(List<ImagePlatform> platforms) throws InvalidConfigurationException {
+        return map(platforms, new PlatformSpec(null, null), (p, n) -> new PlatformSpec(p.name, p.sysroot));
     }
 
     /**

@@ -44,6 +44,21 @@ public final class ElfMachine {
         return Optional.ofNullable(architecture);
     }
 
+    /** @return the class, byte order and machine of {@code elf}, as {@code file(1)} names them: ELF64 LSB x86-64 */
+    public static String describe(ElfFile elf) {
+        String machine = switch (elf.machine()) {
+            case EM_X86_64 -> "x86-64";
+            case EM_386 -> "Intel 80386";
+            case EM_AARCH64 -> "ARM aarch64";
+            case EM_ARM -> "ARM";
+            case EM_PPC64 -> "64-bit PowerPC";
+            case EM_S390 -> "IBM S/390";
+            case EM_RISCV -> "RISC-V";
+            default -> "machine " + elf.machine();
+        };
+        return "ELF" + elf.elfClass() + " " + (elf.littleEndian() ? "LSB" : "MSB") + " " + machine;
+    }
+
     /** @return the Debian multiarch triplet of this machine, or {@code null} */
     static String multiarchTriplet(ElfFile elf) {
         return of(elf).map(a -> switch (a.architecture()) {
