@@ -41,6 +41,9 @@ import org.scratchimage.core.oci.OciLayout;
  * <p>It also records the fingerprint of the settings and of each layer's listing ({@code settings},
  * {@code layer.N.listing}), from which the next build that writes a layer tells why ({@link LayerReasons}).
  *
+ * <p>With {@code <platforms>}, it records the image index and each image, its keys prefixed {@code image.K.}
+ * ({@link BuildStateFormat}); the layers of every image are offered for reuse, whatever their platform.
+ *
  * <p>With an SBOM, it records the referrer manifest and the SBOM blob ({@code referrer}, {@code sbom}, with their
  * sizes); the layout is intact only with them and the empty config blob. The checksums of each layer's files, which
  * the SBOM of a build that reuses the layer takes instead of reading its files, are kept in {@link LayerFiles}.
