@@ -37,8 +37,9 @@ import org.scratchimage.core.registry.RegistryOptions;
  * <p>For each repository: every blob (config and layers) is checked with {@code HEAD} and skipped if present; one
  * that another repository of the same registry received earlier in this push is mounted from there; the rest are
  * uploaded, several at once. Only when all of them are in the repository is the manifest put, by tag, and then
- * under the other tags of the same repository: a push that fails leaves no tag pointing at a partial image. The
- * image's referrers (its SBOM) follow, by digest ({@link ReferrerPush}).
+ * under the other tags of the same repository: a push that fails leaves no tag pointing at a partial image. For a
+ * multi-platform image, every platform's blobs go first, then each platform's manifest by digest, then the image
+ * index under each tag. The referrers (each platform's SBOM) follow, by digest ({@link ReferrerPush}).
  *
  * <p>The layout's lock is held throughout, so a build of the same folder cannot prune blobs while they are read.
  */
@@ -125,6 +126,12 @@ public final class ImagePusher {
                 for (Descriptor blob : target.image().blobs()) {
                     held.putIfAbsent(blob.digest(), first.repository());
                 }
+                if (target.image() instanceof LayoutReader.ImageIndex index) {
+                    // Untagged, before the index: a registry refuses an index whose manifests it lacks.
+                    for (LayoutReader.Image image : index.images()) {
+                        putByDigest(registry, first, image);
+                    }
+                }
                 for (int i = 0; i < target.references().size(); i++) {
                     ImageReference reference = target.references().get(i);
                     String digest = putManifest(registry, target.image(), reference);
@@ -138,14 +145,18 @@ public final class ImagePusher {
                             reference, digest, result.uploaded(), result.mounted(), result.present(),
                             Sizes.human(result.bytesSent())));
                 }
-                // After the image: a referrer's subject must exist in the repository before it.
-                for (LayoutReader.Referrer referrer : layout.referrersOf(target.image())) {
-                    Registry client = registry;
-                    String how = ReferrerPush.push(registry, first.repository(), referrer, blob -> pushBlob(client,
-                            first.repository(), layout.blob(blob), blob, null));
-                    listener.info("Pushed " + (MediaTypes.SPDX_JSON.equals(referrer.artifactType()) ? "the SBOM"
-                            : "the referrer") + " of " + first + ": manifest " + referrer.manifest().digest()
-                            + ", listed by " + how);
+                // After the image: a referrer's subject must exist in the repository before it. After the tags, too,
+                // so that a push failing before them leaves no tag at all, not even the fallback sha256-<hex>.
+                for (LayoutReader.Image image : target.image().images()) {
+                    for (LayoutReader.Referrer referrer : layout.referrersOf(image)) {
+                        Registry client = registry;
+                        String how = ReferrerPush.push(registry, first.repository(), referrer, blob -> pushBlob(
+                                client, first.repository(), layout.blob(blob), blob, null));
+                        listener.info("Pushed " + (MediaTypes.SPDX_JSON.equals(referrer.artifactType()) ? "the SBOM"
+                                : "the referrer") + " of " + first + (image.platform() == null
+                                        || target.image() == image ? "" : " (" + image.platform() + ")")
+                                + ": manifest " + referrer.manifest().digest() + ", listed by " + how);
+                    }
                 }
             }
         } finally {
@@ -234,7 +245,16 @@ public final class ImagePusher {
         }
     }
 
-    private static String putManifest(Registry registry, LayoutReader.Image image, ImageReference reference)
+    private void putByDigest(Registry registry, ImageReference reference, LayoutReader.Image image)
+            throws RegistryException, IOException {
+        // The bytes were checked against the digest when the layout was read; the registry's answer is checked too.
+        String digest = registry.putManifestByDigest(reference.repository(), image.manifest().mediaType(),
+                image.manifestBytes());
+        listener.debug("Manifest " + digest + (image.platform() == null ? "" : " (" + image.platform() + ")")
+                + " put into " + reference.registry() + "/" + reference.repository() + " by digest");
+    }
+
+    private static String putManifest(Registry registry, LayoutReader.Entry image, ImageReference reference)
             throws RegistryException, IOException {
         String digest = registry.putManifest(reference.repository(), reference.tag(), image.manifest().mediaType(),
                 image.manifestBytes());
@@ -251,27 +271,42 @@ public final class ImagePusher {
         if (file == null) {
             return;
         }
-        if (layout.images().size() != 1 || layout.images().get(0).names().isEmpty()) {
-            listener.debug("No " + file + ": the layout holds " + layout.images().size()
+        if (layout.entries().size() != 1 || layout.entries().get(0).names().isEmpty()) {
+            listener.debug("No " + file + ": the layout holds " + layout.entries().size()
                     + " images, and the file describes one image with its name");
             return;
         }
-        LayoutReader.Image image = layout.images().get(0);
-        String name = PushTargets.imageName(image.names().get(0));
+        LayoutReader.Entry entry = layout.entries().get(0);
+        String name = PushTargets.imageName(entry.names().get(0));
         List<String> tags = new ArrayList<>();
-        for (String n : image.names()) {
+        for (String n : entry.names()) {
             if (PushTargets.imageName(n).equals(name) && PushTargets.tag(n) != null) {
                 tags.add(PushTargets.tag(n));
             }
         }
-        // The config was checked against its digest when the layout was read, under the lock held still.
-        List<ImageMetadata.Layer> layers = ImageMetadata.layers(image.layers(),
-                Files.readAllBytes(layout.blob(image.config())));
-        ImageMetadata metadata = new ImageMetadata(name, tags, image.manifest().digest(),
-                image.platform() == null ? null : image.platform().toString(), layers, null, List.of());
+        ImageMetadata metadata;
+        if (entry instanceof LayoutReader.Image image) {
+            metadata = new ImageMetadata(name, tags, image.manifest().digest(),
+                    image.platform() == null ? null : image.platform().toString(), layers(layout, image), null,
+                    List.of());
+        } else {
+            List<ImageMetadata.Manifest> manifests = new ArrayList<>();
+            for (LayoutReader.Image image : entry.images()) {
+                manifests.add(new ImageMetadata.Manifest(image.platform() == null ? null : image.platform().toString(),
+                        image.manifest().digest(), layers(layout, image)));
+            }
+            metadata = new ImageMetadata(name, tags, entry.manifest().digest(), null, List.of(), manifests, null,
+                    List.of());
+        }
         Optional<ImageMetadata> previous = ImageMetadata.read(file);
         metadata.withPushed(pushed.stream().map(PushResult.Pushed::pinned).toList(), previous).write(file);
         listener.debug("Wrote " + file);
+    }
+
+    private static List<ImageMetadata.Layer> layers(LayoutReader.Layout layout, LayoutReader.Image image)
+            throws IOException {
+        // The config was checked against its digest when the layout was read, under the lock held still.
+        return ImageMetadata.layers(image.layers(), Files.readAllBytes(layout.blob(image.config())));
     }
 
     /** Daemon threads, so that an upload left hanging never keeps Maven's JVM alive. */

@@ -27,12 +27,13 @@ final class PushTargets {
     private PushTargets() {}
 
     /**
-     * One image of the layout pushed to one repository, under one or more tags.
+     * One image of the layout, or the image index of a multi-platform image, pushed to one repository, under one or
+     * more tags.
      *
-     * @param image the image
+     * @param image the image or image index
      * @param references the references of one repository, in the order they are pushed
      */
-    record Target(LayoutReader.Image image, List<ImageReference> references) {
+    record Target(LayoutReader.Entry image, List<ImageReference> references) {
         ImageReference first() {
             return references.get(0);
         }
@@ -73,19 +74,20 @@ final class PushTargets {
     static List<Target> of(LayoutReader.Layout layout, List<ImageReference> to) throws RegistryException {
         List<Named> named = new ArrayList<>();
         if (!to.isEmpty()) {
-            if (layout.images().size() > 1) {
+            if (layout.entries().size() > 1) {
                 throw new RegistryException("<to> (scratch.to) is set, but the layout " + layout.directory()
-                        + " holds " + layout.images().size() + " images, and <to> names one image",
+                        + " holds " + layout.entries().size() + " images, and <to> names one image",
                         "remove <to> to push each image under the name in its index.json, or push a layout of one"
                                 + " image");
             }
             for (ImageReference reference : to) {
-                named.add(new Named(layout.images().get(0), reference));
+                named.add(new Named(layout.entries().get(0), reference));
             }
         } else {
-            for (LayoutReader.Image image : layout.images()) {
+            for (LayoutReader.Entry image : layout.entries()) {
                 if (image.names().isEmpty()) {
-                    throw new RegistryException("The image " + image.manifest().digest() + " in "
+                    throw new RegistryException((image instanceof LayoutReader.ImageIndex ? "The image index "
+                            : "The image ") + image.manifest().digest() + " in "
                             + layout.directory().resolve("index.json") + " has no " + OciJson.CONTAINERD_NAME
                             + " annotation, so it has no name to push it under",
                             "set <to> to the references to push it to, such as registry.example.org/team/app:1.0");
@@ -110,7 +112,7 @@ final class PushTargets {
         return targets.values().stream().map(t -> new Target(t.image(), List.copyOf(t.references()))).toList();
     }
 
-    private record Named(LayoutReader.Image image, ImageReference reference) {}
+    private record Named(LayoutReader.Entry image, ImageReference reference) {}
 
     /**
      * @return the registries as the client compares them with a reference's registry: stripped, the host in lower

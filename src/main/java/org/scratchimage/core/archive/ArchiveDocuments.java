@@ -9,6 +9,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.JsonText;
+import org.scratchimage.core.image.Platform;
+import org.scratchimage.core.oci.LayoutReader.Entry;
 import org.scratchimage.core.oci.LayoutReader.Image;
 import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.oci.OciJson;
@@ -19,6 +21,10 @@ import org.scratchimage.core.registry.RegistryException;
  * The small files of an archive besides the blobs: the OCI layout's {@code index.json}, and {@code manifest.json}
  * and {@code repositories} as Docker 25's {@code docker save} writes them for Docker before 25. Each is the same
  * bytes for the same images.
+ *
+ * <p>A multi-platform image is kept whole in the OCI part: {@code index.json} points at its image index. Docker
+ * before 25 knows no index, so {@code manifest.json} and {@code repositories} hold one of its platforms under its
+ * names: see {@link #dockerImages}.
  */
 final class ArchiveDocuments {
     static final String BLOBS = "blobs/sha256/";
@@ -26,21 +32,31 @@ final class ArchiveDocuments {
     private ArchiveDocuments() {}
 
     /**
-     * @return an image index with one descriptor of each image per {@code image:tag} name, in the layout's order,
-     *     annotated with the full name ({@code io.containerd.image.name}, see {@link #fullName}) and the tag
-     *     ({@code org.opencontainers.image.ref.name}); nothing but the images
+     * One image as {@code docker save} lists it.
+     *
+     * @param image the image
+     * @param names its {@code image:tag} names: those of the image, or of the image index it was picked from
      */
-    static byte[] index(List<Image> images) {
+    record DockerImage(Image image, List<String> names) {}
+
+    /**
+     * @return an image index with one descriptor of each image or image index per {@code image:tag} name, in the
+     *     layout's order, annotated with the full name ({@code io.containerd.image.name}, see {@link #fullName}) and
+     *     the tag ({@code org.opencontainers.image.ref.name}); nothing but the images; an image index's descriptor
+     *     has no platform, its manifests carry theirs
+     */
+    static byte[] index(List<Entry> entries) {
         List<Object> manifests = new ArrayList<>();
-        for (Image image : images) {
-            for (String name : image.names()) {
+        for (Entry entry : entries) {
+            Platform platform = entry instanceof Image image ? image.platform() : null;
+            for (String name : entry.names()) {
                 SortedMap<String, String> annotations = new TreeMap<>();
                 annotations.put(OciJson.CONTAINERD_NAME, fullName(name));
                 annotations.put(OciJson.REF_NAME, tag(name));
-                manifests.add(OciJson.descriptor(image.manifest(), image.platform(), annotations));
+                manifests.add(OciJson.descriptor(entry.manifest(), platform, annotations));
             }
-            if (image.names().isEmpty()) {
-                manifests.add(OciJson.descriptor(image.manifest(), image.platform(), null));
+            if (entry.names().isEmpty()) {
+                manifests.add(OciJson.descriptor(entry.manifest(), platform, null));
             }
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -51,16 +67,49 @@ final class ArchiveDocuments {
     }
 
     /**
+     * @param preferred the platform of the machine that builds, or {@code null}
+     * @return the images for Docker before 25, in the layout's order: each image, and of each image index the image
+     *     of {@code preferred} (the same os and architecture, the same variant first), else its first, under the
+     *     index's names
+     */
+    static List<DockerImage> dockerImages(List<Entry> entries, Platform preferred) {
+        List<DockerImage> images = new ArrayList<>();
+        for (Entry entry : entries) {
+            images.add(new DockerImage(pick(entry.images(), preferred), entry.names()));
+        }
+        return images;
+    }
+
+    private static Image pick(List<Image> images, Platform preferred) {
+        if (preferred != null) {
+            for (Image image : images) {
+                if (preferred.equals(image.platform())) {
+                    return image;
+                }
+            }
+            // arm64 without a variant is v8: a machine and an index may spell it either way.
+            for (Image image : images) {
+                if (image.platform() != null && preferred.os().equals(image.platform().os())
+                        && preferred.architecture().equals(image.platform().architecture())) {
+                    return image;
+                }
+            }
+        }
+        return images.get(0);
+    }
+
+    /**
      * @return {@code docker save}'s {@code manifest.json}: per image its config, its full names and its layers,
      *     bottom first, as paths in the archive; with a final newline, as Go's JSON encoder writes it
      */
-    static byte[] dockerManifest(List<Image> images) {
+    static byte[] dockerManifest(List<DockerImage> images) {
         List<Object> json = new ArrayList<>();
-        for (Image image : images) {
+        for (DockerImage docker : images) {
+            Image image = docker.image();
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("Config", BLOBS + image.config().hex());
             List<String> names = new ArrayList<>();
-            for (String name : image.names()) {
+            for (String name : docker.names()) {
                 names.add(fullName(name));
             }
             // Docker writes the short form (myapp:1.0) and reads either; podman names a short one localhost/myapp.
@@ -79,11 +128,12 @@ final class ArchiveDocuments {
      * @return {@code docker save}'s legacy {@code repositories}: {@code {"image":{"tag":"<top layer hex>"}}} with full
      *     names, sorted; Docker 25 names its top layer's file, as here; with a final newline
      */
-    static byte[] repositories(List<Image> images) {
+    static byte[] repositories(List<DockerImage> images) {
         SortedMap<String, SortedMap<String, String>> json = new TreeMap<>();
-        for (Image image : images) {
+        for (DockerImage docker : images) {
+            Image image = docker.image();
             String top = image.layers().get(image.layers().size() - 1).hex();
-            for (String name : image.names()) {
+            for (String name : docker.names()) {
                 String full = fullName(name);
                 String tag = tag(full);
                 json.computeIfAbsent(full.substring(0, full.length() - tag.length() - 1), k -> new TreeMap<>())

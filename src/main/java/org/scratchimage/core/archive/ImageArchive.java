@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.scratchimage.core.image.DirectoryEntry;
+import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.LayoutReader;
-import org.scratchimage.core.oci.LayoutReader.Image;
+import org.scratchimage.core.oci.LayoutReader.Entry;
 import org.scratchimage.core.oci.UnusableLayoutException;
 import org.scratchimage.core.tar.LayerTarWriter;
 import org.scratchimage.core.tar.SourceChangedException;
@@ -32,7 +33,8 @@ import org.scratchimage.core.tar.SourceChangedException;
  * <p>The tar holds, in this order (sorted by bytes, parents first): {@code blobs/}, {@code blobs/sha256/}, every
  * blob the images use, once, {@code index.json} (the images only), {@code manifest.json}, {@code oci-layout} and
  * {@code repositories}; {@code manifest.json} and {@code repositories} serve Docker before 25 and point at the same
- * blob files. Every entry is owned by 0:0 with empty user and group names, has the given mtime and no PAX record;
+ * blob files. A multi-platform image keeps its image index and every platform's blobs in the OCI part, while
+ * {@code manifest.json} holds one platform: the builder's if the index has it, else the first. Every entry is owned by 0:0 with empty user and group names, has the given mtime and no PAX record;
  * directories are 0755, files 0644. So the same images give the same bytes whatever the folder, umask, file times or
  * JDK. See {@link ArchiveDocuments} for the names the documents give the images.
  */
@@ -61,6 +63,18 @@ public final class ImageArchive {
      * @throws IOException on I/O errors, or when the layout is not one this plugin wrote
      */
     public static ArchiveResult write(Path layout, Path archive, long mtimeSeconds) throws IOException {
+        return write(layout, archive, mtimeSeconds, null);
+    }
+
+    /**
+     * As {@link #write(Path, Path, long)}, for a layout that may hold a multi-platform image: its image index, every
+     * platform's manifest and blobs go into the OCI part.
+     *
+     * @param preferred the platform of the machine that builds, or {@code null}: the platform of a multi-platform
+     *     image that {@code manifest.json} (Docker before 25) holds, if the index has it; else its first platform
+     */
+    public static ArchiveResult write(Path layout, Path archive, long mtimeSeconds, Platform preferred)
+            throws IOException {
         if (mtimeSeconds < 0) {
             throw new IllegalArgumentException("negative mtime " + mtimeSeconds);
         }
@@ -76,8 +90,8 @@ public final class ImageArchive {
         }
         List<String> repoTags = new ArrayList<>();
         SortedMap<String, Descriptor> blobs = new TreeMap<>();
-        for (Image image : read.images()) {
-            for (String name : image.names()) {
+        for (Entry entry : read.entries()) {
+            for (String name : entry.names()) {
                 if (ArchiveDocuments.tag(name) == null) {
                     throw new IOException("The image layout in " + read.directory() + " names an image \"" + name
                             + "\", which has no tag: it is not one scratch:build wrote. Fix: delete the folder and"
@@ -85,8 +99,9 @@ public final class ImageArchive {
                 }
                 repoTags.add(name);
             }
-            blobs.put(image.manifest().hex(), image.manifest());
-            for (Descriptor blob : image.blobs()) {
+            blobs.put(entry.manifest().hex(), entry.manifest());
+            entry.images().forEach(image -> blobs.put(image.manifest().hex(), image.manifest()));
+            for (Descriptor blob : entry.blobs()) {
                 blobs.put(blob.hex(), blob);
             }
         }
@@ -100,7 +115,7 @@ public final class ImageArchive {
             long size;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
-                writeTar(out, read, blobs.values(), mtimeSeconds, target);
+                writeTar(out, read, blobs.values(), mtimeSeconds, target, preferred);
                 out.flush();
                 size = channel.size();
             }
@@ -116,7 +131,7 @@ public final class ImageArchive {
 
     /** Writes the entries, sorted by name: each blob streamed from its file, then the documents. */
     private static void writeTar(OutputStream out, LayoutReader.Layout layout, Collection<Descriptor> blobs,
-            long mtimeSeconds, Path target) throws IOException {
+            long mtimeSeconds, Path target, Platform preferred) throws IOException {
         LayerTarWriter tar = new LayerTarWriter(out, mtimeSeconds);
         tar.write(new DirectoryEntry("blobs", DIRECTORY_MODE, 0, 0, ORIGIN));
         tar.write(new DirectoryEntry("blobs/sha256", DIRECTORY_MODE, 0, 0, ORIGIN));
@@ -130,8 +145,8 @@ public final class ImageArchive {
                         + " was left as it was", e);
             }
         }
-        List<Image> images = layout.images();
-        tar.write("index.json", ArchiveDocuments.index(images), FILE_MODE);
+        List<ArchiveDocuments.DockerImage> images = ArchiveDocuments.dockerImages(layout.entries(), preferred);
+        tar.write("index.json", ArchiveDocuments.index(layout.entries()), FILE_MODE);
         tar.write("manifest.json", ArchiveDocuments.dockerManifest(images), FILE_MODE);
         tar.write("oci-layout", OCI_LAYOUT, FILE_MODE);
         tar.write("repositories", ArchiveDocuments.repositories(images), FILE_MODE);

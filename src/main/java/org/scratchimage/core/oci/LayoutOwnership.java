@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * <p>A layout counts as the plugin's when it holds nothing but the layout's own names, only {@code sha256} blobs
  * named by their digest, and every image its index lists has a config whose history starts with
  * {@link OciLayout#CREATED_BY_PREFIX}; a referrer it lists (a manifest with a {@code subject}, such as the SBOM)
- * must be about one of those images.
+ * must be about one of those images. An entry may be the image index of a multi-platform build instead: then every
+ * manifest it lists must be such an image, and its referrers may be about any of them.
  */
 final class LayoutOwnership {
     private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
@@ -129,10 +131,33 @@ final class LayoutOwnership {
                         "holds an OCI layout whose index.json lists no image, which this plugin never writes");
             }
             Set<String> listed = new HashSet<>();
+            List<Object> images = new ArrayList<>();
             for (Object manifest : list) {
-                listed.add(JsonReader.string(manifest, "digest"));
+                String digest = JsonReader.string(manifest, "digest");
+                listed.add(digest);
+                if (!MediaTypes.INDEX.equals(JsonReader.string(manifest, "mediaType"))) {
+                    images.add(manifest);
+                    continue;
+                }
+                // The image index of a multi-platform build: its manifests are the images, listed by it alone.
+                Object imageIndex = JsonReader.parse(readBlob(digest));
+                Object platforms = imageIndex instanceof Map<?, ?> map ? map.get("manifests") : null;
+                if (!(platforms instanceof List<?> entries) || entries.isEmpty()
+                        || !MediaTypes.INDEX.equals(JsonReader.string(imageIndex, "mediaType"))) {
+                    throw new UnsafeOutputDirectoryException(directory, "holds an OCI layout that another tool"
+                            + " wrote (an image index " + digest + " that lists no image)");
+                }
+                for (Object entry : entries) {
+                    if (!MediaTypes.MANIFEST.equals(JsonReader.string(entry, "mediaType"))) {
+                        throw new UnsafeOutputDirectoryException(directory, "holds an OCI layout that another tool"
+                                + " wrote (an image index " + digest + " that lists "
+                                + JsonReader.string(entry, "digest") + ", which is no image manifest)");
+                    }
+                    listed.add(JsonReader.string(entry, "digest"));
+                    images.add(entry);
+                }
             }
-            for (Object manifest : list) {
+            for (Object manifest : images) {
                 Object image = JsonReader.parse(readBlob(JsonReader.string(manifest, "digest")));
                 Object subject = image instanceof Map<?, ?> map ? map.get("subject") : null;
                 if (subject != null) {

@@ -20,7 +20,8 @@ import org.scratchimage.core.image.Platform;
 
 /**
  * Reads a committed OCI image layout, as {@code scratch:build} writes it, for pushing: the images that
- * {@code index.json} lists, with their manifests' exact bytes, configs and layers.
+ * {@code index.json} lists, with their manifests' exact bytes, configs and layers, or the image index of a
+ * multi-platform build, with its exact bytes and each platform's image.
  *
  * <p>The small blobs (manifests and configs) are read whole and checked against their digests, since their bytes go
  * to the registry as they are. Layers are only checked to exist with their sizes: the registry client checks their
@@ -41,6 +42,36 @@ public final class LayoutReader {
     }
 
     /**
+     * What {@code index.json} lists under names: one image, or the image index of a multi-platform image. The
+     * registry takes both at its {@code /manifests/} endpoint, so both are a manifest here.
+     */
+    public sealed interface Entry permits Image, ImageIndex {
+        /** @return the descriptor of the image manifest or image index */
+        Descriptor manifest();
+
+        /** @return its bytes exactly as stored, whose digest is {@code manifest().digest()} */
+        byte[] manifestBytes();
+
+        /** @return its {@code io.containerd.image.name} annotations ({@code image:tag}), in the index's order */
+        List<String> names();
+
+        /** @return the images it holds: an image itself, or each platform's image of an index, in its order */
+        List<Image> images();
+
+        /** @return the configs and layers of its images, each once, in the order of {@link #images()} */
+        default List<Descriptor> blobs() {
+            Map<String, Descriptor> blobs = new LinkedHashMap<>();
+            for (Image image : images()) {
+                blobs.putIfAbsent(image.config().digest(), image.config());
+                for (Descriptor layer : image.layers()) {
+                    blobs.putIfAbsent(layer.digest(), layer);
+                }
+            }
+            return List.copyOf(blobs.values());
+        }
+    }
+
+    /**
      * One image of the layout: a manifest and the names it is listed under.
      *
      * @param manifest the manifest's descriptor
@@ -51,21 +82,35 @@ public final class LayoutReader {
      * @param names its {@code io.containerd.image.name} annotations ({@code image:tag}), in the index's order
      */
     public record Image(Descriptor manifest, byte[] manifestBytes, Descriptor config, List<Descriptor> layers,
-            Platform platform, List<String> names) {
+            Platform platform, List<String> names) implements Entry {
 
         public Image {
             layers = List.copyOf(layers);
             names = List.copyOf(names);
         }
 
-        /** @return the config, then the layers: every blob the manifest references, each once */
-        public List<Descriptor> blobs() {
-            Map<String, Descriptor> blobs = new LinkedHashMap<>();
-            blobs.put(config.digest(), config);
-            for (Descriptor layer : layers) {
-                blobs.putIfAbsent(layer.digest(), layer);
-            }
-            return List.copyOf(blobs.values());
+        /** @return this image alone */
+        @Override
+        public List<Image> images() {
+            return List.of(this);
+        }
+    }
+
+    /**
+     * The image index of a multi-platform image and the names it is listed under.
+     *
+     * @param manifest the index's descriptor
+     * @param manifestBytes the index exactly as stored, whose digest is {@code manifest.digest()}
+     * @param images each platform's image, in the index's order, each with the platform the index gives and no
+     *     names
+     * @param names its {@code io.containerd.image.name} annotations ({@code image:tag}), in the index's order
+     */
+    public record ImageIndex(Descriptor manifest, byte[] manifestBytes, List<Image> images, List<String> names)
+            implements Entry {
+
+        public ImageIndex {
+            images = List.copyOf(images);
+            names = List.copyOf(names);
         }
     }
 
@@ -90,20 +135,25 @@ public final class LayoutReader {
      * A layout as read.
      *
      * @param directory the layout folder, absolute
-     * @param images its images, one per distinct manifest, in the order of {@code index.json}
+     * @param entries its images and image indexes, one per distinct digest, in the order of {@code index.json}
      * @param referrers the referrers it lists, in the order of {@code index.json}; always empty from
      *     {@link #readImages}
      */
-    public record Layout(Path directory, List<Image> images, List<Referrer> referrers) {
+    public record Layout(Path directory, List<Entry> entries, List<Referrer> referrers) {
 
         public Layout {
-            images = List.copyOf(images);
+            entries = List.copyOf(entries);
             referrers = List.copyOf(referrers);
         }
 
-        /** A layout without referrers. */
-        public Layout(Path directory, List<Image> images) {
-            this(directory, images, List.of());
+        /** @return the images {@code index.json} lists itself, not those of an image index */
+        public List<Image> images() {
+            return entries.stream().filter(Image.class::isInstance).map(Image.class::cast).toList();
+        }
+
+        /** @return the image indexes {@code index.json} lists */
+        public List<ImageIndex> indexes() {
+            return entries.stream().filter(ImageIndex.class::isInstance).map(ImageIndex.class::cast).toList();
         }
 
         /** @return the referrers whose subject is {@code image} */
@@ -131,8 +181,9 @@ public final class LayoutReader {
 
     /**
      * Reads only the images of a layout: entries of {@code index.json} that are no image a runtime can load are passed
-     * over instead of refused: other media types (a nested index), and image manifests of referrers, which name a
-     * {@code subject} or an {@code artifactType}, or whose config or layers are not an image's.
+     * over instead of refused: other media types, image manifests of referrers, which name a {@code subject} or an
+     * {@code artifactType}, or whose config or layers are not an image's, and image indexes that list anything but
+     * such images.
      *
      * @param directory the layout folder
      * @return its images
@@ -160,44 +211,45 @@ public final class LayoutReader {
         if (manifests == null || manifests.isEmpty()) {
             throw damaged("index.json lists no image");
         }
-        Map<String, Image> images = new LinkedHashMap<>();
+        Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, List<String>> names = new LinkedHashMap<>();
         Set<String> skipped = new HashSet<>();
         Map<String, Referrer> referrers = new LinkedHashMap<>();
         for (Object entry : manifests) {
             Descriptor descriptor = descriptor(entry, "index.json");
-            if (referrers.containsKey(descriptor.digest())) {
+            if (referrers.containsKey(descriptor.digest()) || skipped.contains(descriptor.digest())) {
                 continue;
             }
+            boolean isIndex = MediaTypes.INDEX.equals(descriptor.mediaType());
             if (!imagesOnly && MediaTypes.MANIFEST.equals(descriptor.mediaType())
-                    && !images.containsKey(descriptor.digest())) {
+                    && !entries.containsKey(descriptor.digest())) {
                 Referrer referrer = referrer(descriptor);
                 if (referrer != null) {
                     referrers.put(descriptor.digest(), referrer);
                     continue;
                 }
             }
-            if (imagesOnly && !MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
+            if (imagesOnly && !isIndex && !MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
                 continue;
             }
-            if (!MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
+            if (!isIndex && !MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
                 throw damaged("index.json lists " + descriptor.digest() + " of media type \"" + descriptor.mediaType()
-                        + "\", where scratch:push takes only image manifests (" + MediaTypes.MANIFEST + ")");
+                        + "\", where scratch:push takes only image manifests (" + MediaTypes.MANIFEST + ") and image"
+                        + " indexes (" + MediaTypes.INDEX + ")");
             }
-            Image image = images.get(descriptor.digest());
-            if (image == null && skipped.contains(descriptor.digest())) {
-                continue;
-            }
-            if (image == null) {
-                image = image(descriptor, platform(entry), imagesOnly);
-                if (image == null) {
+            Entry read = entries.get(descriptor.digest());
+            if (read == null) {
+                read = isIndex ? imageIndex(descriptor, imagesOnly)
+                        : image(descriptor, platform(entry), imagesOnly, "index.json");
+                if (read == null) {
                     skipped.add(descriptor.digest());
                     continue;
                 }
-                images.put(descriptor.digest(), image);
+                entries.put(descriptor.digest(), read);
                 names.put(descriptor.digest(), new ArrayList<>());
-            } else if (image.manifest().size() != descriptor.size()) {
-                throw damaged("index.json gives " + descriptor.digest() + " two sizes");
+            } else if (read.manifest().size() != descriptor.size()
+                    || !read.manifest().mediaType().equals(descriptor.mediaType())) {
+                throw damaged("index.json gives " + descriptor.digest() + " two sizes or media types");
             }
             Object annotations = entry instanceof Map<?, ?> map ? map.get("annotations") : null;
             String name = JsonReader.string(annotations, OciJson.CONTAINERD_NAME);
@@ -205,13 +257,19 @@ public final class LayoutReader {
                 names.get(descriptor.digest()).add(name);
             }
         }
-        if (images.isEmpty()) {
-            throw damaged("index.json lists no image manifest (" + MediaTypes.MANIFEST + ")");
+        if (entries.isEmpty()) {
+            throw damaged("index.json lists no image manifest (" + MediaTypes.MANIFEST + ") or image index ("
+                    + MediaTypes.INDEX + ")");
         }
-        List<Image> result = new ArrayList<>();
-        for (Image image : images.values()) {
-            result.add(new Image(image.manifest(), image.manifestBytes(), image.config(), image.layers(),
-                    image.platform(), names.get(image.manifest().digest())));
+        List<Entry> result = new ArrayList<>();
+        Map<String, Image> images = new LinkedHashMap<>();
+        for (Entry entry : entries.values()) {
+            List<String> entryNames = names.get(entry.manifest().digest());
+            result.add(entry instanceof Image image
+                    ? new Image(image.manifest(), image.manifestBytes(), image.config(), image.layers(),
+                            image.platform(), entryNames)
+                    : new ImageIndex(entry.manifest(), entry.manifestBytes(), entry.images(), entryNames));
+            entry.images().forEach(image -> images.putIfAbsent(image.manifest().digest(), image));
         }
         for (Referrer referrer : referrers.values()) {
             Image subject = images.get(referrer.subject().digest());
@@ -221,6 +279,47 @@ public final class LayoutReader {
             }
         }
         return new Layout(directory, result, List.copyOf(referrers.values()));
+    }
+
+    /**
+     * @return the image index and its images, or {@code null} if {@code imagesOnly} and it lists anything but images
+     *     a runtime can load
+     */
+    private ImageIndex imageIndex(Descriptor index, boolean imagesOnly) throws UnusableLayoutException, IOException {
+        byte[] bytes = smallBlob(index, "index.json");
+        String what = "the image index " + index.digest();
+        Object json = parse(bytes, what);
+        if (!(json instanceof Map<?, ?> map)) {
+            throw damaged(what + " is not a JSON object");
+        }
+        Object mediaType = map.get("mediaType");
+        if (mediaType != null && !MediaTypes.INDEX.equals(mediaType)) {
+            throw damaged(what + " has the media type \"" + mediaType + "\", not the one index.json gives");
+        }
+        if (!(map.get("manifests") instanceof List<?> list) || list.isEmpty()) {
+            throw damaged(what + " lists no image");
+        }
+        List<Image> images = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Object entry : list) {
+            Descriptor descriptor = descriptor(entry, what);
+            if (!MediaTypes.MANIFEST.equals(descriptor.mediaType())) {
+                if (imagesOnly) {
+                    return null;
+                }
+                throw damaged(what + " lists " + descriptor.digest() + " of media type \"" + descriptor.mediaType()
+                        + "\", where scratch:push takes only image manifests (" + MediaTypes.MANIFEST + ")");
+            }
+            if (!seen.add(descriptor.digest())) {
+                throw damaged(what + " lists " + descriptor.digest() + " twice");
+            }
+            Image image = image(descriptor, platform(entry), imagesOnly, what);
+            if (image == null) {
+                return null;
+            }
+            images.add(image);
+        }
+        return new ImageIndex(index, bytes, images, List.of());
     }
 
     /** @return the referrer, or {@code null} if the manifest names no {@code subject} */
@@ -247,9 +346,9 @@ public final class LayoutReader {
     }
 
     /** @return the image, or {@code null} if {@code imagesOnly} and the manifest is no image, such as a referrer */
-    private Image image(Descriptor manifest, Platform platform, boolean imagesOnly)
+    private Image image(Descriptor manifest, Platform platform, boolean imagesOnly, String listedIn)
             throws UnusableLayoutException, IOException {
-        byte[] bytes = smallBlob(manifest, "index.json");
+        byte[] bytes = smallBlob(manifest, listedIn);
         String what = "the manifest " + manifest.digest();
         Object json = parse(bytes, what);
         if (!(json instanceof Map<?, ?> map)) {

@@ -185,6 +185,19 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
+     * Puts a manifest by its digest, untagged: each platform's image manifest of a multi-platform image, before the
+     * image index that lists them is put by tag.
+     *
+     * @return the digest, which the registry reported too if it reported one
+     */
+    public String putManifestByDigest(String repository, String mediaType, byte[] manifest)
+            throws IOException, RegistryException {
+        String digest = DigestingOutputStream.digestOf(manifest);
+        put(repository, digest, mediaType, manifest);
+        return digest;
+    }
+
+    /**
      * Puts a referrer, a manifest with a {@code subject}, by its digest.
      *
      * @return whether the registry answered with {@code OCI-Subject}: it supports the referrers API and lists the
@@ -226,17 +239,16 @@ public final class Registry implements AutoCloseable {
             throws IOException, RegistryException {
         String digest = DigestingOutputStream.digestOf(manifest);
         URI uri = api(repository, "/manifests/" + reference);
-        return retries.run("PUT of manifest " + repository + ':' + reference, () -> {
+        String where = repository + (reference.startsWith("sha256:") ? '@' : ':') + reference;
+        return retries.run("PUT of manifest " + where, () -> {
             HttpResponse<byte[]> response = http.send(new RegistryHttp.Call("PUT", uri, push(repository),
                     () -> HttpRequest.BodyPublishers.ofByteArray(manifest), mediaType, true, false));
             if (response.statusCode() != 201 && response.statusCode() != 200) {
-                throw errors.failure(response, "PUT manifest " + repository + ':' + reference, repository,
-                        authorizer.source());
+                throw errors.failure(response, "PUT manifest " + where, repository, authorizer.source());
             }
             Optional<String> reported = response.headers().firstValue("Docker-Content-Digest");
             if (reported.isPresent() && !reported.get().trim().equals(digest)) {
-                throw new Retries.Final("registry " + registry + " stored the manifest " + repository + ':'
-                        + reference + " as " + reported.get().trim() + ", but its bytes have the digest " + digest);
+                throw new Retries.Final("registry " + registry + " stored the manifest " + where + " as " + reported.get().trim() + ", but its bytes have the digest " + digest);
             }
             return response;
         });

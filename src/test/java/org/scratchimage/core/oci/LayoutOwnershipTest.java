@@ -206,6 +206,71 @@ class LayoutOwnershipTest {
                 + " of an image it does not list)");
     }
 
+    @Test
+    void aMultiPlatformLayoutThisPluginWroteIsOursAndMayBeReplaced() throws Exception {
+        Path dir = temp.resolve("oci");
+        MultiPlatformLayouts.write(dir, "app", List.of("1.0", "latest"),
+                List.of(MultiPlatformLayouts.AMD64, MultiPlatformLayouts.ARM64), true);
+
+        LayoutOwnership.check(dir);
+        write(OciLayout.open(dir), "layer", "1.0");
+
+        assertThat(Files.readString(dir.resolve("index.json"))).doesNotContain(MediaTypes.INDEX + "\",\"digest");
+    }
+
+    @Test
+    void anImageIndexListingAnImageAnotherToolWroteIsRefused() throws Exception {
+        Path dir = temp.resolve("oci");
+        MultiPlatformLayouts.Written written = MultiPlatformLayouts.write(dir, "app", List.of("1.0"),
+                List.of(MultiPlatformLayouts.AMD64, MultiPlatformLayouts.ARM64), false);
+        // The arm64 config rewritten in place as another tool's, its manifest and the index following it.
+        Path blobs = dir.resolve("blobs/sha256");
+        Descriptor armConfig = written.configs().get(1);
+        String config = Files.readString(blobs.resolve(armConfig.hex()))
+                .replace(OciLayout.CREATED_BY_PREFIX + "test", "buildah 1.28");
+        String manifest = Files.readString(blobs.resolve(written.manifests().get(1).hex()))
+                .replace(armConfig.digest(), put(blobs, config)).replace("\"size\":" + armConfig.size() + "}",
+                        "\"size\":" + config.length() + "}");
+        String index = Files.readString(blobs.resolve(written.index().hex()))
+                .replace(written.manifests().get(1).digest(), put(blobs, manifest))
+                .replace("\"size\":" + written.manifests().get(1).size() + ",", "\"size\":" + manifest.length() + ",");
+        String newIndex = put(blobs, index);
+        Files.writeString(dir.resolve("index.json"), Files.readString(dir.resolve("index.json"))
+                .replace(written.index().digest(), newIndex)
+                .replace("\"size\":" + written.index().size() + ",", "\"size\":" + index.length() + ","));
+
+        assertRefusedUnchanged(dir, "another tool wrote (image " + MultiPlatformLayouts.digest(
+                manifest.getBytes(StandardCharsets.UTF_8)) + ")");
+    }
+
+    @Test
+    void anImageIndexListingAnotherIndexOrNothingIsRefused() throws Exception {
+        Path dir = temp.resolve("oci");
+        MultiPlatformLayouts.Written written = MultiPlatformLayouts.write(dir, "app", List.of("1.0"),
+                List.of(MultiPlatformLayouts.AMD64), false);
+        Path blobs = dir.resolve("blobs/sha256");
+        String nested = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.INDEX + "\",\"manifests\":[{"
+                + "\"mediaType\":\"" + MediaTypes.INDEX + "\",\"digest\":\"" + written.index().digest() + "\","
+                + "\"size\":" + written.index().size() + "}]}";
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\""
+                + MediaTypes.INDEX + "\",\"digest\":\"" + put(blobs, nested) + "\",\"size\":" + nested.length()
+                + "}]}");
+        assertRefusedUnchanged(dir, "which is no image manifest");
+
+        String empty = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.INDEX + "\",\"manifests\":[]}";
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\""
+                + MediaTypes.INDEX + "\",\"digest\":\"" + put(blobs, empty) + "\",\"size\":" + empty.length()
+                + "}]}");
+        assertRefusedUnchanged(dir, "lists no image)");
+    }
+
+    /** @return the digest of {@code content}, stored as a blob */
+    private static String put(Path blobs, String content) throws IOException {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        Files.write(blobs.resolve(LayoutSnapshot.sha256(bytes)), bytes);
+        return "sha256:" + LayoutSnapshot.sha256(bytes);
+    }
+
     private Path handMadeLayout(String createdBy) throws IOException {
         Path dir = Files.createDirectories(temp.resolve("oci/blobs/sha256")).getParent().getParent();
         byte[] layer = "layer".getBytes(StandardCharsets.UTF_8);
