@@ -319,7 +319,9 @@ class RejectedConfigurationTest {
                                 + "<sysroot>%s</sysroot></platform></platforms>"
                                 + "<binaries><binary><source>/bin/app</source><path>/bin/app</path></binary></binaries>",
                         "${temp}/arm64", "${temp}/amd64",
-                        "<binaries>/<binary>[1]", "/bin/app", "is built for amd64", "linux/arm64")
+                        "<binaries>/<binary>[1]", "/bin/app", "\"/bin/app\" of linux/arm64 (<platforms>/<platform>[2])",
+                        "${temp}/amd64/bin/app, ELF64 LSB x86-64, built for amd64",
+                        "but <platforms>/<platform>[2]/<name> is linux/arm64")
                         .multiPlatform()
                         .before((temp, mojo) -> elfSysroots(temp)),
                 // The test's folder as the arm64 sysroot: it has no /bin/app.
@@ -328,8 +330,9 @@ class RejectedConfigurationTest {
                                 + "<sysroot>%s</sysroot></platform></platforms>"
                                 + "<binaries><binary><source>/bin/app</source><path>/bin/app</path></binary></binaries>",
                         "${temp}/arm64", "${temp}",
-                        "<binaries>/<binary>[1]/<source>", "/bin/app", "For <platforms>/<platform>[2] (linux/arm64): ",
-                        "does not exist (resolved to ${temp}/bin/app)", "absolute ones inside the platform's sysroot")
+                        "<binaries>/<binary>[1]/<source>", "/bin/app",
+                        "\"/bin/app\" of linux/arm64 (<platforms>/<platform>[2]) does not exist (resolved to ${temp}/bin/app)",
+                        "absolute ones inside the platform's sysroot")
                         .multiPlatform()
                         .before((temp, mojo) -> elfSysroots(temp)));
     }
