@@ -111,8 +111,15 @@ assert b.blobs == a.blobs
 
 // ---- the log and the result file name every platform and the index
 List<String> built = tools.builtLines()
-assert built.size() == 2
-built.each { assert it.contains(a.indexDigest) && it.contains('linux/amd64') && it.contains('linux/arm64'): it }
+assert built.size() == 3
+built.subList(1, 3).each {
+    assert it.contains(a.indexDigest) && it.contains('linux/amd64') && it.contains('linux/arm64'): it
+}
+
+// ---- a single-platform build of the same project: today's layout, whose manifest is the index's amd64 one
+Map single = tools.checkLayout(new File(basedir, 'target/oci-single'))
+assert single.manifestDigest == amd64.manifestDigest
+assert built[0].contains(amd64.manifestDigest) && !built[0].contains('linux/arm64')
 Map result = tools.json(new File(basedir, 'target/scratch-image.json')) as Map
 assert result.digest == a.indexDigest
 assert new File(basedir, 'target/scratch-image.digest').getText('UTF-8').trim() == a.indexDigest
