@@ -110,20 +110,32 @@ if only != "push":
         with open(path, "rb") as f:
             return f.read(4) == b"\x7fELF"
 
+    # The sysroot holds five packages' files, not every library coreutils links (libacl, libattr, libgmp, ...).
+    arm64_libraries = set()
+    for folder in ("lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu"):
+        if os.path.isdir(os.path.join(arm64, folder)):
+            arm64_libraries.update(os.listdir(os.path.join(arm64, folder)))
+
+    def needed(path):
+        dynamic = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, check=True).stdout
+        return {line.split("[", 1)[1].split("]", 1)[0] for line in dynamic.splitlines() if "(NEEDED)" in line}
+
     programs = []
     for folder in ("bin", "usr/bin"):
         for name in sorted(os.listdir(os.path.join(arm64, folder))):
             source = "/" + folder + "/" + name
             ours = os.path.join(arm64, folder, name)
             if (name.replace("-", "").replace("_", "").isalnum() and os.path.isfile(ours) and not os.path.islink(ours)
-                    and elf(ours) and os.path.isfile(source) and elf(source)):
+                    and elf(ours) and os.path.isfile(source) and elf(source) and needed(ours) <= arm64_libraries):
                 programs.append(source)
     w7 = "<binaries>" + "".join(f"<binary><source>{p}</source><path>{p}</path></binary>" for p in programs) + \
          "</binaries><files><file><source>shared.bin</source><path>/opt/app/shared.bin</path>" \
          "<layer>shared</layer></file></files>"
     for name, config in (
             ("w7-one", "<platform>linux/amd64</platform>"),
-            ("w7-arm64", f"<platform>linux/arm64</platform><sysroot>{arm64}</sysroot>"),
+            # One platform of <platforms>, so that its absolute sources come from the sysroot as in w7-two.
+            ("w7-arm64", f"<platforms><platform><name>linux/arm64</name><sysroot>{arm64}</sysroot></platform>"
+                         "</platforms>"),
             ("w7-two", "<platforms><platform><name>linux/amd64</name></platform><platform><name>linux/arm64</name>"
                        f"<sysroot>{arm64}</sysroot></platform></platforms>")):
         project(name, scratch(config + w7))
