@@ -74,6 +74,49 @@ class Tools {
         return false
     }
 
+    /** Where .ci/run prepares the arm64 sysroot with .ci/arm64-sysroot, when SCRATCH_ARM64_SYSROOT is not set. */
+    static final String ARM64_SYSROOT_DEFAULT = '/var/cache/scratch/arm64-sysroot'
+
+    /**
+     * The arm64 Debian sysroot of the multi-platform tests: SCRATCH_ARM64_SYSROOT (which .ci/run exports), else
+     * /var/cache/scratch/arm64-sysroot, holding an arm64 /bin/busybox; and qemu-user-static registered in
+     * binfmt_misc, so that runc runs its programs.
+     *
+     * @return the sysroot; null when it or qemu is missing (fails under CI=true, else warns so the test is skipped)
+     */
+    File arm64Sysroot() {
+        String configured = System.getenv('SCRATCH_ARM64_SYSROOT') ?: ARM64_SYSROOT_DEFAULT
+        File sysroot = new File(configured)
+        File busybox = new File(sysroot, 'bin/busybox')
+        File qemu = new File('/proc/sys/fs/binfmt_misc/qemu-aarch64')
+        String problem = null
+        if (!busybox.isFile()) {
+            problem = "no arm64 sysroot: $busybox does not exist"
+        } else if (!isElfMachine(busybox, 183)) {
+            problem = "$busybox is not an arm64 program"
+        } else if (!qemu.isFile() || !qemu.getText('UTF-8').startsWith('enabled')) {
+            problem = 'qemu-user-static is not registered for arm64 in /proc/sys/fs/binfmt_misc'
+        }
+        if (problem == null) {
+            return sysroot
+        }
+        String fix = 'run .ci/arm64-sysroot DIR as root (after apt-get update) and export SCRATCH_ARM64_SYSROOT=DIR'
+        if (System.getenv('CI') == 'true') {
+            throw new AssertionError("$name: $problem. CI=true, so this is a failure: $fix")
+        }
+        warn("SKIPPED TEST: $name: $problem. To run it, $fix; with CI=true this fails instead of skipping.")
+        return null
+    }
+
+    /** Whether the file is a 64-bit little-endian ELF file for the given e_machine (62 x86-64, 183 AArch64). */
+    static boolean isElfMachine(File file, int machine) {
+        byte[] header = new byte[20]
+        file.withInputStream { InputStream input -> input.readNBytes(header, 0, 20) }
+        return header[0] == 0x7f && header[1] == ('E' as char) && header[2] == ('L' as char)
+                && header[3] == ('F' as char) && header[4] == 2 && header[5] == 1
+                && ((header[18] & 0xff) | ((header[19] & 0xff) << 8)) == machine
+    }
+
     static void warn(String message) {
         println "[WARNING] $message"
         CONSOLE.println("[WARNING] [it] $message")
@@ -163,28 +206,14 @@ class Tools {
      *     layers), diffId: (of a single-layer image), tags: (in index order), blobs: (the file names)]
      */
     Map checkLayout(File layout) {
-        assert names(layout) == ['blobs', 'index.json', 'oci-layout']: "$layout holds ${names(layout)}"
-        assert new File(layout, 'oci-layout').getText('UTF-8') == '{"imageLayoutVersion":"1.0.0"}'
-        assert names(new File(layout, 'blobs')) == ['sha256']
-        Map index = json(new File(layout, 'index.json')) as Map
-        assert index.schemaVersion == 2
-        assert index.mediaType == 'application/vnd.oci.image.index.v1+json'
-        assert !index.manifests.isEmpty()
+        Map index = checkLayoutFiles(layout)
         Set<String> referenced = [] as Set
-        Closure check = { Map descriptor ->
-            File file = blob(layout, descriptor.digest as String)
-            assert file.isFile(): "blob ${descriptor.digest} is missing"
-            assert file.length() == (descriptor.size as long): "blob ${descriptor.digest} has the wrong size"
-            assert sha256(file) == descriptor.digest: "blob ${descriptor.digest} does not match its digest"
-            referenced << file.name
-            return file
-        }
         List<String> tags = []
         Set<String> manifestDigests = [] as Set
         List<Map> referrerEntries = []
         for (Map descriptor : index.manifests) {
             assert descriptor.mediaType == 'application/vnd.oci.image.manifest.v1+json'
-            check(descriptor)
+            checkBlob(layout, descriptor, referenced)
             if (descriptor.artifactType != null) {
                 // A referrer (the SBOM): after the images, untagged.
                 assert descriptor.annotations == null
@@ -197,11 +226,108 @@ class Tools {
         }
         assert manifestDigests.size() == 1: 'every tag names the same image'
         String manifestDigest = manifestDigests.first()
+        Map image = checkImage(layout, manifestDigest, referenced)
+        List<Map> referrers = referrerEntries.collect { checkReferrer(layout, it, manifestDigest, referenced) }
+        List<String> blobs = checkNoOtherBlobs(layout, referenced)
+        List<Map> layers = image.layers
+        boolean single = layers.size() == 1
+        return [index: index, manifest: image.manifest, config: image.config, manifestDigest: manifestDigest,
+                layers: layers, layer: single ? layers[0].file : null, layerMediaType: layers[0].mediaType,
+                diffId: single ? layers[0].diffId : null, tags: tags, blobs: blobs, referrers: referrers]
+    }
+
+    /**
+     * Checks, without the plugin's code, the layout of a multi-platform build: every tag in index.json names the same
+     * image index (no platform on the entry), whose manifests each carry a platform and are checked as checkLayout
+     * checks an image; then the referrers (one SBOM per platform, untagged, in the index's order, each with its
+     * platform's manifest as subject); and blobs/sha256/ holds exactly the blobs referenced, each once.
+     *
+     * @return [index:, imageIndex:, indexDigest:, tags:, images: [[platform: 'os/arch[/variant]', manifestDigest:,
+     *     manifest:, config:, layers:]] in index order, referrers: [[digest:, manifest:, content:]], blobs:]
+     */
+    Map checkIndexLayout(File layout) {
+        Map index = checkLayoutFiles(layout)
+        Set<String> referenced = [] as Set
+        List<String> tags = []
+        Set<String> indexDigests = [] as Set
+        List<Map> referrerEntries = []
+        for (Map descriptor : index.manifests) {
+            checkBlob(layout, descriptor, referenced)
+            if (descriptor.artifactType != null) {
+                assert descriptor.mediaType == 'application/vnd.oci.image.manifest.v1+json'
+                assert descriptor.annotations == null
+                referrerEntries << descriptor
+                continue
+            }
+            assert referrerEntries.isEmpty(): 'the images come first in index.json'
+            assert descriptor.mediaType == 'application/vnd.oci.image.index.v1+json': \
+                    "a tag of a multi-platform build names an image index: $descriptor"
+            assert descriptor.platform == null: 'an image index has no platform of its own'
+            tags << descriptor.annotations['org.opencontainers.image.ref.name']
+            indexDigests << descriptor.digest
+        }
+        assert indexDigests.size() == 1: 'every tag names the same image index'
+        String indexDigest = indexDigests.first()
+        Map imageIndex = json(blob(layout, indexDigest)) as Map
+        assert imageIndex.schemaVersion == 2
+        assert imageIndex.mediaType == 'application/vnd.oci.image.index.v1+json'
+        List<Map> images = []
+        for (Map descriptor : imageIndex.manifests) {
+            assert descriptor.mediaType == 'application/vnd.oci.image.manifest.v1+json'
+            checkBlob(layout, descriptor, referenced)
+            Map platform = descriptor.platform as Map
+            assert platform != null && platform.os && platform.architecture: "no platform on $descriptor"
+            Map image = checkImage(layout, descriptor.digest as String, referenced)
+            assert image.config.os == platform.os && image.config.architecture == platform.architecture
+            assert image.config.variant == platform.variant
+            String name = [platform.os, platform.architecture, platform.variant].findAll { it }.join('/')
+            images << image + [platform: name, manifestDigest: descriptor.digest]
+        }
+        assert images*.platform.unique(false) == images*.platform: "a platform comes twice: ${images*.platform}"
+        assert referrerEntries.isEmpty() || referrerEntries.size() == images.size(): 'one referrer per platform'
+        List<Map> referrers = []
+        referrerEntries.eachWithIndex { Map entry, int i ->
+            referrers << checkReferrer(layout, entry, images[i].manifestDigest as String, referenced)
+        }
+        List<String> blobs = checkNoOtherBlobs(layout, referenced)
+        return [index: index, imageIndex: imageIndex, indexDigest: indexDigest, tags: tags, images: images,
+                referrers: referrers, blobs: blobs]
+    }
+
+    /** oci-layout, index.json and blobs/sha256/, nothing else; @return index.json */
+    private static Map checkLayoutFiles(File layout) {
+        assert names(layout) == ['blobs', 'index.json', 'oci-layout']: "$layout holds ${names(layout)}"
+        assert new File(layout, 'oci-layout').getText('UTF-8') == '{"imageLayoutVersion":"1.0.0"}'
+        assert names(new File(layout, 'blobs')) == ['sha256']
+        Map index = json(new File(layout, 'index.json')) as Map
+        assert index.schemaVersion == 2
+        assert index.mediaType == 'application/vnd.oci.image.index.v1+json'
+        assert !index.manifests.isEmpty()
+        return index
+    }
+
+    /** The blob of a descriptor: present, with its size and digest; its name added to referenced. */
+    private static File checkBlob(File layout, Map descriptor, Set<String> referenced) {
+        File file = blob(layout, descriptor.digest as String)
+        assert file.isFile(): "blob ${descriptor.digest} is missing"
+        assert file.length() == (descriptor.size as long): "blob ${descriptor.digest} has the wrong size"
+        assert sha256(file) == descriptor.digest: "blob ${descriptor.digest} does not match its digest"
+        referenced << file.name
+        return file
+    }
+
+    /**
+     * An image manifest, its config and its layers: diff_ids of the uncompressed tars, one named history entry per
+     * layer.
+     *
+     * @return [manifest:, config:, layers: [[name:, file:, mediaType:, diffId:]] bottom first]
+     */
+    private static Map checkImage(File layout, String manifestDigest, Set<String> referenced) {
         Map manifest = json(blob(layout, manifestDigest)) as Map
         assert manifest.schemaVersion == 2
         assert manifest.mediaType == 'application/vnd.oci.image.manifest.v1+json'
         assert manifest.config.mediaType == 'application/vnd.oci.image.config.v1+json'
-        Map config = json(check(manifest.config as Map)) as Map
+        Map config = json(checkBlob(layout, manifest.config as Map, referenced)) as Map
         assert !manifest.layers.isEmpty()
         assert config.rootfs.type == 'layers'
         assert config.rootfs.diff_ids.size() == manifest.layers.size()
@@ -209,7 +335,7 @@ class Tools {
         assert config.history.size() == manifest.layers.size()
         List<Map> layers = []
         manifest.layers.eachWithIndex { Map descriptor, int i ->
-            File file = check(descriptor)
+            File file = checkBlob(layout, descriptor, referenced)
             String mediaType = descriptor.mediaType
             String diffId = config.rootfs.diff_ids[i]
             // The diff_id is the digest of the uncompressed tar; the blob's digest is of what is stored.
@@ -223,23 +349,25 @@ class Tools {
         }
         assert layers*.name.unique(false) == layers*.name: "a layer name comes twice: ${layers*.name}"
         assert layers*.mediaType.unique(false).size() == 1: 'every layer has the same codec'
-        boolean single = layers.size() == 1
-        List<Map> referrers = []
-        for (Map entry : referrerEntries) {
-            Map referrer = json(blob(layout, entry.digest as String)) as Map
-            assert referrer.artifactType == entry.artifactType
-            assert referrer.subject.digest == manifestDigest
-            assert referrer.config.mediaType == 'application/vnd.oci.empty.v1+json'
-            assert check(referrer.config as Map).getText('UTF-8') == '{}'
-            referrer.layers.each { check(it as Map) }
-            referrers << [digest: entry.digest, manifest: referrer,
-                    content: blob(layout, referrer.layers[0].digest as String)]
-        }
+        return [manifest: manifest, config: config, layers: layers]
+    }
+
+    /** A referrer entry of index.json whose subject is the given manifest; @return [digest:, manifest:, content:] */
+    private static Map checkReferrer(File layout, Map entry, String subject, Set<String> referenced) {
+        Map referrer = json(blob(layout, entry.digest as String)) as Map
+        assert referrer.artifactType == entry.artifactType
+        assert referrer.subject.digest == subject
+        assert referrer.config.mediaType == 'application/vnd.oci.empty.v1+json'
+        assert checkBlob(layout, referrer.config as Map, referenced).getText('UTF-8') == '{}'
+        referrer.layers.each { checkBlob(layout, it as Map, referenced) }
+        return [digest: entry.digest, manifest: referrer, content: blob(layout, referrer.layers[0].digest as String)]
+    }
+
+    /** blobs/sha256 holds exactly the referenced blobs; @return their names, sorted */
+    private static List<String> checkNoOtherBlobs(File layout, Set<String> referenced) {
         List<String> blobs = names(new File(layout, 'blobs/sha256'))
         assert blobs as Set == referenced: "blobs/sha256 holds ${blobs}, the index references ${referenced}"
-        return [index: index, manifest: manifest, config: config, manifestDigest: manifestDigest, layers: layers,
-                layer: single ? layers[0].file : null, layerMediaType: layers[0].mediaType,
-                diffId: single ? layers[0].diffId : null, tags: tags, blobs: blobs, referrers: referrers]
+        return blobs
     }
 
     /** The layer's tar, decompressed with the JDK's reader when it is gzip. */

@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -42,15 +41,14 @@ import org.scratchimage.core.oci.OciLayout;
  * <p>It also records the fingerprint of the settings and of each layer's listing ({@code settings},
  * {@code layer.N.listing}), from which the next build that writes a layer tells why ({@link LayerReasons}).
  *
+ * <p>With {@code <platforms>}, it records the image index and each image, its keys prefixed {@code image.K.}
+ * ({@link BuildStateFormat}); the layers of every image are offered for reuse, whatever their platform.
+ *
  * <p>With an SBOM, it records the referrer manifest and the SBOM blob ({@code referrer}, {@code sbom}, with their
  * sizes); the layout is intact only with them and the empty config blob. The checksums of each layer's files, which
  * the SBOM of a build that reuses the layer takes instead of reading its files, are kept in {@link LayerFiles}.
  */
 final class BuildState {
-    private static final String DIGEST = "sha256:[a-f0-9]{64}";
-    /** Recorded in place of a fingerprint that cannot be trusted yet. */
-    private static final String RACY = "racy";
-
     private BuildState() {}
 
     /**
@@ -122,11 +120,12 @@ final class BuildState {
             String archivePath = state.getProperty("archive.path");
             String archiveStamp = state.getProperty("archive.stamp");
             List<Image> images = new ArrayList<>();
-            for (String prefix : prefixes(state)) {
-                images.add(image(state, prefix));
+            for (String prefix : BuildStateFormat.prefixes(state)) {
+                images.add(BuildStateFormat.image(state, prefix));
             }
             BuildResult.Index index = state.getProperty("images") == null ? null : new BuildResult.Index(
-                    digest(state, "imageIndex"), Long.parseLong(state.getProperty("imageIndexSize", "-1")));
+                    BuildStateFormat.digest(state, "imageIndex"),
+                    Long.parseLong(state.getProperty("imageIndexSize", "-1")));
             Current current = new Current(images, index, archiveStamp == null ? null : archivePath,
                     archivePath == null ? null : archiveStamp);
             Map<String, Long> blobs = new HashMap<>();
@@ -167,37 +166,6 @@ final class BuildState {
         }
     }
 
-    /** @return the key prefix of each image the state records: {@code ""} for a single image */
-    private static List<String> prefixes(Properties state) {
-        String count = state.getProperty("images");
-        if (count == null) {
-            return List.of("");
-        }
-        int images = Integer.parseInt(count);
-        if (images < 1) {
-            throw new IllegalArgumentException("images");
-        }
-        List<String> prefixes = new ArrayList<>();
-        for (int i = 1; i <= images; i++) {
-            prefixes.add(prefix(i - 1, true));
-        }
-        return prefixes;
-    }
-
-    /** @return the key prefix of image {@code i} (from 0) of a state with an image index, or of the one image */
-    private static String prefix(int i, boolean indexed) {
-        return indexed ? "image." + (i + 1) + "." : "";
-    }
-
-    private static Image image(Properties state, String prefix) {
-        BuildResult.Sbom sbom = state.getProperty(prefix + "referrer") == null ? null : new BuildResult.Sbom(null,
-                digest(state, prefix + "sbom"), Long.parseLong(state.getProperty(prefix + "sbomSize", "-1")),
-                digest(state, prefix + "referrer"), Long.parseLong(state.getProperty(prefix + "referrerSize", "-1")));
-        return new Image(digest(state, prefix + "manifest"),
-                Long.parseLong(state.getProperty(prefix + "manifestSize", "-1")), digest(state, prefix + "config"),
-                Long.parseLong(state.getProperty(prefix + "configSize", "-1")), layers(state, prefix), sbom);
-    }
-
     /**
      * @return the layers the last build recorded, of every image, by fingerprint, whatever else changed since; their
      *     blobs may be gone, which the caller checks when it takes one
@@ -207,8 +175,8 @@ final class BuildState {
         Optional<Properties> state = load(layout);
         if (state.isPresent()) {
             try {
-                for (String prefix : prefixes(state.get())) {
-                    for (Recorded recorded : layers(state.get(), prefix)) {
+                for (String prefix : BuildStateFormat.prefixes(state.get())) {
+                    for (Recorded recorded : BuildStateFormat.layers(state.get(), prefix)) {
                         if (recorded.fingerprint() != null) {
                             reusable.put(recorded.fingerprint(), recorded.layer());
                         }
@@ -261,23 +229,20 @@ final class BuildState {
             return Optional.empty();
         }
         Map<String, PreviousLayer> layers = new HashMap<>();
-        String prefix = prefix(image, indexed);
+        String prefix = BuildStateFormat.prefix(image, indexed);
         try {
             if (indexed == (state.getProperty("images") != null) && state.getProperty(prefix + "layers") != null) {
-                List<Recorded> recorded = layers(state, prefix);
+                List<Recorded> recorded = BuildStateFormat.layers(state, prefix);
                 for (int i = 0; i < recorded.size(); i++) {
                     layers.putIfAbsent(recorded.get(i).layer().name(), new PreviousLayer(recorded.get(i).fingerprint(),
-                            hexOrNull(state.getProperty(prefix + "layer." + (i + 1) + ".listing"))));
+                            BuildStateFormat.hexOrNull(
+                                    state.getProperty(prefix + "layer." + (i + 1) + ".listing"))));
                 }
             }
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        return Optional.of(new Previous(written, hexOrNull(state.getProperty("settings")), layers));
-    }
-
-    private static String hexOrNull(String value) {
-        return value != null && value.matches("[a-f0-9]{64}") ? value : null;
+        return Optional.of(new Previous(written, BuildStateFormat.hexOrNull(state.getProperty("settings")), layers));
     }
 
     private static Optional<Properties> load(Path layout) throws IOException {
@@ -292,36 +257,6 @@ final class BuildState {
             return Optional.empty();
         }
         return Optional.of(state);
-    }
-
-    private static List<Recorded> layers(Properties state, String prefix) {
-        int count = Integer.parseInt(state.getProperty(prefix + "layers", "-1"));
-        if (count < 1) {
-            throw new IllegalArgumentException("layers");
-        }
-        List<Recorded> layers = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            String key = prefix + "layer." + i + ".";
-            String fingerprint = state.getProperty(key + "fingerprint", "");
-            if (fingerprint.equals(RACY)) {
-                fingerprint = null;
-            } else if (!fingerprint.matches("[a-f0-9]{64}")) {
-                throw new IllegalArgumentException(key + "fingerprint");
-            }
-            layers.add(new Recorded(fingerprint, new BuildResult.Layer(state.getProperty(key + "name", ""),
-                    digest(state, key + "digest"), Long.parseLong(state.getProperty(key + "size", "-1")),
-                    digest(state, key + "diffId"), Long.parseLong(state.getProperty(key + "entries", "-1")),
-                    false)));
-        }
-        return layers;
-    }
-
-    private static String digest(Properties state, String key) {
-        String value = state.getProperty(key);
-        if (value == null || !value.matches(DIGEST)) {
-            throw new IllegalArgumentException(key);
-        }
-        return value;
     }
 
     private static long size(Path layout, String digest) throws IOException {
@@ -362,7 +297,8 @@ final class BuildState {
         Path state = stateFile(layout);
         Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(temp, text(fingerprint, fingerprints, reasons, index, result), StandardCharsets.UTF_8);
+            Files.writeString(temp, BuildStateFormat.text(fingerprint, fingerprints, reasons, index, result),
+                    StandardCharsets.UTF_8);
             // Read back from the file system that stamps it, after the write: the time of the state, by its clock.
             Instant written = Files.getLastModifiedTime(temp).toInstant();
             List<Fingerprints> settled = new ArrayList<>();
@@ -373,7 +309,8 @@ final class BuildState {
                 settled.add(now);
             }
             if (changed) {
-                Files.writeString(temp, text(fingerprint, settled, reasons, index, result), StandardCharsets.UTF_8);
+                Files.writeString(temp, BuildStateFormat.text(fingerprint, settled, reasons, index, result),
+                        StandardCharsets.UTF_8);
             }
             Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
@@ -396,7 +333,7 @@ final class BuildState {
             }
         }
         text.append("archive.path=");
-        escape(archive.toString(), text);
+        BuildStateFormat.escape(archive.toString(), text);
         text.append("\narchive.stamp=").append(stamp(archive)).append('\n');
         Path temp = Files.createTempFile(state.getParent(), state.getFileName().toString(), ".tmp");
         try {
@@ -423,79 +360,6 @@ final class BuildState {
         }
         return stamp.size() + ":" + stamp.mtimeSeconds() + "." + stamp.mtimeNanos() + ":" + stamp.ctimeSeconds() + "."
                 + stamp.ctimeNanos() + ":" + stamp.inode() + ":" + stamp.device();
-    }
-
-    private static String text(String fingerprint, List<Fingerprints> fingerprints, List<LayerReasons> reasons,
-            String index, BuildResult result) {
-        StringBuilder text = new StringBuilder();
-        // A racy layer is written down without its fingerprint: its blob is right, but a later change to one of its
-        // sources might not show in their stamps, so neither it nor the whole build may be taken as unchanged.
-        // Every value is a digest, a number or a layer name (Values.LAYER: [a-z0-9._-]), none of which a
-        // properties file reads differently; the name is escaped all the same.
-        boolean racy = fingerprints.stream().anyMatch(Fingerprints::anyRacy);
-        text.append("fingerprint=").append(racy ? RACY : fingerprint).append("\nindex=").append(index).append('\n');
-        boolean indexed = result.index() != null;
-        if (indexed) {
-            text.append("images=").append(result.images().size()).append("\nimageIndex=")
-                    .append(result.index().digest()).append("\nimageIndexSize=").append(result.index().size())
-                    .append('\n');
-        }
-        if (reasons != null) {
-            text.append("settings=").append(reasons.get(0).settings()).append('\n');
-        }
-        for (int k = 0; k < result.images().size(); k++) {
-            image(text, prefix(k, indexed), fingerprints.get(k), reasons == null ? null : reasons.get(k),
-                    result.images().get(k));
-        }
-        return text.toString();
-    }
-
-    private static void image(StringBuilder text, String prefix, Fingerprints fingerprints, LayerReasons reasons,
-            BuildResult.Image image) {
-        text.append(prefix).append("manifest=").append(image.manifestDigest()).append('\n')
-                .append(prefix).append("manifestSize=").append(image.manifestSize()).append('\n')
-                .append(prefix).append("config=").append(image.configDigest()).append('\n')
-                .append(prefix).append("configSize=").append(image.configSize()).append('\n')
-                .append(prefix).append("layers=").append(image.layers().size()).append('\n');
-        if (image.sbom() != null) {
-            BuildResult.Sbom sbom = image.sbom();
-            text.append(prefix).append("referrer=").append(sbom.referrer()).append('\n')
-                    .append(prefix).append("referrerSize=").append(sbom.referrerSize()).append('\n')
-                    .append(prefix).append("sbom=").append(sbom.digest()).append('\n')
-                    .append(prefix).append("sbomSize=").append(sbom.size()).append('\n');
-        }
-        for (int i = 0; i < image.layers().size(); i++) {
-            BuildResult.Layer layer = image.layers().get(i);
-            String key = prefix + "layer." + (i + 1) + ".";
-            text.append(key).append("name=");
-            escape(layer.name(), text);
-            text.append('\n')
-                    .append(key).append("fingerprint=")
-                    .append(fingerprints.racy().get(i) ? RACY : fingerprints.layers().get(i)).append('\n')
-                    .append(key).append("digest=").append(layer.digest()).append('\n')
-                    .append(key).append("size=").append(layer.size()).append('\n')
-                    .append(key).append("diffId=").append(layer.diffId()).append('\n')
-                    .append(key).append("entries=").append(layer.entries()).append('\n');
-            if (reasons != null) {
-                text.append(key).append("listing=").append(reasons.listings().get(i)).append('\n');
-            }
-        }
-    }
-
-    /**
-     * Writes {@code value} so that {@link Properties#load} reads it back as it is: any character but
-     * {@code [A-Za-z0-9._-]} as a backslash-u escape.
-     */
-    private static void escape(String value, StringBuilder text) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                    || c == '-') {
-                text.append(c);
-            } else {
-                text.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            }
-        }
     }
 
     private static Path stateFile(Path layout) {

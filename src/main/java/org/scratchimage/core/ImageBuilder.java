@@ -224,7 +224,7 @@ public final class ImageBuilder {
             // A host without an OCI name: the archive's docker-save part takes the first platform.
             host = null;
         }
-        ArchiveResult written = ImageArchive.write(output, archive, plan.first().created().getEpochSecond());
+        ArchiveResult written = ImageArchive.write(output, archive, plan.first().created().getEpochSecond(), host);
         BuildState.recordArchive(output, archive);
         listener.info(String.format(Locale.ROOT, "Archive %s: %s, loads as %s", archive, Sizes.human(written.size()),
                 String.join(", ", written.repoTags())));

@@ -80,7 +80,7 @@ final class ImagePlanner {
             try {
                 plans.add(plan(one, once, element + "/<name>", sysroot.getParent() == null ? null : sysroot));
             } catch (InvalidConfigurationException e) {
-                throw e.inPlatform(element + " (" + platform + ")");
+                throw e.inPlatform(platform + " (" + element + ")");
             }
         }
         return new BuildPlan(plans, true);

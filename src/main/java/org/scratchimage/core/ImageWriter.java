@@ -37,7 +37,7 @@ final class ImageWriter {
     /** The layers of this build so far, by fingerprint, with the platform that first had each. */
     private final Map<String, Taken> taken = new HashMap<>();
     /** With an SBOM, the checksums of the files of every layer of this build, by diff_id. */
-    private final Map<String, List<FileDigest>> files = new HashMap<>();
+    private final Map<String, List<FileDigest>> files = new LinkedHashMap<>();
     /** The checksums the last build recorded, read only to reuse one of its layers. */
     private Map<String, List<FileDigest>> recorded;
 

@@ -12,6 +12,8 @@ public final class InvalidConfigurationException extends Exception {
     private final String element;
     private final String value;
     private final String fix;
+    private final String subject;
+    private final String problem;
 
     /**
      * @param element the configuration element, written as XML, e.g. {@code <binaries>/<binary>[2]/<path>}
@@ -28,6 +30,8 @@ public final class InvalidConfigurationException extends Exception {
         this.element = element;
         this.value = value;
         this.fix = fix;
+        this.subject = subject;
+        this.problem = problem;
     }
 
     /**
@@ -48,21 +52,15 @@ public final class InvalidConfigurationException extends Exception {
 
     /**
      * @param platform the platform of {@code <platforms>} whose planning found this mistake, such as
-     *     {@code <platforms>/<platform>[2] (linux/arm64)}
-     * @return this mistake, its message saying in which platform it was found
+     *     {@code linux/arm64 (<platforms>/<platform>[2])}
+     * @return this mistake, its message saying after the element and value in which platform it was found:
+     *     {@code ELEMENT "VALUE" of PLATFORM problem. Fix: fix}
      */
     InvalidConfigurationException inPlatform(String platform) {
-        InvalidConfigurationException e = new InvalidConfigurationException(element, value, "For " + platform + ": "
-                + getMessage(), fix, true);
+        InvalidConfigurationException e = new InvalidConfigurationException(element, value,
+                subject + " of " + platform, problem, fix);
         e.setStackTrace(getStackTrace());
         return e;
-    }
-
-    private InvalidConfigurationException(String element, String value, String message, String fix, boolean whole) {
-        super(message);
-        this.element = element;
-        this.value = value;
-        this.fix = fix;
     }
 
     /** @return the configuration element at fault, written as XML */

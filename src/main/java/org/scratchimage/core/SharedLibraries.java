@@ -80,7 +80,7 @@ final class SharedLibraries {
                     String expected = ElfMachine.reference(explicit.architecture()).map(ElfMachine::describe)
                             .map(e -> ", which needs " + e).orElse("");
                     throw new InvalidConfigurationException(declaration(program.file()), describe(program.file()),
-                            "(" + program.file().source() + ", " + ElfMachine.describe(program.elf()) + ") is built for "
+                            "is " + program.file().source() + ", " + ElfMachine.describe(program.elf()) + ", built for "
                                     + program.architecture() + ", but " + platformElement + " is " + explicit + expected,
                             "put the " + explicit.architecture() + " build of the program at that path in the"
                                     + " platform's <sysroot> (" + sysroot(request) + "), or give each platform its own"

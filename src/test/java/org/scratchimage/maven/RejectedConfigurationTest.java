@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,9 @@ class RejectedConfigurationTest {
     private static final String ARCHIVE = "<archive>true</archive><archiveFile>%s</archiveFile>";
     private static final String BINARY =
             "<binaries><binary><source>bin/app.sh</source><path>/bin/app</path>%s</binary></binaries>";
+    private static final String AMD64 = "<platform><name>linux/amd64</name></platform>";
+    private static final String TWO_PLATFORMS =
+            "<platforms>" + AMD64 + "<platform><name>linux/arm64</name></platform></platforms><files>" + FILE + "</files>";
 
     @Inject
     private PlexusContainer container;
@@ -281,7 +287,32 @@ class RejectedConfigurationTest {
                                 + "</directory></directories>" + ARCHIVE, "${temp}/image.tar",
                         "${basedir}/bin/image.tar", "<archiveFile>", "${basedir}/bin/image.tar",
                         "is inside the tree of <directories>/<directory>[1]",
-                        "or add <exclude>image.tar</exclude> to the <excludes> of <directories>/<directory>[1]"));
+                        "or add <exclude>image.tar</exclude> to the <excludes> of <directories>/<directory>[1]"),
+                // Issue 16: <platforms>, without the base pom's <platform>.
+                reject("fail-platforms-unknown-name", "<platforms>" + AMD64 + "<platform><name>%s</name></platform>"
+                                + "</platforms><files>" + FILE + "</files>", "linux/arm64", "linux/aarch64",
+                        "<platforms>/<platform>[2]/<name>", "linux/aarch64", "is not an OCI platform")
+                        .multiPlatform(),
+                reject("fail-platforms-listed-twice", "<platforms>" + AMD64 + "<platform><name>%s</name></platform>"
+                                + "</platforms><files>" + FILE + "</files>", "linux/arm64", "linux/amd64",
+                        "<platforms>/<platform>[2]/<name>", "linux/amd64", "is listed twice")
+                        .multiPlatform(),
+                reject("fail-platforms-with-platform", TWO_PLATFORMS + "%s", "", "<platform>linux/amd64</platform>",
+                        "<platform>", "linux/amd64", "<platforms>")
+                        .multiPlatform(),
+                reject("fail-platforms-with-sysroot", TWO_PLATFORMS + "%s", "", "<sysroot>bin</sysroot>",
+                        "<sysroot>", "bin", "<platforms>")
+                        .multiPlatform(),
+                // An amd64 program where the arm64 sysroot should hold an arm64 one: /bin/app resolves inside each
+                // platform's sysroot, ${temp}/amd64 or ${temp}/arm64 (see elfSysroots).
+                reject("fail-platforms-foreign-program", "<platforms><platform><name>linux/amd64</name>"
+                                + "<sysroot>${temp}/amd64</sysroot></platform><platform><name>linux/arm64</name>"
+                                + "<sysroot>%s</sysroot></platform></platforms>"
+                                + "<binaries><binary><source>/bin/app</source><path>/bin/app</path></binary></binaries>",
+                        "${temp}/arm64", "${temp}/amd64",
+                        "<binaries>/<binary>[1]", "/bin/app", "is built for amd64", "linux/arm64")
+                        .multiPlatform()
+                        .before((temp, mojo) -> elfSysroots(temp)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -295,6 +326,9 @@ class RejectedConfigurationTest {
         String output = "<outputDirectory>" + layout + "</outputDirectory><buildDirectory>" + results
                 + "</buildDirectory><archiveFile>" + results.resolve("valid-image.tar") + "</archiveFile>";
         setVariableValueToObject(mojo, "project", project());
+        if (rejection.setup() != null) {
+            rejection.setup().prepare(temp, mojo);
+        }
 
         configure(mojo, output + paths(rejection.configuration(rejection.valid())));
         mojo.execute();
@@ -335,6 +369,26 @@ class RejectedConfigurationTest {
         return text.replace("${temp}", temp.toString()).replace("${basedir}", getBasedir());
     }
 
+    /**
+     * Two sysroots holding {@code /bin/app}, a static ELF executable with no segments: {@code ${temp}/amd64} for
+     * x86-64, {@code ${temp}/arm64} for AArch64. Only the header counts, so the test needs no program of either.
+     */
+    private static void elfSysroots(Path temp) throws IOException {
+        for (Map.Entry<String, Integer> sysroot : Map.of("amd64", 62, "arm64", 183).entrySet()) {
+            ByteBuffer header = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            header.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+            header.putShort(16, (short) 2); // e_type ET_EXEC
+            header.putShort(18, sysroot.getValue().shortValue()); // e_machine
+            header.putInt(20, 1); // e_version
+            header.putShort(52, (short) 64); // e_ehsize
+            header.putShort(54, (short) 56); // e_phentsize
+            Path program = temp.resolve(sysroot.getKey() + "/bin/app");
+            Files.createDirectories(program.getParent());
+            Files.write(program, header.array());
+            Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     /** A project for the archive to be attached to. */
     private static MavenProject project() {
         return TestProjects.pom("mojo-rejected", "1.0");
@@ -352,9 +406,10 @@ class RejectedConfigurationTest {
     }
 
     /**
-     * Checks that the folder is a complete layout whose blobs match their digests.
+     * Checks that the folder is a complete layout whose blobs match their digests, every platform's image of an image
+     * index included.
      *
-     * @return the layer names of its image, from the history, bottom first
+     * @return the layer names of its (first platform's) image, from the history, bottom first
      */
     private static List<String> imageLayers(Path layout) throws IOException {
         try (Stream<Path> top = Files.list(layout)) {
@@ -362,13 +417,25 @@ class RejectedConfigurationTest {
                     .containsExactly("blobs", "index.json", "oci-layout");
         }
         JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
-        JsonNode manifest = blob(layout, index.path("manifests").get(0));
-        JsonNode config = blob(layout, manifest.path("config"));
-        for (JsonNode layer : manifest.path("layers")) {
-            blob(layout, layer);
+        JsonNode image = blob(layout, index.path("manifests").get(0));
+        List<JsonNode> manifests = new ArrayList<>();
+        if (image.has("manifests")) {
+            for (JsonNode platform : image.path("manifests")) {
+                manifests.add(blob(layout, platform));
+            }
+        } else {
+            manifests.add(image);
         }
         List<String> names = new ArrayList<>();
-        config.path("history").forEach(entry -> names.add(entry.path("comment").asText()));
+        for (JsonNode manifest : manifests) {
+            JsonNode config = blob(layout, manifest.path("config"));
+            for (JsonNode layer : manifest.path("layers")) {
+                blob(layout, layer);
+            }
+            if (names.isEmpty()) {
+                config.path("history").forEach(entry -> names.add(entry.path("comment").asText()));
+            }
+        }
         return names;
     }
 
@@ -393,7 +460,8 @@ class RejectedConfigurationTest {
 
     private static Rejection reject(String name, String configuration, String valid, String broken, String element,
             String value, String... says) {
-        return new Rejection(name, configuration, valid, broken, element, value, List.of(says), List.of(), null);
+        return new Rejection(name, configuration, valid, broken, element, value, List.of(says), List.of(), null,
+                null);
     }
 
     /** A case whose error is about an element as a whole, such as an empty {@code <binary/>}: no value is quoted. */
@@ -401,29 +469,50 @@ class RejectedConfigurationTest {
             String message) {
         String element = message.substring(0, message.indexOf(" is empty"));
         return new Rejection(name, configuration, valid, broken, element, null, List.of(message), List.of("\""),
-                null);
+                null, null);
+    }
+
+    /** What a case prepares before its valid build: files in the test's folder, mojo fields the base pom sets. */
+    interface Setup {
+        void prepare(Path temp, BuildMojo mojo) throws Exception;
     }
 
     /**
      * One case: {@code configuration} holds the elements to set, with {@code %s} (or {@code %1$s}) where the valid
      * build has {@code valid} and the broken one {@code broken}; the error must name {@code element}, quote
      * {@code value} (unless it is null), and hold each of {@code says} ({@code ${basedir}} is the project's folder) and none of
-     * {@code saysNot}.
+     * {@code saysNot}; {@code setup}, if any, runs before the valid build.
      */
     record Rejection(String name, String configuration, String valid, String broken, String element, String value,
-            List<String> says, List<String> saysNot, List<String> validBuildLayers) {
+            List<String> says, List<String> saysNot, List<String> validBuildLayers, Setup setup) {
         String configuration(String value) {
             return configuration.formatted(value);
         }
 
         Rejection saysNot(String... fragments) {
             return new Rejection(name, configuration, valid, broken, element, value, says, List.of(fragments),
-                    validBuildLayers);
+                    validBuildLayers, setup);
         }
 
         /** The layers that the valid build's image must have, by name. */
         Rejection validBuildLayers(String... names) {
-            return new Rejection(name, configuration, valid, broken, element, value, says, saysNot, List.of(names));
+            return new Rejection(name, configuration, valid, broken, element, value, says, saysNot, List.of(names),
+                    setup);
+        }
+
+        /** Runs {@code next} before the valid build, after what this case already prepares. */
+        Rejection before(Setup next) {
+            Setup first = setup;
+            return new Rejection(name, configuration, valid, broken, element, value, says, saysNot, validBuildLayers,
+                    first == null ? next : (temp, mojo) -> {
+                        first.prepare(temp, mojo);
+                        next.prepare(temp, mojo);
+                    });
+        }
+
+        /** A case of {@code <platforms>}: the base pom's {@code <platform>} unset, as in a pom without it. */
+        Rejection multiPlatform() {
+            return before((temp, mojo) -> setVariableValueToObject(mojo, "platform", null));
         }
 
         @Override
