@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scratchimage.core.archive.ImageArchive;
 import org.scratchimage.core.image.Platform;
+import org.scratchimage.core.oci.LayoutContents;
+import org.scratchimage.core.oci.LayoutIndex;
 import org.scratchimage.core.oci.LayoutReader;
 import org.scratchimage.core.tar.ExternalTools;
 import org.scratchimage.testing.registry.RegistryServer;
@@ -68,9 +70,9 @@ class MultiPlatformConsumersTest {
                 .sbomFile(Path.of("target/sbom.json")).project(SbomTest.PROJECT).build());
         Path indexBlob = built.layout().resolve("blobs/sha256").resolve(built.index().digest().substring(7));
 
-        LayoutReader.Layout read = LayoutReader.read(built.layout());
+        LayoutContents read = LayoutReader.read(built.layout());
         assertThat(read.images()).isEmpty();
-        LayoutReader.ImageIndex index = read.indexes().get(0);
+        LayoutIndex index = read.indexes().get(0);
         assertThat(index.manifest().digest()).isEqualTo(built.index().digest());
         assertThat(index.names()).containsExactly(image + ":1.0", image + ":latest");
         assertThat(index.images()).extracting(i -> i.manifest().digest())
