@@ -19,6 +19,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.scratchimage.core.oci.LayoutContents;
+import org.scratchimage.core.oci.LayoutEntry;
+import org.scratchimage.core.oci.LayoutImage;
+import org.scratchimage.core.oci.LayoutIndex;
+import org.scratchimage.core.oci.LayoutReferrer;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.FolderKey;
 import org.scratchimage.core.oci.ImageMetadata;
@@ -73,7 +78,7 @@ public final class ImagePusher {
             read(directory);
         }
         try (LayoutLock lock = LayoutLock.acquire(directory, listener::info)) {
-            LayoutReader.Layout layout = read(directory);
+            LayoutContents layout = read(directory);
             List<PushTargets.Target> targets = PushTargets.of(layout, to);
             List<PushResult.Pushed> pushed = new ArrayList<>();
             try {
@@ -92,7 +97,7 @@ public final class ImagePusher {
         }
     }
 
-    private static LayoutReader.Layout read(Path directory) throws RegistryException, IOException {
+    private static LayoutContents read(Path directory) throws RegistryException, IOException {
         try {
             return LayoutReader.read(directory);
         } catch (UnusableLayoutException e) {
@@ -100,7 +105,7 @@ public final class ImagePusher {
         }
     }
 
-    private void push(LayoutReader.Layout layout, List<PushTargets.Target> targets, RegistryOptions options,
+    private void push(LayoutContents layout, List<PushTargets.Target> targets, RegistryOptions options,
             List<PushResult.Pushed> pushed) throws RegistryException, IOException {
         Map<String, Registry> registries = new LinkedHashMap<>();
         // Per registry, the repository of this push that holds each blob: the source of a mount.
@@ -126,9 +131,9 @@ public final class ImagePusher {
                 for (Descriptor blob : target.image().blobs()) {
                     held.putIfAbsent(blob.digest(), first.repository());
                 }
-                if (target.image() instanceof LayoutReader.ImageIndex index) {
+                if (target.image() instanceof LayoutIndex index) {
                     // Untagged, before the index: a registry refuses an index whose manifests it lacks.
-                    for (LayoutReader.Image image : index.images()) {
+                    for (LayoutImage image : index.images()) {
                         putByDigest(registry, first, image);
                     }
                 }
@@ -147,8 +152,8 @@ public final class ImagePusher {
                 }
                 // After the image: a referrer's subject must exist in the repository before it. After the tags, too,
                 // so that a push failing before them leaves no tag at all, not even the fallback sha256-<hex>.
-                for (LayoutReader.Image image : target.image().images()) {
-                    for (LayoutReader.Referrer referrer : layout.referrersOf(image)) {
+                for (LayoutImage image : target.image().images()) {
+                    for (LayoutReferrer referrer : layout.referrersOf(image)) {
                         Registry client = registry;
                         String how = ReferrerPush.push(registry, first.repository(), referrer, blob -> pushBlob(
                                 client, first.repository(), layout.blob(blob), blob, null));
@@ -175,7 +180,7 @@ public final class ImagePusher {
 
     private enum Outcome { PRESENT, MOUNTED, UPLOADED }
 
-    private Blobs pushBlobs(ExecutorService pool, Registry registry, LayoutReader.Layout layout,
+    private Blobs pushBlobs(ExecutorService pool, Registry registry, LayoutContents layout,
             PushTargets.Target target, Map<String, String> held) throws RegistryException, IOException {
         String repository = target.first().repository();
         List<Descriptor> descriptors = target.image().blobs();
@@ -245,7 +250,7 @@ public final class ImagePusher {
         }
     }
 
-    private void putByDigest(Registry registry, ImageReference reference, LayoutReader.Image image)
+    private void putByDigest(Registry registry, ImageReference reference, LayoutImage image)
             throws RegistryException, IOException {
         // The bytes were checked against the digest when the layout was read; the registry's answer is checked too.
         String digest = registry.putManifestByDigest(reference.repository(), image.manifest().mediaType(),
@@ -254,7 +259,7 @@ public final class ImagePusher {
                 + " put into " + reference.registry() + "/" + reference.repository() + " by digest");
     }
 
-    private static String putManifest(Registry registry, LayoutReader.Entry image, ImageReference reference)
+    private static String putManifest(Registry registry, LayoutEntry image, ImageReference reference)
             throws RegistryException, IOException {
         String digest = registry.putManifest(reference.repository(), reference.tag(), image.manifest().mediaType(),
                 image.manifestBytes());
@@ -266,7 +271,7 @@ public final class ImagePusher {
     }
 
     /** Records the pushed references in {@code scratch-image.json}, for a layout of one image. */
-    private void writeImageFile(Path file, LayoutReader.Layout layout, List<PushResult.Pushed> pushed)
+    private void writeImageFile(Path file, LayoutContents layout, List<PushResult.Pushed> pushed)
             throws IOException {
         if (file == null) {
             return;
@@ -276,7 +281,7 @@ public final class ImagePusher {
                     + " images, and the file describes one image with its name");
             return;
         }
-        LayoutReader.Entry entry = layout.entries().get(0);
+        LayoutEntry entry = layout.entries().get(0);
         String name = PushTargets.imageName(entry.names().get(0));
         List<String> tags = new ArrayList<>();
         for (String n : entry.names()) {
@@ -285,13 +290,13 @@ public final class ImagePusher {
             }
         }
         ImageMetadata metadata;
-        if (entry instanceof LayoutReader.Image image) {
+        if (entry instanceof LayoutImage image) {
             metadata = new ImageMetadata(name, tags, image.manifest().digest(),
                     image.platform() == null ? null : image.platform().toString(), layers(layout, image), null,
                     List.of());
         } else {
             List<ImageMetadata.Manifest> manifests = new ArrayList<>();
-            for (LayoutReader.Image image : entry.images()) {
+            for (LayoutImage image : entry.images()) {
                 manifests.add(new ImageMetadata.Manifest(image.platform() == null ? null : image.platform().toString(),
                         image.manifest().digest(), layers(layout, image)));
             }
@@ -303,7 +308,7 @@ public final class ImagePusher {
         listener.debug("Wrote " + file);
     }
 
-    private static List<ImageMetadata.Layer> layers(LayoutReader.Layout layout, LayoutReader.Image image)
+    private static List<ImageMetadata.Layer> layers(LayoutContents layout, LayoutImage image)
             throws IOException {
         // The config was checked against its digest when the layout was read, under the lock held still.
         return ImageMetadata.layers(image.layers(), Files.readAllBytes(layout.blob(image.config())));

@@ -8,7 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.scratchimage.core.oci.LayoutReader;
+import org.scratchimage.core.oci.LayoutContents;
+import org.scratchimage.core.oci.LayoutEntry;
+import org.scratchimage.core.oci.LayoutIndex;
 import org.scratchimage.core.oci.OciJson;
 import org.scratchimage.core.registry.ImageReference;
 import org.scratchimage.core.registry.RegistryException;
@@ -33,7 +35,7 @@ final class PushTargets {
      * @param image the image or image index
      * @param references the references of one repository, in the order they are pushed
      */
-    record Target(LayoutReader.Entry image, List<ImageReference> references) {
+    record Target(LayoutEntry image, List<ImageReference> references) {
         ImageReference first() {
             return references.get(0);
         }
@@ -71,7 +73,7 @@ final class PushTargets {
      * @return the targets, grouped by image and repository in the order the references were first named
      * @throws RegistryException for an image without a name, or {@code <to>} with a layout of several images
      */
-    static List<Target> of(LayoutReader.Layout layout, List<ImageReference> to) throws RegistryException {
+    static List<Target> of(LayoutContents layout, List<ImageReference> to) throws RegistryException {
         List<Named> named = new ArrayList<>();
         if (!to.isEmpty()) {
             if (layout.entries().size() > 1) {
@@ -84,9 +86,9 @@ final class PushTargets {
                 named.add(new Named(layout.entries().get(0), reference));
             }
         } else {
-            for (LayoutReader.Entry image : layout.entries()) {
+            for (LayoutEntry image : layout.entries()) {
                 if (image.names().isEmpty()) {
-                    throw new RegistryException((image instanceof LayoutReader.ImageIndex ? "The image index "
+                    throw new RegistryException((image instanceof LayoutIndex ? "The image index "
                             : "The image ") + image.manifest().digest() + " in "
                             + layout.directory().resolve("index.json") + " has no " + OciJson.CONTAINERD_NAME
                             + " annotation, so it has no name to push it under",
@@ -112,7 +114,7 @@ final class PushTargets {
         return targets.values().stream().map(t -> new Target(t.image(), List.copyOf(t.references()))).toList();
     }
 
-    private record Named(LayoutReader.Entry image, ImageReference reference) {}
+    private record Named(LayoutEntry image, ImageReference reference) {}
 
     /**
      * @return the registries as the client compares them with a reference's registry: stripped, the host in lower

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.scratchimage.core.oci.LayoutReferrer;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.JsonReader;
 import org.scratchimage.core.oci.JsonText;
-import org.scratchimage.core.oci.LayoutReader;
 import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.registry.Registry;
 import org.scratchimage.core.registry.RegistryException;
@@ -29,7 +29,7 @@ final class ReferrerPush {
      * @param push pushes one blob of the layout unless the repository holds it
      * @return how the registry lists the referrer: {@code "referrers API"} or {@code "tag sha256-<hex>"}
      */
-    static String push(Registry registry, String repository, LayoutReader.Referrer referrer, BlobPush push)
+    static String push(Registry registry, String repository, LayoutReferrer referrer, BlobPush push)
             throws RegistryException, IOException {
         for (Descriptor blob : referrer.blobs()) {
             push.push(blob);

@@ -9,6 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scratchimage.core.oci.LayoutContents;
+import org.scratchimage.core.oci.LayoutImage;
+import org.scratchimage.core.oci.LayoutReferrer;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.LayoutReader;
 import org.scratchimage.core.oci.LayoutSnapshot;
@@ -32,10 +35,10 @@ class LayoutReaderTest {
 
     @Test
     void readsTheImageWithItsNamesManifestBytesConfigLayersAndPlatform() throws Exception {
-        LayoutReader.Layout read = LayoutReader.read(layout);
+        LayoutContents read = LayoutReader.read(layout);
 
         assertThat(read.images()).hasSize(1);
-        LayoutReader.Image image = read.images().get(0);
+        LayoutImage image = read.images().get(0);
         assertThat(image.names()).containsExactly("myapp:1.0", "myapp:latest");
         assertThat(image.manifest().digest()).isEqualTo(built.manifestDigest());
         assertThat(image.manifest().mediaType()).isEqualTo(MediaTypes.MANIFEST);
@@ -111,11 +114,11 @@ class LayoutReaderTest {
                 .addBinary(PlanningFixtures.binary("app", "/bin/app")).sbomFile(Path.of("target/sbom.json"))
                 .project(SbomTest.PROJECT).build());
 
-        LayoutReader.Layout read = LayoutReader.read(layout);
+        LayoutContents read = LayoutReader.read(layout);
 
         assertThat(read.images()).hasSize(1);
         assertThat(read.referrers()).hasSize(1);
-        LayoutReader.Referrer referrer = read.referrers().get(0);
+        LayoutReferrer referrer = read.referrers().get(0);
         assertThat(referrer.manifest().digest()).isEqualTo(withSbom.sbom().referrer());
         assertThat(referrer.artifactType()).isEqualTo(MediaTypes.SPDX_JSON);
         assertThat(referrer.subject().digest()).isEqualTo(withSbom.manifestDigest());

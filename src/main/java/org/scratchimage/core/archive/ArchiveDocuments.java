@@ -10,8 +10,8 @@ import java.util.TreeMap;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.JsonText;
 import org.scratchimage.core.image.Platform;
-import org.scratchimage.core.oci.LayoutReader.Entry;
-import org.scratchimage.core.oci.LayoutReader.Image;
+import org.scratchimage.core.oci.LayoutEntry;
+import org.scratchimage.core.oci.LayoutImage;
 import org.scratchimage.core.oci.MediaTypes;
 import org.scratchimage.core.oci.OciJson;
 import org.scratchimage.core.registry.ImageReference;
@@ -37,7 +37,7 @@ final class ArchiveDocuments {
      * @param image the image
      * @param names its {@code image:tag} names: those of the image, or of the image index it was picked from
      */
-    record DockerImage(Image image, List<String> names) {}
+    record DockerImage(LayoutImage image, List<String> names) {}
 
     /**
      * @return an image index with one descriptor of each image or image index per {@code image:tag} name, in the
@@ -45,10 +45,10 @@ final class ArchiveDocuments {
      *     the tag ({@code org.opencontainers.image.ref.name}); nothing but the images; an image index's descriptor
      *     has no platform, its manifests carry theirs
      */
-    static byte[] index(List<Entry> entries) {
+    static byte[] index(List<LayoutEntry> entries) {
         List<Object> manifests = new ArrayList<>();
-        for (Entry entry : entries) {
-            Platform platform = entry instanceof Image image ? image.platform() : null;
+        for (LayoutEntry entry : entries) {
+            Platform platform = entry instanceof LayoutImage image ? image.platform() : null;
             for (String name : entry.names()) {
                 SortedMap<String, String> annotations = new TreeMap<>();
                 annotations.put(OciJson.CONTAINERD_NAME, fullName(name));
@@ -72,23 +72,23 @@ final class ArchiveDocuments {
      *     of {@code preferred} (the same os and architecture, the same variant first), else its first, under the
      *     index's names
      */
-    static List<DockerImage> dockerImages(List<Entry> entries, Platform preferred) {
+    static List<DockerImage> dockerImages(List<LayoutEntry> entries, Platform preferred) {
         List<DockerImage> images = new ArrayList<>();
-        for (Entry entry : entries) {
+        for (LayoutEntry entry : entries) {
             images.add(new DockerImage(pick(entry.images(), preferred), entry.names()));
         }
         return images;
     }
 
-    private static Image pick(List<Image> images, Platform preferred) {
+    private static LayoutImage pick(List<LayoutImage> images, Platform preferred) {
         if (preferred != null) {
-            for (Image image : images) {
+            for (LayoutImage image : images) {
                 if (preferred.equals(image.platform())) {
                     return image;
                 }
             }
             // arm64 without a variant is v8: a machine and an index may spell it either way.
-            for (Image image : images) {
+            for (LayoutImage image : images) {
                 if (image.platform() != null && preferred.os().equals(image.platform().os())
                         && preferred.architecture().equals(image.platform().architecture())) {
                     return image;
@@ -105,7 +105,7 @@ final class ArchiveDocuments {
     static byte[] dockerManifest(List<DockerImage> images) {
         List<Object> json = new ArrayList<>();
         for (DockerImage docker : images) {
-            Image image = docker.image();
+            LayoutImage image = docker.image();
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("Config", BLOBS + image.config().hex());
             List<String> names = new ArrayList<>();
@@ -131,7 +131,7 @@ final class ArchiveDocuments {
     static byte[] repositories(List<DockerImage> images) {
         SortedMap<String, SortedMap<String, String>> json = new TreeMap<>();
         for (DockerImage docker : images) {
-            Image image = docker.image();
+            LayoutImage image = docker.image();
             String top = image.layers().get(image.layers().size() - 1).hex();
             for (String name : docker.names()) {
                 String full = fullName(name);

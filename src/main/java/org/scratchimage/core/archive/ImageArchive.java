@@ -19,9 +19,10 @@ import java.util.TreeMap;
 import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.image.RegularFileEntry;
+import org.scratchimage.core.oci.LayoutContents;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.LayoutReader;
-import org.scratchimage.core.oci.LayoutReader.Entry;
+import org.scratchimage.core.oci.LayoutEntry;
 import org.scratchimage.core.oci.UnusableLayoutException;
 import org.scratchimage.core.tar.LayerTarWriter;
 import org.scratchimage.core.tar.SourceChangedException;
@@ -82,7 +83,7 @@ public final class ImageArchive {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("Cannot write the image archive " + target + ": it is a directory");
         }
-        LayoutReader.Layout read;
+        LayoutContents read;
         try {
             read = LayoutReader.readImages(layout);
         } catch (UnusableLayoutException e) {
@@ -90,7 +91,7 @@ public final class ImageArchive {
         }
         List<String> repoTags = new ArrayList<>();
         SortedMap<String, Descriptor> blobs = new TreeMap<>();
-        for (Entry entry : read.entries()) {
+        for (LayoutEntry entry : read.entries()) {
             for (String name : entry.names()) {
                 if (ArchiveDocuments.tag(name) == null) {
                     throw new IOException("The image layout in " + read.directory() + " names an image \"" + name
@@ -130,7 +131,7 @@ public final class ImageArchive {
     }
 
     /** Writes the entries, sorted by name: each blob streamed from its file, then the documents. */
-    private static void writeTar(OutputStream out, LayoutReader.Layout layout, Collection<Descriptor> blobs,
+    private static void writeTar(OutputStream out, LayoutContents layout, Collection<Descriptor> blobs,
             long mtimeSeconds, Path target, Platform preferred) throws IOException {
         LayerTarWriter tar = new LayerTarWriter(out, mtimeSeconds);
         tar.write(new DirectoryEntry("blobs", DIRECTORY_MODE, 0, 0, ORIGIN));

@@ -42,132 +42,6 @@ public final class LayoutReader {
     }
 
     /**
-     * What {@code index.json} lists under names: one image, or the image index of a multi-platform image. The
-     * registry takes both at its {@code /manifests/} endpoint, so both are a manifest here.
-     */
-    public sealed interface Entry permits Image, ImageIndex {
-        /** @return the descriptor of the image manifest or image index */
-        Descriptor manifest();
-
-        /** @return its bytes exactly as stored, whose digest is {@code manifest().digest()} */
-        byte[] manifestBytes();
-
-        /** @return its {@code io.containerd.image.name} annotations ({@code image:tag}), in the index's order */
-        List<String> names();
-
-        /** @return the images it holds: an image itself, or each platform's image of an index, in its order */
-        List<Image> images();
-
-        /** @return the configs and layers of its images, each once, in the order of {@link #images()} */
-        default List<Descriptor> blobs() {
-            Map<String, Descriptor> blobs = new LinkedHashMap<>();
-            for (Image image : images()) {
-                blobs.putIfAbsent(image.config().digest(), image.config());
-                for (Descriptor layer : image.layers()) {
-                    blobs.putIfAbsent(layer.digest(), layer);
-                }
-            }
-            return List.copyOf(blobs.values());
-        }
-    }
-
-    /**
-     * One image of the layout: a manifest and the names it is listed under.
-     *
-     * @param manifest the manifest's descriptor
-     * @param manifestBytes the manifest exactly as stored, whose digest is {@code manifest.digest()}
-     * @param config the config's descriptor
-     * @param layers the layers' descriptors, bottom first
-     * @param platform the platform the index gives, or {@code null} if it gives none
-     * @param names its {@code io.containerd.image.name} annotations ({@code image:tag}), in the index's order
-     */
-    public record Image(Descriptor manifest, byte[] manifestBytes, Descriptor config, List<Descriptor> layers,
-            Platform platform, List<String> names) implements Entry {
-
-        public Image {
-            layers = List.copyOf(layers);
-            names = List.copyOf(names);
-        }
-
-        /** @return this image alone */
-        @Override
-        public List<Image> images() {
-            return List.of(this);
-        }
-    }
-
-    /**
-     * The image index of a multi-platform image and the names it is listed under.
-     *
-     * @param manifest the index's descriptor
-     * @param manifestBytes the index exactly as stored, whose digest is {@code manifest.digest()}
-     * @param images each platform's image, in the index's order, each with the platform the index gives and no
-     *     names
-     * @param names its {@code io.containerd.image.name} annotations ({@code image:tag}), in the index's order
-     */
-    public record ImageIndex(Descriptor manifest, byte[] manifestBytes, List<Image> images, List<String> names)
-            implements Entry {
-
-        public ImageIndex {
-            images = List.copyOf(images);
-            names = List.copyOf(names);
-        }
-    }
-
-    /**
-     * An artifact about an image of the layout, such as its SBOM: a manifest with a {@code subject}.
-     *
-     * @param manifest the manifest's descriptor
-     * @param manifestBytes the manifest exactly as stored
-     * @param artifactType its {@code artifactType}, or the empty string if it has none
-     * @param subject the image manifest it refers to, one of the layout's images
-     * @param blobs its config, then its layers, each once
-     */
-    public record Referrer(Descriptor manifest, byte[] manifestBytes, String artifactType, Descriptor subject,
-            List<Descriptor> blobs) {
-
-        public Referrer {
-            blobs = List.copyOf(blobs);
-        }
-    }
-
-    /**
-     * A layout as read.
-     *
-     * @param directory the layout folder, absolute
-     * @param entries its images and image indexes, one per distinct digest, in the order of {@code index.json}
-     * @param referrers the referrers it lists, in the order of {@code index.json}; always empty from
-     *     {@link #readImages}
-     */
-    public record Layout(Path directory, List<Entry> entries, List<Referrer> referrers) {
-
-        public Layout {
-            entries = List.copyOf(entries);
-            referrers = List.copyOf(referrers);
-        }
-
-        /** @return the images {@code index.json} lists itself, not those of an image index */
-        public List<Image> images() {
-            return entries.stream().filter(Image.class::isInstance).map(Image.class::cast).toList();
-        }
-
-        /** @return the image indexes {@code index.json} lists */
-        public List<ImageIndex> indexes() {
-            return entries.stream().filter(ImageIndex.class::isInstance).map(ImageIndex.class::cast).toList();
-        }
-
-        /** @return the referrers whose subject is {@code image} */
-        public List<Referrer> referrersOf(Image image) {
-            return referrers.stream().filter(r -> r.subject().digest().equals(image.manifest().digest())).toList();
-        }
-
-        /** @return the file of a blob the layout holds */
-        public Path blob(Descriptor descriptor) {
-            return directory.resolve("blobs").resolve("sha256").resolve(descriptor.hex());
-        }
-    }
-
-    /**
      * @param directory the layout folder
      * @return its images
      * @throws UnusableLayoutException if there is no layout, or it is damaged: a blob missing, of the wrong size or
@@ -175,7 +49,7 @@ public final class LayoutReader {
      *     holds
      * @throws IOException if a file cannot be read
      */
-    public static Layout read(Path directory) throws UnusableLayoutException, IOException {
+    public static LayoutContents read(Path directory) throws UnusableLayoutException, IOException {
         return read(directory, false);
     }
 
@@ -190,11 +64,11 @@ public final class LayoutReader {
      * @throws UnusableLayoutException as {@link #read(Path)}, or if {@code index.json} lists no image at all
      * @throws IOException if a file cannot be read
      */
-    public static Layout readImages(Path directory) throws UnusableLayoutException, IOException {
+    public static LayoutContents readImages(Path directory) throws UnusableLayoutException, IOException {
         return read(directory, true);
     }
 
-    private static Layout read(Path directory, boolean imagesOnly) throws UnusableLayoutException, IOException {
+    private static LayoutContents read(Path directory, boolean imagesOnly) throws UnusableLayoutException, IOException {
         Path dir = directory.toAbsolutePath().normalize();
         Path index = dir.resolve("index.json");
         if (!Files.isRegularFile(index)) {
@@ -205,16 +79,16 @@ public final class LayoutReader {
         return new LayoutReader(dir).readIndex(index, imagesOnly);
     }
 
-    private Layout readIndex(Path index, boolean imagesOnly) throws UnusableLayoutException, IOException {
+    private LayoutContents readIndex(Path index, boolean imagesOnly) throws UnusableLayoutException, IOException {
         Object json = parse(document(index, -1), "index.json");
         List<?> manifests = json instanceof Map<?, ?> map && map.get("manifests") instanceof List<?> list ? list : null;
         if (manifests == null || manifests.isEmpty()) {
             throw damaged("index.json lists no image");
         }
-        Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, LayoutEntry> entries = new LinkedHashMap<>();
         Map<String, List<String>> names = new LinkedHashMap<>();
         Set<String> skipped = new HashSet<>();
-        Map<String, Referrer> referrers = new LinkedHashMap<>();
+        Map<String, LayoutReferrer> referrers = new LinkedHashMap<>();
         for (Object entry : manifests) {
             Descriptor descriptor = descriptor(entry, "index.json");
             if (referrers.containsKey(descriptor.digest()) || skipped.contains(descriptor.digest())) {
@@ -223,7 +97,7 @@ public final class LayoutReader {
             boolean isIndex = MediaTypes.INDEX.equals(descriptor.mediaType());
             if (!imagesOnly && MediaTypes.MANIFEST.equals(descriptor.mediaType())
                     && !entries.containsKey(descriptor.digest())) {
-                Referrer referrer = referrer(descriptor);
+                LayoutReferrer referrer = referrer(descriptor);
                 if (referrer != null) {
                     referrers.put(descriptor.digest(), referrer);
                     continue;
@@ -237,7 +111,7 @@ public final class LayoutReader {
                         + "\", where scratch:push takes only image manifests (" + MediaTypes.MANIFEST + ") and image"
                         + " indexes (" + MediaTypes.INDEX + ")");
             }
-            Entry read = entries.get(descriptor.digest());
+            LayoutEntry read = entries.get(descriptor.digest());
             if (read == null) {
                 read = isIndex ? imageIndex(descriptor, imagesOnly)
                         : image(descriptor, platform(entry), imagesOnly, "index.json");
@@ -261,31 +135,31 @@ public final class LayoutReader {
             throw damaged("index.json lists no image manifest (" + MediaTypes.MANIFEST + ") or image index ("
                     + MediaTypes.INDEX + ")");
         }
-        List<Entry> result = new ArrayList<>();
-        Map<String, Image> images = new LinkedHashMap<>();
-        for (Entry entry : entries.values()) {
+        List<LayoutEntry> result = new ArrayList<>();
+        Map<String, LayoutImage> images = new LinkedHashMap<>();
+        for (LayoutEntry entry : entries.values()) {
             List<String> entryNames = names.get(entry.manifest().digest());
-            result.add(entry instanceof Image image
-                    ? new Image(image.manifest(), image.manifestBytes(), image.config(), image.layers(),
+            result.add(entry instanceof LayoutImage image
+                    ? new LayoutImage(image.manifest(), image.manifestBytes(), image.config(), image.layers(),
                             image.platform(), entryNames)
-                    : new ImageIndex(entry.manifest(), entry.manifestBytes(), entry.images(), entryNames));
+                    : new LayoutIndex(entry.manifest(), entry.manifestBytes(), entry.images(), entryNames));
             entry.images().forEach(image -> images.putIfAbsent(image.manifest().digest(), image));
         }
-        for (Referrer referrer : referrers.values()) {
-            Image subject = images.get(referrer.subject().digest());
+        for (LayoutReferrer referrer : referrers.values()) {
+            LayoutImage subject = images.get(referrer.subject().digest());
             if (subject == null || subject.manifest().size() != referrer.subject().size()) {
                 throw damaged("the referrer " + referrer.manifest().digest() + " is about "
                         + referrer.subject().digest() + ", which index.json does not list as an image");
             }
         }
-        return new Layout(directory, result, List.copyOf(referrers.values()));
+        return new LayoutContents(directory, result, List.copyOf(referrers.values()));
     }
 
     /**
      * @return the image index and its images, or {@code null} if {@code imagesOnly} and it lists anything but images
      *     a runtime can load
      */
-    private ImageIndex imageIndex(Descriptor index, boolean imagesOnly) throws UnusableLayoutException, IOException {
+    private LayoutIndex imageIndex(Descriptor index, boolean imagesOnly) throws UnusableLayoutException, IOException {
         byte[] bytes = smallBlob(index, "index.json");
         String what = "the image index " + index.digest();
         Object json = parse(bytes, what);
@@ -299,7 +173,7 @@ public final class LayoutReader {
         if (!(map.get("manifests") instanceof List<?> list) || list.isEmpty()) {
             throw damaged(what + " lists no image");
         }
-        List<Image> images = new ArrayList<>();
+        List<LayoutImage> images = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Object entry : list) {
             Descriptor descriptor = descriptor(entry, what);
@@ -313,17 +187,17 @@ public final class LayoutReader {
             if (!seen.add(descriptor.digest())) {
                 throw damaged(what + " lists " + descriptor.digest() + " twice");
             }
-            Image image = image(descriptor, platform(entry), imagesOnly, what);
+            LayoutImage image = image(descriptor, platform(entry), imagesOnly, what);
             if (image == null) {
                 return null;
             }
             images.add(image);
         }
-        return new ImageIndex(index, bytes, images, List.of());
+        return new LayoutIndex(index, bytes, images, List.of());
     }
 
     /** @return the referrer, or {@code null} if the manifest names no {@code subject} */
-    private Referrer referrer(Descriptor manifest) throws UnusableLayoutException, IOException {
+    private LayoutReferrer referrer(Descriptor manifest) throws UnusableLayoutException, IOException {
         byte[] bytes = smallBlob(manifest, "index.json");
         String what = "the manifest " + manifest.digest();
         if (!(parse(bytes, what) instanceof Map<?, ?> map) || map.get("subject") == null) {
@@ -341,12 +215,12 @@ public final class LayoutReader {
                 blobs.putIfAbsent(descriptor.digest(), descriptor);
             }
         }
-        return new Referrer(manifest, bytes, JsonReader.string(map, "artifactType"), subject,
+        return new LayoutReferrer(manifest, bytes, JsonReader.string(map, "artifactType"), subject,
                 List.copyOf(blobs.values()));
     }
 
     /** @return the image, or {@code null} if {@code imagesOnly} and the manifest is no image, such as a referrer */
-    private Image image(Descriptor manifest, Platform platform, boolean imagesOnly, String listedIn)
+    private LayoutImage image(Descriptor manifest, Platform platform, boolean imagesOnly, String listedIn)
             throws UnusableLayoutException, IOException {
         byte[] bytes = smallBlob(manifest, listedIn);
         String what = "the manifest " + manifest.digest();
@@ -372,7 +246,7 @@ public final class LayoutReader {
         if (imagesOnly && !isImage(map, config, layers)) {
             return null;
         }
-        return new Image(manifest, bytes, config, layers, platform, List.of());
+        return new LayoutImage(manifest, bytes, config, layers, platform, List.of());
     }
 
     /**

@@ -23,23 +23,23 @@ class MultiPlatformLayoutReaderTest {
         MultiPlatformLayouts.Written written = MultiPlatformLayouts.write(dir, "myapp", List.of("1.0", "latest"),
                 List.of(AMD64, ARM64), true);
 
-        LayoutReader.Layout read = LayoutReader.read(dir);
+        LayoutContents read = LayoutReader.read(dir);
 
         assertThat(read.images()).isEmpty();
         assertThat(read.entries()).hasSize(1);
-        LayoutReader.ImageIndex index = read.indexes().get(0);
+        LayoutIndex index = read.indexes().get(0);
         assertThat(index.manifest()).isEqualTo(written.index());
         assertThat(index.manifestBytes()).isEqualTo(Files.readAllBytes(read.blob(written.index())));
         assertThat(index.names()).containsExactly("myapp:1.0", "myapp:latest");
-        assertThat(index.images()).extracting(LayoutReader.Image::manifest).containsExactlyElementsOf(written.manifests());
+        assertThat(index.images()).extracting(LayoutImage::manifest).containsExactlyElementsOf(written.manifests());
         assertThat(index.images()).extracting(i -> i.platform().toString()).containsExactly("linux/amd64",
                 "linux/arm64/v8");
         assertThat(index.images()).allSatisfy(i -> assertThat(i.names()).isEmpty());
         // The shared layer once: 1 shared + 2 own layers + 2 configs.
         assertThat(index.blobs()).hasSize(5).containsOnlyOnce(written.sharedLayer());
-        assertThat(read.referrers()).extracting(LayoutReader.Referrer::manifest)
+        assertThat(read.referrers()).extracting(LayoutReferrer::manifest)
                 .containsExactlyElementsOf(written.referrers());
-        assertThat(read.referrersOf(index.images().get(1))).extracting(LayoutReader.Referrer::manifest)
+        assertThat(read.referrersOf(index.images().get(1))).extracting(LayoutReferrer::manifest)
                 .containsExactly(written.referrers().get(1));
         assertThat(LayoutReader.readImages(dir).indexes()).hasSize(1);
         assertThat(LayoutReader.readImages(dir).referrers()).isEmpty();
@@ -90,7 +90,7 @@ class MultiPlatformLayoutReaderTest {
         assertThatThrownBy(() -> LayoutReader.read(dir)).isInstanceOf(UnusableLayoutException.class)
                 .hasMessageContaining("the image index " + digest + " lists " + written.index().digest()
                         + " of media type \"" + MediaTypes.INDEX + "\"");
-        assertThat(LayoutReader.readImages(dir).indexes()).extracting(LayoutReader.ImageIndex::manifest)
+        assertThat(LayoutReader.readImages(dir).indexes()).extracting(LayoutIndex::manifest)
                 .containsExactly(written.index());
     }
 }
