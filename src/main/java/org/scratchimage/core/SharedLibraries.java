@@ -217,15 +217,18 @@ final class SharedLibraries {
     private static InvalidConfigurationException notFound(LibraryNotFoundException e, Path sysroot) {
         String problem = "needs " + e.library() + ", which is in none of the places the loader searches: "
                 + String.join(", ", e.searched());
+        // A <library> is labelled with its element, which the message already names: quote the value alone.
+        String value = e.program().startsWith(e.origin() + " ") ? e.program().substring(e.origin().length() + 1)
+                : e.program();
         if (e.elsewhere().isEmpty()) {
-            return new InvalidConfigurationException(e.origin(), e.program(), problem,
+            return new InvalidConfigurationException(e.origin(), value, problem,
                     "install the library under <sysroot> (" + sysroot + "), name its file in <libraries><library>, or set"
                             + " <resolveLibraries>false</resolveLibraries> on the declaration if the image provides it otherwise");
         }
         // The sysroot has it, but where this loader never looks without an ld.so.cache, which the image lacks:
         // placed there, the program would fail to start. The sysroot's own programs would not find it either.
         String dir = e.elsewhere().get(0);
-        return new InvalidConfigurationException(e.origin(), e.program(), problem + ". <sysroot> holds it in "
+        return new InvalidConfigurationException(e.origin(), value, problem + ". <sysroot> holds it in "
                 + String.join(", ", e.elsewhere()) + ", which the image's loader" + (e.loader() == null ? "" : " " + e.loader())
                 + " does not search",
                 (e.readsLdSoConf() ? "list " + dir + " in <sysroot>/etc/ld.so.conf (the library then goes to a directory the"

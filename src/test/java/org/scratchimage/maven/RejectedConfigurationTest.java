@@ -114,6 +114,11 @@ class RejectedConfigurationTest {
                 reject("fail-empty-library", "<files>" + FILE + "</files><libraries>%s</libraries>",
                         "", "<library></library>",
                         "<libraries>/<library>[1]", "", "is empty"),
+                // The value quoted is the library alone, not the element that labels it in the resolver.
+                reject("fail-library-not-found", "<files>" + FILE + "</files><libraries>%s</libraries>",
+                        "<library>libc.so.6</library>", "<library>libscratch-none.so.9</library>",
+                        "<libraries>/<library>[1]", "libscratch-none.so.9", "needs libscratch-none.so.9, which is in"
+                                + " none of the places the loader searches"),
                 reject("fail-empty-path", FILE_PATH, "/etc/app.conf", "",
                         "<files>/<file>[1]/<path>", "", "is empty"),
                 reject("fail-empty-symlink-target",
