@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Writes the benchmark projects: W1 busybox and 400 applet links, W2 a JDK tree (gzip, zstd, and gzip with
 <archive>), W3 20,000 small files (fixed seed), W5 a 4 GiB tree of sparse files, W6 the JDK tree in a layer of its
-own below a small application layer, W7 busybox and coreutils with their libraries for one platform and for two
+own below a small application layer, W8 busybox and coreutils with their libraries for one platform and for two
 (amd64 from /, arm64 from the arm64 sysroot), Jib's project for W2, and an empty project; for the push workloads,
 W2 named for the bench's registry on loopback and Jib's project pushing W2 there.
 Usage: workloads.py WORK VERSION JDK REGISTRY_PORT; BENCH_ONLY=push writes only what the push workloads need.
-W7 reads the arm64 sysroot from SCRATCH_ARM64_SYSROOT (default /var/cache/scratch/arm64-sysroot; bench/run makes it)."""
+W8 reads the arm64 sysroot from SCRATCH_ARM64_SYSROOT (default /var/cache/scratch/arm64-sysroot; bench/run makes it)."""
 import os
 import random
 import shutil
@@ -101,7 +101,7 @@ if only != "push":
             f.truncate(256 * 1024 * 1024)
     project("w5", scratch(f"<directories><directory><source>{sparse}</source><path>/data</path></directory></directories>"))
 
-    # W7: the same inputs for one platform (linux/amd64 from /) and for two (and linux/arm64 from the arm64 sysroot):
+    # W8: the same inputs for one platform (linux/amd64 from /) and for two (and linux/arm64 from the arm64 sysroot):
     # busybox and every coreutils program both roots hold, with their libraries, per platform; a 1 MiB project file
     # in a layer both platforms share, written once. The issue's target: two platforms cost at most 2.1 x one.
     arm64 = os.environ.get("SCRATCH_ARM64_SYSROOT", "/var/cache/scratch/arm64-sysroot")
@@ -128,17 +128,17 @@ if only != "push":
             if (name.replace("-", "").replace("_", "").isalnum() and os.path.isfile(ours) and not os.path.islink(ours)
                     and elf(ours) and os.path.isfile(source) and elf(source) and needed(ours) <= arm64_libraries):
                 programs.append(source)
-    w7 = "<binaries>" + "".join(f"<binary><source>{p}</source><path>{p}</path></binary>" for p in programs) + \
+    w8 = "<binaries>" + "".join(f"<binary><source>{p}</source><path>{p}</path></binary>" for p in programs) + \
          "</binaries><files><file><source>shared.bin</source><path>/opt/app/shared.bin</path>" \
          "<layer>shared</layer></file></files>"
     for name, config in (
-            ("w7-one", "<platform>linux/amd64</platform>"),
-            # One platform of <platforms>, so that its absolute sources come from the sysroot as in w7-two.
-            ("w7-arm64", f"<platforms><platform><name>linux/arm64</name><sysroot>{arm64}</sysroot></platform>"
+            ("w8-one", "<platform>linux/amd64</platform>"),
+            # One platform of <platforms>, so that its absolute sources come from the sysroot as in w8-two.
+            ("w8-arm64", f"<platforms><platform><name>linux/arm64</name><sysroot>{arm64}</sysroot></platform>"
                          "</platforms>"),
-            ("w7-two", "<platforms><platform><name>linux/amd64</name></platform><platform><name>linux/arm64</name>"
+            ("w8-two", "<platforms><platform><name>linux/amd64</name></platform><platform><name>linux/arm64</name>"
                        f"<sysroot>{arm64}</sysroot></platform></platforms>")):
-        project(name, scratch(config + w7))
+        project(name, scratch(config + w8))
         # A relative source: the same file for every platform (an absolute one resolves inside each sysroot).
         with open(os.path.join(work, name, "shared.bin"), "wb") as f:
             f.write(random.Random(7).randbytes(1024 * 1024))
