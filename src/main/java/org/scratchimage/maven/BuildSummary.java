@@ -43,8 +43,9 @@ final class BuildSummary {
                     image.layers().size() == 1 ? "layer" : "layers", Sizes.human(image.layersSize())));
             reused += image.layers().stream().filter(BuildResult.Layer::reused).count();
         }
-        return String.format(Locale.ROOT, "Built image %s:%s for %s in %s: index %s%s; %s, %d layers reused",
+        return String.format(Locale.ROOT, "Built image %s:%s for %s in %s: index %s%s; %s, %d %s reused",
                 result.plan().image(), String.join(",", result.plan().tags()), platforms, result.layout(),
-                result.digest(), images, result.plan().compression().name().toLowerCase(Locale.ROOT), reused);
+                result.digest(), images, result.plan().compression().name().toLowerCase(Locale.ROOT), reused,
+                reused == 1 ? "layer" : "layers");
     }
 }
