@@ -413,6 +413,22 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         /**
+         * Reads the whole request body, then closes the connection without an answer, the request not forwarded:
+         * the client, done writing, always sees EOF while it waits for the answer, never a write on a closed
+         * connection, which some clients (skopeo) do not retry.
+         */
+        public static Fault dropAfterReadingBody() {
+            return new Fault("drop after reading the body") {
+                @Override
+                int apply(FaultProxy proxy, HttpExchange exchange, String listener, String path) throws IOException {
+                    exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+                    exchange.close();
+                    return -1;
+                }
+            };
+        }
+
+        /**
          * Forwards the first {@code bytes} of the request body, then breaks the connections to the registry and
          * to the client: the registry holds a partial upload, the client gets no answer.
          */
