@@ -20,8 +20,7 @@ class JavaApps {
 
     /**
      * Copies examples/NAME as a user copies it, every pom.xml and src/ folder of the reactor (no target/, no
-     * verify.groovy), into a folder, and gives each copied file the same mtime, so that two copies differ only in
-     * where they are.
+     * verify.groovy), into a folder.
      */
     static void copyExample(File itRoot, String example, File into) {
         Path from = new File(itRoot, "../../examples/$example").toPath().toRealPath()
@@ -85,5 +84,32 @@ class JavaApps {
     /** The module names of a JDK, from its own java. */
     SortedSet<String> modules(File jdk) {
         return moduleNames(tools.run([new File(jdk, 'bin/java').path, '--list-modules']))
+    }
+
+    /**
+     * mvn -B -o package in a folder, with the invoker's local repository, as a user runs it; its output goes to
+     * target/NAME.log of the test.
+     *
+     * @return the output
+     */
+    String mvn(File dir, String name, File localRepository, List<String> args = []) {
+        List<String> command = [tools.path('mvn'), '-B', '-o', '-llr', "-Dmaven.repo.local=$localRepository.absolutePath",
+                                '-Dstyle.color=never'] + args + ['package']
+        Map result = tools.exec(command, [dir: dir, timeout: 300])
+        File log = new File(tools.basedir, "target/${name}.log")
+        log.parentFile.mkdirs()
+        log.setText(result.out as String, 'UTF-8')
+        assert result.exit == 0: "mvn package in $dir failed; see $log"
+        return result.out
+    }
+
+    /** The [name, digest, 'reused' or 'written (why)'] of each "Layer" line of a build's output. */
+    static List<List<String>> layerLines(String log) {
+        def layerLine = ~/^\[INFO\] Layer ([a-z0-9._-]+): (\d+) entries, ([^,]+), (sha256:[a-f0-9]{64}), (written \(.+\)|reused)$/
+        return log.readLines().findAll { it.startsWith('[INFO] Layer ') }.collect {
+            def m = layerLine.matcher(it)
+            assert m.matches(): "unexpected layer line: $it"
+            [m.group(1), m.group(4), m.group(5)]
+        }
     }
 }
