@@ -46,6 +46,7 @@ import org.scratchimage.core.sbom.MavenCoordinates;
  * @param caCertificates whether to copy the sysroot's CA bundle into the image and point {@code SSL_CERT_FILE} at it
  * @param platforms the platforms of a multi-platform build, each with its sysroot, in the order of the image index;
  *     empty for a single-platform build ({@code platform} and {@code sysroot})
+ * @param java a Java application to lay out with a jlink runtime ({@code <java>}), or {@code null} for none
  */
 public record BuildRequest(
         Path baseDirectory,
@@ -76,7 +77,8 @@ public record BuildRequest(
         List<AccountSpec> accounts,
         String accountsLayer,
         boolean caCertificates,
-        List<PlatformSpec> platforms) {
+        List<PlatformSpec> platforms,
+        JavaSpec java) {
 
     public BuildRequest {
         platforms = Copies.list(platforms);
@@ -107,7 +109,7 @@ public record BuildRequest(
                 .compressionLevel(compressionLevel).layers(layers).archiveFile(archiveFile)
                 .resultDirectory(resultDirectory).sbomFile(sbomFile).project(project)
                 .packageMetadata(packageMetadata).accounts(accounts).accountsLayer(accountsLayer)
-                .caCertificates(caCertificates).platforms(platforms);
+                .caCertificates(caCertificates).platforms(platforms).java(java);
     }
 
     /**
@@ -145,6 +147,7 @@ public record BuildRequest(
         private List<AccountSpec> accounts;
         private String accountsLayer;
         private boolean caCertificates;
+        private JavaSpec java;
 
         private Builder() {}
 
@@ -346,6 +349,12 @@ public record BuildRequest(
             return this;
         }
 
+        /** @param java a Java application to lay out with a jlink runtime, or {@code null} for none */
+        public Builder java(JavaSpec java) {
+            this.java = java;
+            return this;
+        }
+
         /** @param sbomFile where to write the SPDX SBOM of the image, or {@code null} for no SBOM */
         public Builder sbomFile(Path sbomFile) {
             this.sbomFile = sbomFile;
@@ -363,7 +372,7 @@ public record BuildRequest(
             return new BuildRequest(baseDirectory, outputDirectory, image, tags, defaultTag, platform, outputTimestamp,
                     sourceDateEpoch, compression, binaries, files, directories, symlinks, container, annotations,
                     hostArchitecture, libraries, sysroot, compressionLevel, layers, archiveFile, resultDirectory,
-                    sbomFile, project, packageMetadata, accounts, accountsLayer, caCertificates, platforms);
+                    sbomFile, project, packageMetadata, accounts, accountsLayer, caCertificates, platforms, java);
         }
 
         private static <T> List<T> added(List<T> list, T element) {

@@ -13,6 +13,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
 import org.scratchimage.core.AfterCommitException;
@@ -31,7 +32,8 @@ import org.scratchimage.core.sbom.MavenCoordinates;
  *
  * @since 0.1.0
  */
-@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true,
+        requiresDependencyResolution = ResolutionScope.RUNTIME)
 public class BuildMojo extends AbstractScratchMojo {
 
     /** The project base directory, against which relative {@code <source>} paths resolve. */
@@ -306,6 +308,20 @@ public class BuildMojo extends AbstractScratchMojo {
     private List<String> layers;
 
     /**
+     * Lays out the project as a Java application: a jlink runtime of the modules it uses in {@code /opt/java} (layer
+     * {@code jre}, its native libraries in {@code libraries}), the release dependencies in {@code /app/libs} (layer
+     * {@code dependencies}), the {@code -SNAPSHOT} ones there too (layer {@code snapshot-dependencies}) and the
+     * project's jar as {@code /app/<artifactId>.jar} (layer {@code app}), with the entrypoint
+     * {@code /opt/java/bin/java <jvmFlags> -cp <jars> <mainClass>}, {@code JAVA_HOME}, {@code PATH} and {@code /tmp}
+     * unless set. {@code <mainClass>}, {@code <jvmFlags>}, {@code <modules>}, {@code <jdk>} and
+     * {@code <qualifiedJarNames>}; see docs/java.md. Not with {@code <platforms>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private ImageJava java;
+
+    /**
      * Also writes the image as one tar that {@code docker load} (any version), {@code podman load} and
      * {@code ctr images import} take: {@code true} or {@code false}, in any case. The tar is an OCI image layout
      * and a {@code docker save} archive at once, each blob stored once, and byte for byte the same for the same
@@ -454,6 +470,7 @@ public class BuildMojo extends AbstractScratchMojo {
                 .resultDirectory(buildDirectory == null ? null : buildDirectory.toPath())
                 .sbomFile(sbomming ? new File(buildDirectory, finalName + "-sbom.spdx.json").toPath() : null)
                 .project(new MavenCoordinates(project.getGroupId(), project.getArtifactId(), project.getVersion()))
+                .java(JavaParameters.of(java, project, buildDirectory))
                 .build();
     }
 }
