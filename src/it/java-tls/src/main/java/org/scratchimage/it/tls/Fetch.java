@@ -18,12 +18,13 @@ public final class Fetch {
             connection.setConnectTimeout(10_000);
             connection.setReadTimeout(10_000);
             int status = connection.getResponseCode();
+            String cipherSuite = connection.getCipherSuite();
             Certificate[] chain = connection.getServerCertificates();
             String body;
             try (InputStream in = connection.getInputStream()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            System.out.println("fetched " + status + " " + connection.getCipherSuite() + " "
+            System.out.println("fetched " + status + " " + cipherSuite + " "
                     + chain[0].getPublicKey().getAlgorithm() + " " + body);
         } catch (IOException e) {
             System.out.println("failed " + e);
