@@ -49,7 +49,9 @@ public final class ImageBuilder {
      * @throws InvalidConfigurationException for a mistake in the request, before anything is written
      * @throws IOException if reading a source or writing the layout fails; the previous layout is left intact
      */
-    public BuildResult build(BuildRequest request) throws InvalidConfigurationException, IOException {
+    public BuildResult build(BuildRequest given) throws InvalidConfigurationException, IOException {
+        // Before the planning's clock starts: a runtime linked now is older than it, and can be trusted by its stamp.
+        BuildRequest request = JavaApplication.expand(given, listener);
         // Before any source is stamped: a source changed later than this is too recent to be trusted by its stamp.
         long plannedAt = System.currentTimeMillis();
         BuildPlan plan = ImagePlanner.planAll(request, listener);

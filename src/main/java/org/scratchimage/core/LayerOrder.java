@@ -40,6 +40,12 @@ final class LayerOrder {
      */
     static LayerOrder of(BuildRequest request) throws InvalidConfigurationException {
         LayerOrder order = new LayerOrder();
+        if (request.java() != null) {
+            // Jib's order: what changes least (the runtime) below what changes more, the user's layers above.
+            order.useSetting(JavaApplication.JRE_LAYER, "the Java runtime of <java>");
+            order.useSetting(JavaApplication.DEPENDENCIES_LAYER, "the release dependencies of <java>");
+            order.useSetting(JavaApplication.SNAPSHOTS_LAYER, "the -SNAPSHOT dependencies of <java>");
+        }
         for (int i = 0; i < request.binaries().size(); i++) {
             BinarySpec spec = request.binaries().get(i);
             order.useLayer("<binaries>/<binary>[" + (i + 1) + "]", spec == null ? null : spec.layer());
