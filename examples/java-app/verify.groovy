@@ -46,7 +46,7 @@ if (tools.require('list the layers', 'tar')) {
     assert entries['tmp'].mode == 'drwxrwxrwt'
     // No distro, no shell: the runtime, the jars, /tmp, the loader's libraries and the package records.
     def outside = entries.keySet().findAll {
-        !(it in ['.', 'opt', 'app', 'app/libs', 'tmp', 'etc', 'usr', 'usr/share', 'usr/share/doc']) &&
+        !(it in ['.', 'opt', 'opt/java', 'app', 'app/libs', 'tmp', 'etc', 'usr', 'usr/share', 'usr/share/doc']) &&
                 !it.startsWith('opt/java/') && !it.startsWith('app/') && !it.contains('lib') && !tools.isPackageRecord(it)
     }
     assert outside.isEmpty(): "unexpected entries $outside"
@@ -73,7 +73,7 @@ if (tools.require('run the image', 'umoci', 'runc')) {
     File jdk = new File(System.getProperty('java.home'))
     List<File> jars = entry.classpath.collect { new File(bundle, 'rootfs' + it) }
     SortedSet<String> found = java.jdeps(jdk, jars, Runtime.version().feature())
-    assert found == ['java.base', 'java.desktop'] as SortedSet: "jdeps found $found"
+    assert found == ['java.base', 'java.desktop', 'java.sql'] as SortedSet: "jdeps found $found"
     SortedSet<String> expected = java.closure(jdk, found + ['jdk.crypto.ec', 'jdk.zipfs'])
     SortedSet<String> inImage = java.moduleNames(java.run(bundle, ['/opt/java/bin/java', '--list-modules']))
     assert inImage == expected

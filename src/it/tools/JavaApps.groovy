@@ -22,8 +22,8 @@ class JavaApps {
      * Copies examples/NAME as a user copies it, every pom.xml and src/ folder of the reactor (no target/, no
      * verify.groovy), into a folder.
      */
-    static void copyExample(File itRoot, String example, File into) {
-        Path from = new File(itRoot, "../../examples/$example").toPath().toRealPath()
+    static void copyExample(Object itRoot, String example, File into) {
+        Path from = new File(itRoot.toString(), "../../examples/$example").toPath().toRealPath()
         Path to = into.toPath()
         Files.walk(from).withCloseable { stream ->
             stream.filter { Path p -> !from.relativize(p).toString().split('/').contains('target') }.forEach { Path p ->
