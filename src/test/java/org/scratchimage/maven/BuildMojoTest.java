@@ -39,6 +39,33 @@ class BuildMojoTest {
     @Test
     @Basedir("/unit/busybox")
     @InjectMojo(goal = "build")
+    void javaMapsTheRuntimeClassPathInMavensOrderWithSnapshotsByTheirBaseVersion(BuildMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "project", TestProjects.javaApplication(temp));
+        setVariableValueToObject(mojo, "buildDirectory", temp.resolve("target").toFile());
+        ImageJava java = new ImageJava();
+        java.jvmFlags = List.of("-Xss1m");
+        java.qualifiedJarNames = " TRUE ";
+        setVariableValueToObject(mojo, "java", java);
+        org.scratchimage.core.JavaSpec spec = mojo.request(false, false, false, false).java();
+        assertThat(spec.artifactId()).isEqualTo("app");
+        assertThat(spec.packaging()).isEqualTo("jar");
+        assertThat(spec.projectJar()).isEqualTo(temp.resolve("app-1.0.jar"));
+        assertThat(spec.jvmFlags()).containsExactly("-Xss1m");
+        assertThat(spec.qualifiedJarNames()).isTrue();
+        assertThat(spec.workDirectory()).isEqualTo(temp.resolve("target/scratch-java"));
+        assertThat(spec.dependencies()).extracting(d -> d.fileName(false))
+                .as("the test scope left out, the snapshot named by its base version")
+                .containsExactly("lib-1.0.jar", "snap-2.0-SNAPSHOT.jar");
+        assertThat(spec.dependencies().get(1).snapshot()).isTrue();
+        assertThat(spec.dependencies().get(0).snapshot()).isFalse();
+
+        setVariableValueToObject(mojo, "java", null);
+        assertThat(mojo.request(false, false, false, false).java()).isNull();
+    }
+
+    @Test
+    @Basedir("/unit/busybox")
+    @InjectMojo(goal = "build")
     void writesTheConfiguredImageTaggedWithTheProjectVersion(BuildMojo mojo) throws Exception {
         Path out = temp.resolve("oci");
         setVariableValueToObject(mojo, "outputDirectory", out.toFile());

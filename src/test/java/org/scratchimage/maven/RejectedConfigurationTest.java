@@ -55,6 +55,8 @@ class RejectedConfigurationTest {
     private static final String ARCHIVE = "<archive>true</archive><archiveFile>%s</archiveFile>";
     private static final String BINARY =
             "<binaries><binary><source>bin/app.sh</source><path>/bin/app</path>%s</binary></binaries>";
+    /** jlink's cheapest runtime, so that each valid build links in seconds. */
+    private static final String JAVA = "<java><modules>java.base</modules>";
     private static final String AMD64 = "<platform><name>linux/amd64</name></platform>";
     private static final String TWO_PLATFORMS =
             "<platforms>" + AMD64 + "<platform><name>linux/arm64</name></platform></platforms><files>" + FILE + "</files>";
@@ -339,7 +341,41 @@ class RejectedConfigurationTest {
                         "\"/bin/app\" of linux/arm64 (<platforms>/<platform>[2]) does not exist (resolved to ${temp}/bin/app)",
                         "absolute ones inside the platform's sysroot")
                         .multiPlatform()
-                        .before((temp, mojo) -> elfSysroots(temp)));
+                        .before((temp, mojo) -> elfSysroots(temp)),
+                // Issue 17: <java>, on a jar project with its runtime class path (TestProjects.javaApplication).
+                reject("fail-java-unknown-module", "<java><modules>%s</modules></java>", "java.base",
+                        "java.base,java.sqll", "<java>/<modules>", "java.base,java.sqll",
+                        "names java.sqll, which is not a module of the JDK", "java --list-modules")
+                        .before(javaProject("jar", true, false)),
+                reject("fail-java-bad-main-class", JAVA + "<mainClass>%s</mainClass></java>", "app.Main", "app Main",
+                        "<java>/<mainClass>", "app Main", "is not a class name", "com.example.Main")
+                        .before(javaProject("jar", true, false)),
+                reject("fail-java-no-main-class", JAVA + "%s</java>", "<mainClass>app.Main</mainClass>", "",
+                        "<java>/<mainClass>", null, "has no Main-Class in its manifest", "<mainClass>")
+                        .before(javaProject("jar", false, false)),
+                reject("fail-java-jdk-cannot-link", JAVA + "<jdk>%s</jdk></java>", "", "${temp}/jre",
+                        "<java>/<jdk>", "${temp}/jre", "cannot link a runtime: it has no jmods/", "JEP 493",
+                        "Temurin 24 or later")
+                        .before(javaProject("jar", true, false))
+                        .before((temp, mojo) -> Files.copy(Path.of(System.getProperty("java.home"), "release"),
+                                Files.createDirectories(temp.resolve("jre")).resolve("release"))),
+                reject("fail-java-pom-packaging", JAVA + "%s</java>", "<mainClass>lib.A</mainClass>", "",
+                        "<java>", null, "pom packaging", "<mainClass>")
+                        .before(javaProject("pom", false, false)),
+                reject("fail-java-with-platforms", "%s" + JAVA + "</java>", "",
+                        "<platforms>" + AMD64 + "</platforms>", "<java>", null,
+                        "is set together with <platforms>", "by hand")
+                        .multiPlatform()
+                        .before(javaProject("jar", true, false)),
+                reject("fail-java-same-jar-name", JAVA + "<qualifiedJarNames>%s</qualifiedJarNames></java>", "true",
+                        "false", "<java>", "org.other:lib:1.0", "has the same jar name, lib-1.0.jar, as"
+                                + " org.example:lib:1.0", "<qualifiedJarNames>true</qualifiedJarNames>")
+                        .before(javaProject("jar", true, true)));
+    }
+
+    private static Setup javaProject(String packaging, boolean mainClass, boolean twins) {
+        return (temp, mojo) -> setVariableValueToObject(mojo, "project",
+                TestProjects.javaApplication(temp, packaging, mainClass, twins));
     }
 
     @ParameterizedTest(name = "{0}")
