@@ -86,6 +86,14 @@ def build_half():
         ("W8 two platforms (amd64 + arm64) / one platform (amd64), cold, same inputs",
          w8["scratch-two"] / w8["scratch-one"], "<= 2.1"),
     ]
+    w9 = medians("w9") if ran("w9") else None
+    w9c = medians("w9-change") if ran("w9-change") else None
+    if w9:
+        rows.append(("W9 Java app, 39 jars, cold: Jib cold (JDK copied whole) / scratch `<java>`",
+                     w9["jib-cold"] / w9["scratch-cold"], ">= 2.0"))
+    if w9c:
+        rows.append(("W9 app code changed: scratch `<java>` / `mvn package` without the plugin",
+                     w9c["scratch-app-changed"] / w9c["plain-app-changed"], "<= 1.3"))
     lines = ["# Performance", ""] + measured + [
         "",
         "## Targets",
@@ -114,13 +122,31 @@ def build_half():
         "| --- | --- |",
         f"| W8 two platforms / (amd64 alone + arm64 alone) | {w8['scratch-two'] / (w8['scratch-one'] + w8['scratch-arm64']):.2f} |",
         "",
+    ]
+    if w9:
+        scratch_mib = int(figure("w9-scratch-size.txt")[0]) / 1048576
+        jib_mib = int(figure("w9-jib-size.txt")[0]) / 1048576
+        lines += [
+            "W9 is a Java application on 39 dependency jars from Maven Central (31 MB): `<java>` (jdeps, jlink, the",
+            "runtime's libraries, the jars in layers) against Jib 3.5.2 `jib:buildTar` on an empty base with the JDK",
+            "copied whole, as in W2. The images:",
+            "",
+            "| image | size |",
+            "| --- | --- |",
+            f"| scratch `<java>`: jlink runtime + libraries + jars, gzip blobs | {scratch_mib:.1f} MiB |",
+            f"| Jib: the whole JDK + jars, `jib-image.tar` | {jib_mib:.1f} MiB |",
+            "",
+        ]
+    lines += [
         "## Medians (s)",
         "",
     ]
     lines += medians_table((("W1 busybox + 400 links", w1), ("W2 JDK tree, cold", w2), ("W3 20,000 small files", w3),
                             ("W4 W2 again, nothing changed", w4), ("W6 W2 tree + app layer", w6),
                             ("W8 busybox + coreutils, 1 or 2 platforms", w8),
-                            ("W2 archive, layout up to date", w2a)))
+                            ("W2 archive, layout up to date", w2a))
+                           + ((("W9 Java app, 39 jars, cold", w9),) if w9 else ())
+                           + ((("W9 app code changed", w9c),) if w9c else ()))
     lines += [
         "",
         "## Where the time goes",

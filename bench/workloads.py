@@ -2,7 +2,8 @@
 """Writes the benchmark projects: W1 busybox and 400 applet links, W2 a JDK tree (gzip, zstd, and gzip with
 <archive>), W3 20,000 small files (fixed seed), W5 a 4 GiB tree of sparse files, W6 the JDK tree in a layer of its
 own below a small application layer, W8 busybox and coreutils with their libraries for one platform and for two
-(amd64 from /, arm64 from the arm64 sysroot), Jib's project for W2, and an empty project; for the push workloads,
+(amd64 from /, arm64 from the arm64 sysroot), W9 a Java application with about 40 dependency jars (with <java>,
+the same without the plugin, and Jib's), Jib's project for W2, and an empty project; for the push workloads,
 W2 named for the bench's registry on loopback and Jib's project pushing W2 there.
 Usage: workloads.py WORK VERSION JDK REGISTRY_PORT; BENCH_ONLY=push writes only what the push workloads need.
 W8 reads the arm64 sysroot from SCRATCH_ARM64_SYSROOT (default /var/cache/scratch/arm64-sysroot; bench/run makes it)."""
@@ -163,6 +164,74 @@ def jib(name, image):
 
 if only != "push":
     jib("jib-w2", "bench/w2")
+
+# W9: a Java application on about 40 dependency jars from Maven Central (about 30 MB), the plugin's <java> against
+# the same project without the plugin (the app-code change target) and against Jib 3.5.2 jib:buildTar on an empty
+# base with the JDK copied whole, as in W2. w9-change rewrites a constant of the application's code, so that the
+# compiler writes another class and the jar another entry.
+W9_DEPENDENCIES = [
+    ("com.google.guava", "guava", "33.7.2-jre"),
+    ("com.fasterxml.jackson.core", "jackson-databind", "2.23.0"),
+    ("com.fasterxml.jackson.dataformat", "jackson-dataformat-yaml", "2.23.0"),
+    ("org.apache.commons", "commons-lang3", "3.22.0"),
+    ("org.apache.commons", "commons-text", "1.15.0"),
+    ("org.apache.commons", "commons-collections4", "4.6.0"),
+    ("org.apache.commons", "commons-compress", "1.28.0"),
+    ("commons-io", "commons-io", "2.20.0"),
+    ("com.h2database", "h2", "2.3.232"),
+    ("org.bouncycastle", "bcpkix-jdk18on", "1.87"),
+    ("org.jetbrains.kotlin", "kotlin-stdlib", "2.4.21"),
+    ("io.netty", "netty-codec-http", "4.2.20.Final"),
+    ("org.apache.httpcomponents.client5", "httpclient5", "5.6.5"),
+    ("org.slf4j", "slf4j-simple", "2.0.20"),
+    ("com.google.code.gson", "gson", "2.15.0"),
+    ("joda-time", "joda-time", "2.15.1"),
+    ("org.apache.commons", "commons-csv", "1.14.1"),
+]
+W9_MAIN = """package bench;
+public final class Main {
+    static final String BUILD = "0";
+    public static void main(String[] args) {
+        System.out.println(BUILD + " " + com.google.common.base.Strings.repeat("-", 3)
+                + org.apache.commons.lang3.StringUtils.capitalize("w9"));
+    }
+}
+"""
+
+
+def java_project(name, plugins):
+    dependencies = "".join(f"<dependency><groupId>{g}</groupId><artifactId>{a}</artifactId><version>{v}</version>"
+                           "</dependency>" for g, a, v in W9_DEPENDENCIES)
+    os.makedirs(os.path.join(work, name, "src", "main", "java", "bench"), exist_ok=True)
+    with open(os.path.join(work, name, "pom.xml"), "w") as pom:
+        pom.write(f"""<project><modelVersion>4.0.0</modelVersion><groupId>bench</groupId><artifactId>{name}</artifactId>
+<version>1</version><packaging>jar</packaging>
+<properties><project.build.outputTimestamp>1700000000</project.build.outputTimestamp>
+<maven.compiler.release>17</maven.compiler.release><project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+</properties><dependencies>{dependencies}</dependencies>
+<build><plugins>{COMPILER}
+<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId><version>3.4.2</version></plugin>
+<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.5.2</version></plugin>
+{plugins}</plugins></build></project>""")
+    with open(os.path.join(work, name, "src", "main", "java", "bench", "Main.java"), "w") as f:
+        f.write(W9_MAIN)
+
+
+if only != "push":
+    java_project("w9", scratch("<java><mainClass>bench.Main</mainClass></java>"))
+    java_project("w9-plain", "")
+    java_project("jib-w9", f"""<plugin><groupId>com.google.cloud.tools</groupId><artifactId>jib-maven-plugin</artifactId>
+<version>3.5.2</version>
+<configuration><from><image>scratch</image></from><to><image>bench/w9</image></to>
+<container><mainClass>bench.Main</mainClass><environment><JAVA_HOME>/opt/jdk</JAVA_HOME>
+<PATH>/opt/jdk/bin</PATH></environment></container>
+<extraDirectories><paths><path><from>{w2}</from><into>/opt/jdk</into></path></paths></extraDirectories>
+</configuration></plugin>""")
+    with open(os.path.join(work, "w9-change"), "w") as f:
+        f.write('#!/bin/sh\n# w9-change PROJECT: a new value of Main.BUILD, so that the class and the jar change.\n'
+                'sed -i "s/BUILD = \\"[0-9]*\\"/BUILD = \\"$(date +%s%N)\\"/" "$1/src/main/java/bench/Main.java"\n')
+    os.chmod(os.path.join(work, "w9-change"), 0o755)
 if only != "build":
     # W2 built and pushed to the registry bench/run starts on loopback: plain HTTP, no credentials.
     project("push-w2", scratch(f"<image>{registry}/bench/scratch</image><tags><tag>1</tag></tags>" + tree))
