@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  *
  * <p>jlink's output is byte for byte the same across runs and folders (checked on JDK 17 with jmods and on Temurin
  * 25 linking from its run-time image): the options below add no CDS archive, and the image's times come from the
- * build, not from the files.
+ * build, not from the files. On JDK 17 it also depended on the locale jlink ran in: its {@code generate-jli-classes}
+ * plugin wrote 21 other {@code java/lang/invoke} classes under {@code LANG=C.UTF-8} than under {@code LC_ALL=C}
+ * (found by the IT {@code java-app-reproducible}, 2026-11-30), so that plugin is off: those classes are generated
+ * when the program first needs them instead, as in a JDK whose run-time image was not pre-generated.
  */
 public final class RuntimeLinker {
     private RuntimeLinker() {}
@@ -29,7 +32,7 @@ public final class RuntimeLinker {
     public static List<String> options(Jdk jdk) {
         // --compress=2 is the zip compression; Java 21 deprecated the number for its name.
         return List.of("--strip-debug", "--no-header-files", "--no-man-pages",
-                "--compress=" + (jdk.feature() >= 21 ? "zip-6" : "2"));
+                "--compress=" + (jdk.feature() >= 21 ? "zip-6" : "2"), "--disable-plugin", "generate-jli-classes");
     }
 
     /**
