@@ -55,7 +55,8 @@ assert image25.layers*.name == image17.layers*.name
 Closure<String> digestOf = { Map image, String layer -> image.manifest.layers[image.layers*.name.indexOf(layer)].digest }
 assert digestOf(image25, 'jre') != digestOf(image17, 'jre')
 // The jars do not depend on the JDK that links the runtime.
-['dependencies', 'snapshot-dependencies', 'app'].each { assert digestOf(image25, it) == digestOf(image17, it): it }
+// Not app: its jar holds the pom (META-INF/maven), which this test edited to set <jdk>.
+['dependencies', 'snapshot-dependencies'].each { assert digestOf(image25, it) == digestOf(image17, it): it }
 assert java.layerLines(logHere).find { it[0] == 'jre' }[2] != 'reused'
 
 if (tools.require('run the image', 'umoci', 'runc')) {

@@ -12,6 +12,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.java.Jdk;
 import org.scratchimage.core.java.JavaSetupException;
 import org.scratchimage.core.java.ModuleScan;
@@ -60,12 +61,48 @@ final class JavaApplication {
         try {
             Jdk jdk = Jdk.of(java.jdk(), Path.of(System.getProperty("java.home")));
             SortedSet<String> modules = modules(java, jdk, projectJar, listener);
+            long linking = System.currentTimeMillis();
             Path runtime = RuntimeLinker.link(jdk, java.jdk(), modules, java.workDirectory(), listener::info,
                     listener::debug);
+            settle(runtime, linking);
             return declared(request, java, runtime, projectJar, names, mainClass, flags);
         } catch (JavaSetupException e) {
             throw new InvalidConfigurationException("<java>/<" + e.setting() + ">", e.value(), e.problem(), e.fix());
         }
+    }
+
+    /**
+     * Waits, once per new runtime, until its files' stamps are old enough to be trusted: stamped within the
+     * racily-clean window of {@link Fingerprints} (a jiffy, or two seconds on a file system with whole-second times),
+     * the {@code jre} layer would be recorded racy, and the next build would write it again instead of reusing it.
+     * A runtime from the cache is older than that, and costs one stat.
+     */
+    private static void settle(Path runtime, long linking) throws IOException {
+        if (!FileStamp.read(runtime.resolve("release"), false).changedSince(linking - 1000)) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + (FileStamp.COARSE_SECONDS + 1) * 1000;
+        while (System.currentTimeMillis() < deadline && changedWithin(runtime, Fingerprints.RACY_MILLIS)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while the new Java runtime settles");
+            }
+        }
+    }
+
+    /** @return whether a file or folder of {@code tree} may have changed within the last {@code millis} */
+    private static boolean changedWithin(Path tree, long millis) throws IOException {
+        long since = System.currentTimeMillis() - millis;
+        try (java.util.stream.Stream<Path> files = Files.walk(tree)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (FileStamp.read(file, false).changedSince(since)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Path projectJar(JavaSpec java) throws InvalidConfigurationException {
