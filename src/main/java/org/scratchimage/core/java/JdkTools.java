@@ -41,6 +41,10 @@ final class JdkTools {
                 int code;
                 try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
                     code = provider.get().run(o, e, arguments.toArray(String[]::new));
+                } catch (RuntimeException e) {
+                    // jdeps throws on some inputs instead of failing (java.lang.module.FindException): reported as
+                    // its failure, with the exception's own message, as its process prints it.
+                    return new Run(1, out + err.toString() + e);
                 }
                 return new Run(code, out + err.toString());
             }

@@ -1,12 +1,19 @@
 package org.scratchimage.core.java;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.InvalidModuleDescriptorException;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.zip.ZipFile;
 
 /**
  * The JDK modules an application uses, as {@code jdeps --print-module-deps --ignore-missing-deps --multi-release N}
@@ -19,6 +26,12 @@ import java.util.function.Consumer;
  * the union of the two answers is the answer for all the jars at once. A jar that is a module ({@code
  * module-info.class}) needs the modules it requires among the inputs: when jdeps cannot take the project's jar
  * alone, it runs again over every jar.
+ *
+ * <p>A dependency that is a module is not given to jdeps: its {@code module-info} already names every module it
+ * needs ({@code requires}, without {@code static}), of which those of the JDK count. jdeps resolves a module's
+ * {@code requires} and throws when one is missing, as on a class path that Maven's version mediation gave
+ * {@code slf4j-simple} 2.0 (a module requiring {@code org.slf4j}) beside {@code slf4j-api} 1.7 (none): the application
+ * runs on that class path, so the build must not fail (found by bench W9, 2026-11-30).
  */
 public final class ModuleScan {
     private ModuleScan() {}
@@ -58,23 +71,78 @@ public final class ModuleScan {
             return parse(stored);
         }
         long started = System.nanoTime();
+        SortedSet<String> declared = new TreeSet<>();
+        List<Path> scanned = new ArrayList<>();
+        for (Path jar : jars) {
+            Optional<ModuleDescriptor> module = descriptor(jar, jdk.feature());
+            if (module.isPresent()) {
+                declared.addAll(jdkRequires(module.get(), jdk));
+            } else {
+                scanned.add(jar);
+            }
+        }
+        if (scanned.isEmpty()) {
+            String answer = String.join(",", declared.isEmpty() ? new TreeSet<>(List.of("java.base")) : declared);
+            debug.accept("jdeps: " + what + " are modules that require " + answer);
+            CacheFiles.write(file, key, answer);
+            return parse(answer);
+        }
+        jars = scanned;
         JdkTools.Run run = jdeps(jdk, jars);
         if (!run.succeeded() && withFallback != null && !withFallback.isEmpty()) {
             debug.accept("jdeps could not read " + what + " alone, reading it with its dependencies: "
                     + run.output().strip());
             List<Path> all = new ArrayList<>(jars);
-            all.addAll(withFallback);
+            for (Path dependency : withFallback) {
+                if (descriptor(dependency, jdk.feature()).isEmpty()) {
+                    all.add(dependency);
+                }
+            }
             run = jdeps(jdk, all);
         }
         if (!run.succeeded()) {
             throw new IOException("jdeps of " + jdk.describe() + " failed on " + what + " (exit code "
                     + run.exitCode() + "): " + run.output().strip());
         }
-        String answer = lastLine(run.output());
+        SortedSet<String> found = parse(lastLine(run.output()));
+        found.addAll(declared);
+        String answer = String.join(",", found);
         debug.accept("jdeps: " + what + " use " + answer + " (" + (System.nanoTime() - started) / 1_000_000
                 + " ms)");
         CacheFiles.write(file, key, answer);
         return parse(answer);
+    }
+
+    /**
+     * @return the module descriptor of {@code jar}, as a JVM of {@code feature} reads it (a multi-release jar's
+     *     versioned {@code module-info.class} included), or empty if it is no module
+     */
+    static Optional<ModuleDescriptor> descriptor(Path jar, int feature) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, Runtime.Version.parse(
+                Integer.toString(feature)))) {
+            JarEntry entry = file.getJarEntry("module-info.class");
+            if (entry == null) {
+                return Optional.empty();
+            }
+            try (InputStream in = file.getInputStream(entry)) {
+                return Optional.of(ModuleDescriptor.read(in));
+            } catch (InvalidModuleDescriptorException e) {
+                // Not a module the JVM could load either: jdeps reads its classes like any others.
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** @return the modules of the JDK that {@code module} requires at run time */
+    private static List<String> jdkRequires(ModuleDescriptor module, Jdk jdk) {
+        List<String> required = new ArrayList<>();
+        for (ModuleDescriptor.Requires requires : module.requires()) {
+            if (!requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)
+                    && jdk.modules().contains(requires.name())) {
+                required.add(requires.name());
+            }
+        }
+        return required;
     }
 
     private static JdkTools.Run jdeps(Jdk jdk, List<Path> jars) throws IOException {

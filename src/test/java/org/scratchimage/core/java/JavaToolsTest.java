@@ -101,6 +101,50 @@ class JavaToolsTest {
         assertThat(inode(cache.resolve("jdeps-dependencies.txt"))).isEqualTo(dependencies);
     }
 
+    /**
+     * Maven's version mediation can put a module beside a jar that is not the module it requires (slf4j-simple 2.0,
+     * which requires org.slf4j, beside slf4j-api 1.7): jdeps throws on such a class path, on which the application
+     * runs all the same. The module's own requires name what it needs of the JDK.
+     */
+    @Test
+    void aModuleWhoseRequiredModuleIsMissingGivesItsRequiresOfTheJdk() throws Exception {
+        Path sources = Files.createDirectories(folder.resolve("src"));
+        Path other = Files.createDirectories(folder.resolve("other"));
+        Path lib = Files.createDirectories(folder.resolve("lib"));
+        Files.createDirectories(sources.resolve("o/other"));
+        Files.writeString(sources.resolve("o/module-info.java"), "module other.mod { exports other; }");
+        Files.writeString(sources.resolve("o/other/Other.java"), "package other; public class Other {}");
+        Files.createDirectories(sources.resolve("l/lib"));
+        Files.writeString(sources.resolve("l/module-info.java"),
+                "module lib.mod { requires other.mod; requires java.sql; requires static java.desktop; }");
+        Files.writeString(sources.resolve("l/lib/Lib.java"), "package lib; public class Lib {"
+                + " public static Object o() { return new other.Other(); } }");
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        assertThat(javac.run(null, null, null, "--release", "17", "-d", other.toString(),
+                sources.resolve("o/module-info.java").toString(), sources.resolve("o/other/Other.java").toString()))
+                .isZero();
+        assertThat(javac.run(null, null, null, "--release", "17", "--module-path", other.toString(), "-d",
+                lib.toString(), sources.resolve("l/module-info.java").toString(),
+                sources.resolve("l/lib/Lib.java").toString())).isZero();
+        Path jar = folder.resolve("lib.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            for (String name : List.of("module-info.class", "lib/Lib.class")) {
+                out.putNextEntry(new java.util.jar.JarEntry(name));
+                out.write(Files.readAllBytes(lib.resolve(name)));
+                out.closeEntry();
+            }
+        }
+        Path app = TestJars.jar(folder, "app.jar", "app.Main", "app.Main",
+                "package app; public class Main { public static void main(String[] a) { System.out.println(a); } }");
+        Jdk jdk = Jdk.of(null, RUNNING);
+        // The premise: jdeps alone cannot take this class path.
+        assertThat(JdkTools.run(jdk, "jdeps", List.of("--print-module-deps", "--ignore-missing-deps",
+                jar.toString())).succeeded()).isFalse();
+
+        assertThat(ModuleScan.modules(jdk, app, List.of(jar), folder.resolve("cache"), line -> { }))
+                .containsExactly("java.base", "java.sql");
+    }
+
     @Test
     void jdepsOfAnotherJdkRunsAsItsOwnProcess() throws Exception {
         Jdk jdk = temurin25();
