@@ -27,11 +27,11 @@ import java.util.zip.ZipFile;
  * module-info.class}) needs the modules it requires among the inputs: when jdeps cannot take the project's jar
  * alone, it runs again over every jar.
  *
- * <p>A dependency that is a module is not given to jdeps: its {@code module-info} already names every module it
- * needs ({@code requires}, without {@code static}), of which those of the JDK count. jdeps resolves a module's
- * {@code requires} and throws when one is missing, as on a class path that Maven's version mediation gave
- * {@code slf4j-simple} 2.0 (a module requiring {@code org.slf4j}) beside {@code slf4j-api} 1.7 (none): the application
- * runs on that class path, so the build must not fail (found by bench W9, 2026-11-30).
+ * <p>jdeps resolves a module's {@code requires} and throws when one is missing, as on a class path that Maven's
+ * version mediation gave {@code slf4j-simple} 2.0 (a module requiring {@code org.slf4j}) beside {@code slf4j-api}
+ * 1.7 (none): the application runs on that class path, so the build must not fail (found by bench W9, 2026-11-30).
+ * When jdeps fails on jars, the modules among them give their {@code module-info}'s {@code requires} of the JDK,
+ * {@code static} ones too, and jdeps reads the others.
  */
 public final class ModuleScan {
     private ModuleScan() {}
@@ -72,23 +72,23 @@ public final class ModuleScan {
         }
         long started = System.nanoTime();
         SortedSet<String> declared = new TreeSet<>();
-        List<Path> scanned = new ArrayList<>();
-        for (Path jar : jars) {
-            Optional<ModuleDescriptor> module = descriptor(jar, jdk.feature());
-            if (module.isPresent()) {
-                declared.addAll(jdkRequires(module.get(), jdk));
-            } else {
-                scanned.add(jar);
-            }
-        }
-        if (scanned.isEmpty()) {
-            String answer = String.join(",", declared.isEmpty() ? new TreeSet<>(List.of("java.base")) : declared);
-            debug.accept("jdeps: " + what + " are modules that require " + answer);
-            CacheFiles.write(file, key, answer);
-            return parse(answer);
-        }
-        jars = scanned;
         JdkTools.Run run = jdeps(jdk, jars);
+        if (!run.succeeded()) {
+            // jdeps resolves a module's requires, and stops when one is missing: such modules give their requires.
+            List<Path> scanned = new ArrayList<>();
+            for (Path jar : jars) {
+                Optional<ModuleDescriptor> module = descriptor(jar, jdk.feature());
+                if (module.isPresent()) {
+                    declared.addAll(jdkRequires(module.get(), jdk));
+                } else {
+                    scanned.add(jar);
+                }
+            }
+            debug.accept("jdeps could not read " + what + " (" + run.output().strip() + "); the modules among them"
+                    + " require " + declared + " of the JDK");
+            jars = scanned;
+            run = scanned.isEmpty() ? new JdkTools.Run(0, "java.base") : jdeps(jdk, scanned);
+        }
         if (!run.succeeded() && withFallback != null && !withFallback.isEmpty()) {
             debug.accept("jdeps could not read " + what + " alone, reading it with its dependencies: "
                     + run.output().strip());
@@ -133,12 +133,15 @@ public final class ModuleScan {
         }
     }
 
-    /** @return the modules of the JDK that {@code module} requires at run time */
+    /**
+     * @return the modules of the JDK that {@code module} requires, {@code static} ones too: optional at run time, they
+     *     are used when present, as jdeps would count them from the classes that use them (jackson-databind requires
+     *     {@code java.sql} static, for its serializers of its dates)
+     */
     private static List<String> jdkRequires(ModuleDescriptor module, Jdk jdk) {
         List<String> required = new ArrayList<>();
         for (ModuleDescriptor.Requires requires : module.requires()) {
-            if (!requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)
-                    && jdk.modules().contains(requires.name())) {
+            if (jdk.modules().contains(requires.name())) {
                 required.add(requires.name());
             }
         }
