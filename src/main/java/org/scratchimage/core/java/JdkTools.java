@@ -41,10 +41,10 @@ final class JdkTools {
                 int code;
                 try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
                     code = provider.get().run(o, e, arguments.toArray(String[]::new));
-                } catch (RuntimeException e) {
-                    // jdeps throws on some inputs instead of failing (java.lang.module.FindException): reported as
-                    // its failure, with the exception's own message, as its process prints it.
-                    return new Run(1, out + err.toString() + e);
+                } catch (java.lang.module.FindException | java.lang.module.ResolutionException e) {
+                    // jdeps throws these, instead of failing, when a module among the jars requires one that is not
+                    // there; its process prints the same and exits 1. Anything else it throws is a bug: it escapes.
+                    return new Run(1, out + err.toString() + tool + ": " + e);
                 }
                 return new Run(code, out + err.toString());
             }
