@@ -181,7 +181,7 @@ record Fingerprints(String image, List<String> layers, List<Boolean> racy, List<
      *
      * @return the size and the mtime in milliseconds, both -1 if the code has no file
      */
-    private static long[] codeStamp() {
+    static long[] codeStamp() {
         try {
             java.security.CodeSource source = Fingerprints.class.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import org.scratchimage.core.elf.HostReads;
 import org.scratchimage.core.elf.Sysroot;
 
 /**
@@ -51,6 +52,8 @@ final class HostSources {
     /** @return the directory that a {@code <directory>}'s {@code <source>} names, as resolved, links not resolved */
     Path directory(String element, String source) throws InvalidConfigurationException {
         Path root = resolve(element, source);
+        // The tree walked is where the links lead: another target is another tree.
+        HostReads.noteFollowed(root);
         if (!Files.isDirectory(root)) {
             boolean aFile = Files.exists(root);
             String problem = aFile ? "is not a directory" : missing(root);

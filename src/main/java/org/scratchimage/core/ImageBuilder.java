@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.scratchimage.core.archive.ArchiveResult;
 import org.scratchimage.core.archive.ImageArchive;
+import org.scratchimage.core.elf.HostReads;
 import org.scratchimage.core.image.Compression;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.Platform;
@@ -50,11 +51,41 @@ public final class ImageBuilder {
      * @throws IOException if reading a source or writing the layout fails; the previous layout is left intact
      */
     public BuildResult build(BuildRequest given) throws InvalidConfigurationException, IOException {
+        // <java> links a runtime from the project's jars, which its expansion reads: such a build always plans.
+        String requestFingerprint = given.java() == null ? RequestFingerprint.of(given, VERSION) : null;
+        if (requestFingerprint != null) {
+            Optional<BuildResult> unchanged = UnchangedBuild.check(given, requestFingerprint, listener);
+            if (unchanged.isPresent()) {
+                return unchanged.get();
+            }
+        }
         // Before the planning's clock starts: a runtime linked now is older than it, and can be trusted by its stamp.
         BuildRequest request = JavaApplication.expand(given, listener);
         // Before any source is stamped: a source changed later than this is too recent to be trusted by its stamp.
         long plannedAt = System.currentTimeMillis();
-        BuildPlan plan = ImagePlanner.planAll(request, listener);
+        BuildPlan plan;
+        // Without an output folder the planning reports that mistake, or an earlier one.
+        ElfHeaders headers = Values.isBlank(request.outputDirectory() == null ? null
+                : request.outputDirectory().toString()) ? ElfHeaders.NONE
+                : ElfHeaders.load(FolderKey.of(outputDirectory(request)), plannedAt);
+        try (HostReads.Recording reads = HostReads.start()) {
+            plan = ImagePlanner.planAll(request, listener, headers);
+            Built built = build(request, plan, plannedAt);
+            // Beside a layout the build now knows to be its own.
+            headers.save();
+            if (requestFingerprint != null) {
+                UnchangedBuild.record(built.output(), requestFingerprint, built.fingerprint(), plan, built.sboms(),
+                        reads, plannedAt, listener);
+            }
+            return built.result();
+        }
+    }
+
+    /** A build's result, with what {@link UnchangedBuild} records of it. */
+    private record Built(BuildResult result, Path output, String fingerprint, List<ImageSbom> sboms) {}
+
+    private Built build(BuildRequest request, BuildPlan plan, long plannedAt)
+            throws InvalidConfigurationException, IOException {
         // One key for the lock, the state and the layout: out and alias -> out are one folder, built in turns.
         Path output = FolderKey.of(outputDirectory(request));
         Path archive = ArchiveTarget.of(request);
@@ -86,7 +117,7 @@ public final class ImageBuilder {
                 if (archive != null) {
                     listener.info("Archive up to date: " + archive);
                 }
-                return result;
+                return new Built(result, output, fingerprint, sboms);
             }
         }
         // Refused before locking, so that no lock file is made beside a folder that is not ours.
@@ -138,7 +169,7 @@ public final class ImageBuilder {
             } catch (IOException e) {
                 throw new AfterCommitException(request.resultDirectory(), e);
             }
-            return result;
+            return new Built(result, output, fingerprint, sboms);
         }
     }
 
@@ -198,20 +229,30 @@ public final class ImageBuilder {
     /** The result of a build that found {@code current} already built from the same inputs. */
     private static BuildResult upToDate(BuildPlan plan, Path output, BuildState.Current current, Path archive,
             List<ImageSbom> sboms) {
+        return upToDate(plan.images(), output, current, archive, sboms == null ? null
+                : sboms.stream().map(ImageSbom::file).toList());
+    }
+
+    /**
+     * @param plans the images, or what {@link UnchangedBuild} recorded of them
+     * @param sboms each image's SBOM file, or {@code null} for none
+     */
+    static BuildResult upToDate(List<ImagePlan> plans, Path output, BuildState.Current current, Path archive,
+            List<Path> sboms) {
         List<BuildResult.Image> images = new ArrayList<>();
-        for (int k = 0; k < plan.images().size(); k++) {
-            ImagePlan image = plan.images().get(k);
+        for (int k = 0; k < plans.size(); k++) {
             BuildState.Image state = current.images().get(k);
             List<BuildResult.Layer> layers = new ArrayList<>();
-            for (int i = 0; i < image.layers().size(); i++) {
-                BuildResult.Layer recorded = state.layers().get(i).layer();
-                layers.add(new BuildResult.Layer(image.layers().get(i).name(), recorded.digest(), recorded.size(),
+            for (BuildState.Recorded layer : state.layers()) {
+                BuildResult.Layer recorded = layer.layer();
+                layers.add(new BuildResult.Layer(recorded.name(), recorded.digest(), recorded.size(),
                         recorded.diffId(), recorded.entries(), true));
             }
             BuildResult.Sbom sbom = state.sbom();
-            images.add(new BuildResult.Image(image, state.manifestDigest(), state.manifestSize(), state.configDigest(),
-                    state.configSize(), layers, sboms == null ? null : new BuildResult.Sbom(sboms.get(k).file(),
-                            sbom.digest(), sbom.size(), sbom.referrer(), sbom.referrerSize())));
+            images.add(new BuildResult.Image(plans.get(k), state.manifestDigest(), state.manifestSize(),
+                    state.configDigest(), state.configSize(), layers, sboms == null ? null
+                            : new BuildResult.Sbom(sboms.get(k), sbom.digest(), sbom.size(), sbom.referrer(),
+                                    sbom.referrerSize())));
         }
         return new BuildResult(output, images, current.index(), true, archive);
     }

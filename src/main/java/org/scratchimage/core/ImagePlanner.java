@@ -42,8 +42,14 @@ final class ImagePlanner {
      */
     static BuildPlan planAll(BuildRequest request, BuildListener listener)
             throws InvalidConfigurationException, IOException {
+        return planAll(request, listener, ElfHeaders.NONE);
+    }
+
+    /** @param headers the ELF headers the last build read, by stamp */
+    static BuildPlan planAll(BuildRequest request, BuildListener listener, ElfHeaders headers)
+            throws InvalidConfigurationException, IOException {
         if (request.platforms().isEmpty()) {
-            return new BuildPlan(List.of(plan(request, listener)), false);
+            return new BuildPlan(List.of(plan(request, listener, null, null, headers)), false);
         }
         if (!Values.isBlank(request.platform())) {
             throw new InvalidConfigurationException("<platform>", request.platform(), "is set together with <platforms>",
@@ -78,7 +84,8 @@ final class ImagePlanner {
             BuildRequest one = request.toBuilder().platforms(List.of()).platform(platform.toString())
                     .sysroot(spec.sysroot()).build();
             try {
-                plans.add(plan(one, once, element + "/<name>", sysroot.getParent() == null ? null : sysroot));
+                plans.add(plan(one, once, element + "/<name>", sysroot.getParent() == null ? null : sysroot,
+                        headers));
             } catch (InvalidConfigurationException e) {
                 throw e.inPlatform(platform + " (" + element + ")");
             }
@@ -87,7 +94,7 @@ final class ImagePlanner {
     }
 
     static ImagePlan plan(BuildRequest request, BuildListener listener) throws InvalidConfigurationException, IOException {
-        return plan(request, listener, null, null);
+        return plan(request, listener, null, null, ElfHeaders.NONE);
     }
 
     /**
@@ -95,7 +102,7 @@ final class ImagePlanner {
      * @param sourceRoot where its absolute sources are found: its sysroot unless that is {@code /}, else {@code null}
      */
     private static ImagePlan plan(BuildRequest request, BuildListener listener, String platformElement,
-            Path sourceRoot) throws InvalidConfigurationException, IOException {
+            Path sourceRoot, ElfHeaders headers) throws InvalidConfigurationException, IOException {
         String image = Values.image("<image>", request.image());
         List<String> tags = tags(request.tags(), request.defaultTag());
         Platform explicit = Values.isBlank(request.platform()) ? null : Platforms.parse(request.platform());
@@ -109,7 +116,7 @@ final class ImagePlanner {
         SortedMap<String, String> annotations = annotations(request.annotations());
         Accounts accounts = Accounts.of(request);
         LayerEntries collector = LayerEntries.declare(request, sourceRoot, listener::debug);
-        Platform platform = SharedLibraries.addTo(collector, request, explicit, platformElement, listener);
+        Platform platform = SharedLibraries.addTo(collector, request, explicit, platformElement, listener, headers);
         accounts.addTo(collector);
         config = CaCertificates.addTo(collector, request, config);
         PackageMetadata packages = PackageFiles.addTo(collector, request, listener);

@@ -148,6 +148,11 @@ record ImageSbom(Path file, MavenCoordinates project, OsPackages packages) {
 
     /** @return whether {@link #file} holds the document of {@code digest} */
     boolean current(String digest) throws IOException {
+        return holds(file, digest);
+    }
+
+    /** @return whether {@code file} holds the document of {@code digest} */
+    static boolean holds(Path file, String digest) throws IOException {
         try {
             return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                     && DigestingOutputStream.digestOf(Files.readAllBytes(file)).equals(digest);

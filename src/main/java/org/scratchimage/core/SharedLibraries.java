@@ -33,11 +33,13 @@ final class SharedLibraries {
     private final BuildRequest request;
     private final LayerEntries collector;
     private final BuildListener listener;
+    private final ElfHeaders headers;
 
-    private SharedLibraries(BuildRequest request, LayerEntries collector, BuildListener listener) {
+    private SharedLibraries(BuildRequest request, LayerEntries collector, BuildListener listener, ElfHeaders headers) {
         this.request = request;
         this.collector = collector;
         this.listener = listener;
+        this.headers = headers;
     }
 
     /**
@@ -46,17 +48,18 @@ final class SharedLibraries {
      */
     static Platform addTo(LayerEntries collector, BuildRequest request, Platform explicit, BuildListener listener)
             throws InvalidConfigurationException, IOException {
-        return addTo(collector, request, explicit, null, listener);
+        return addTo(collector, request, explicit, null, listener, ElfHeaders.NONE);
     }
 
     /**
      * @param platformElement the element that names {@code explicit} in a multi-platform build, such as
      *     {@code <platforms>/<platform>[2]/<name>}, whose programs come from that platform's sysroot; {@code null} for
      *     {@code <platform>}
+     * @param headers the ELF headers the last build read, by stamp
      */
     static Platform addTo(LayerEntries collector, BuildRequest request, Platform explicit, String platformElement,
-            BuildListener listener) throws InvalidConfigurationException, IOException {
-        return new SharedLibraries(request, collector, listener).run(explicit, platformElement);
+            BuildListener listener, ElfHeaders headers) throws InvalidConfigurationException, IOException {
+        return new SharedLibraries(request, collector, listener, headers).run(explicit, platformElement);
     }
 
     private Platform run(Platform explicit, String platformElement) throws InvalidConfigurationException, IOException {
@@ -110,7 +113,7 @@ final class SharedLibraries {
             Optional<ElfFile> elf;
             try {
                 // A file whose libraries are not resolved only tells the platform: its header is enough.
-                elf = collector.resolvesLibraries(file) ? ElfFile.read(file.source()) : ElfFile.readHeader(file.source());
+                elf = headers.read(file.source(), file.stamp(), collector.resolvesLibraries(file));
             } catch (ElfFormatException e) {
                 if (collector.resolvesLibraries(file)) {
                     throw new InvalidConfigurationException(declaration(file), file.source().toString(),

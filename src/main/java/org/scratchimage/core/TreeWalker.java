@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.scratchimage.core.elf.HostReads;
 import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.LayerEntry;
@@ -103,6 +104,11 @@ final class TreeWalker {
                     // Not walked: nothing in it could be selected.
                     return FileVisitResult.SKIP_SUBTREE;
                 }
+            }
+            // Walked: a file added, removed or renamed in it changes its stamp.
+            HostReads.note(dir);
+            if (!dir.equals(root)) {
+                String relative = relative(dir);
                 if (patterns.selects(relative)) {
                     rejectUnrepresentable(dir, relative);
                     found.add(new DirectoryEntry(join(base, relative), directoryMode, uid, gid,
@@ -184,7 +190,8 @@ final class TreeWalker {
         String parent = slash < 0 ? "" : folder.substring(0, slash + 1);
         String beside = parent + "." + output.getFileName() + ".scratch-";
         if (!cutOff(folder) && patterns.mayIncludeFrom(folder)
-                || reached(beside + "lock") || reached(beside + "state") || reached(beside + "files")) {
+                || reached(beside + "lock") || reached(beside + "state") || reached(beside + "files")
+                || reached(beside + "inputs") || reached(beside + "elf")) {
             String whole = slash < 0 ? ""
                     : " (or <exclude>" + folder.substring(0, folder.indexOf('/')) + "/**</exclude>, all of that folder)";
             throw new InvalidConfigurationException(element, source, "holds the output folder " + output

@@ -31,7 +31,8 @@ class OutputFolderTest {
         assertThat(second.layout()).isEqualTo(out);
         try (Stream<Path> beside = Files.list(base.resolve("target"))) {
             assertThat(beside.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("out", "alias", ".out.scratch-lock", ".out.scratch-state");
+                    .containsExactlyInAnyOrder("out", "alias", ".out.scratch-lock", ".out.scratch-state",
+                            ".out.scratch-inputs", ".out.scratch-elf");
         }
         assertThat(base.resolve("target/alias")).isSymbolicLink();
     }

@@ -39,6 +39,7 @@ public final class Sysroot {
                 continue;
             }
             Path candidate = join(sysroot, resolved).resolve(segment);
+            HostReads.note(candidate);
             if (Files.isSymbolicLink(candidate)) {
                 if (++links > MAX_LINKS) {
                     throw new FileSystemLoopException(sysroot + absolute);
@@ -55,7 +56,9 @@ public final class Sysroot {
                 resolved.add(segment);
             }
         }
-        return join(sysroot, resolved);
+        Path result = join(sysroot, resolved);
+        HostReads.note(result);
+        return result;
     }
 
     private static List<String> split(String path) {

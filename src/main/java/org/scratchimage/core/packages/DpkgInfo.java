@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.scratchimage.core.elf.HostReads;
 
 /**
  * The per-package files of a dpkg database, {@code var/lib/dpkg/info/<package>[:<arch>].list} and {@code .md5sums}:
@@ -119,6 +120,7 @@ final class DpkgInfo {
         String qualified = pkg.name + ":" + pkg.architecture + suffix;
         for (String name : pkg.multiArchSame ? List.of(qualified, plain) : List.of(plain, qualified)) {
             Path file = info.resolve(name);
+            HostReads.note(file);
             try {
                 if (Files.isSymbolicLink(file)) {
                     warn.accept(file + " is a symbolic link, which dpkg never makes; package " + pkg.name
@@ -139,6 +141,8 @@ final class DpkgInfo {
 
     private Path file(InstalledPackage pkg, String suffix) {
         Path qualified = info.resolve(pkg.name + ":" + pkg.architecture + suffix);
+        HostReads.note(qualified);
+        HostReads.note(info.resolve(pkg.name + suffix));
         return Files.exists(qualified) ? qualified : info.resolve(pkg.name + suffix);
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.scratchimage.core.elf.HostReads;
 import org.scratchimage.core.elf.Sysroot;
 
 /**
@@ -189,6 +190,7 @@ public final class DpkgReader {
 
     /** Decoded leniently: an old copyright file in Latin-1 still gets copied, its licenses read as far as they can. */
     private static String text(Path file) throws IOException {
+        HostReads.note(file);
         return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
