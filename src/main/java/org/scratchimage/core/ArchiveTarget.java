@@ -60,10 +60,10 @@ final class ArchiveTarget {
         }
         String name = archive.getFileName().toString();
         String beside = "." + output.getFileName() + ".scratch-";
-        if (archive.getParent().equals(output.getParent())
-                && (name.equals(beside + "lock") || name.equals(beside + "state"))) {
+        if (archive.getParent().equals(output.getParent()) && name.startsWith(beside)) {
             throw new InvalidConfigurationException("<archiveFile>", value, "is the lock or state file of the output"
-                    + " folder " + output, "write the archive elsewhere, such as " + DEFAULT);
+                    + " folder " + output + " (the plugin keeps " + beside + "* beside it: its lock, state and"
+                    + " records)", "write the archive elsewhere, such as " + DEFAULT);
         }
         if (request.resultDirectory() != null && archive.getParent().equals(FolderKey.of(request.resultDirectory()))
                 && (name.equals(ImageMetadata.FILE_NAME) || name.equals(ImageMetadata.DIGEST_FILE_NAME))) {
