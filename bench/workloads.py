@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Writes the benchmark projects: W1 busybox and 400 applet links, W2 a JDK tree (gzip, zstd, and gzip with
-<archive>), W3 20,000 small files (fixed seed), W5 a 4 GiB tree of sparse files, W6 the JDK tree in a layer of its
+<archive>; and gzip with the defaults, SBOM and package metadata on), W3 20,000 small files (fixed seed; and the
+same with the defaults, which W7 also builds), W5 a 4 GiB tree of sparse files, W6 the JDK tree in a layer of its
 own below a small application layer, W8 busybox and coreutils with their libraries for one platform and for two
 (amd64 from /, arm64 from the arm64 sysroot), W9 a Java application with about 40 dependency jars (with <java>,
 the same without the plugin, and Jib's), Jib's project for W2, and an empty project; for the push workloads,
-W2 named for the bench's registry on loopback and Jib's project pushing W2 there.
-Usage: workloads.py WORK VERSION JDK REGISTRY_PORT; BENCH_ONLY=push writes only what the push workloads need.
+W2 and W7 named for the bench's registry on loopback and Jib's project pushing W2 there.
+Usage: workloads.py WORK VERSION JDK REGISTRY_PORT. Only the projects of the workloads BENCH_WORKLOADS names
+(bench/run's names, space-separated) are written; without it, those of BENCH_ONLY's half (build, push, or all).
 W8 reads the arm64 sysroot from SCRATCH_ARM64_SYSROOT (default /var/cache/scratch/arm64-sysroot; bench/run makes it)."""
 import os
 import random
@@ -15,7 +17,16 @@ import sys
 
 work, version, jdk, port = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 only = os.environ.get("BENCH_ONLY", "all")
+chosen = set(os.environ.get("BENCH_WORKLOADS", "").split())
 registry = f"127.0.0.1:{port}"
+
+
+def want(*workloads):
+    """Whether bench/run measures any of these workloads (its names: w1 ... w9-change, push-cold ...)."""
+    if chosen:
+        return any(w in chosen for w in workloads)
+    return any((only != "build") if w.startswith("push-") else (only != "push") for w in workloads)
+
 
 # Maven 3.8's default compiler plugin is too old for release 17.
 COMPILER = """<plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId>
@@ -36,8 +47,9 @@ def project(name, plugins="", packaging="pom"):
 <build><plugins>{COMPILER}{plugins}</plugins></build></project>""")
 
 
-# The workloads measure what their targets were set for: the image alone. The SBOM and the package metadata (on by
-# default since issue 14) add hashing and a dpkg read that the pipelines do not do; issue 18 measures them.
+# The older workloads measure what their targets were set for: the image alone. The SBOM and the package metadata
+# (on by default since issue 14) add hashing and a dpkg read that the pipelines do not do; issue 18 measures them
+# in the workloads built with defaults(): W2 and W3 with the defaults, W6, W7 and push-w7.
 WITHOUT_SUPPLY_CHAIN = "<sbom>false</sbom><packageMetadata>false</packageMetadata>"
 
 
@@ -45,9 +57,13 @@ def scratch(config):
     return PLUGIN.format(version=version, config=WITHOUT_SUPPLY_CHAIN + config)
 
 
+def defaults(config):
+    return PLUGIN.format(version=version, config=config)
+
+
 project("empty")
 
-if only != "push":
+if want("w1"):
     applets = subprocess.run(["busybox", "--list"], capture_output=True, text=True, check=True).stdout.split()
     applets = [a for a in applets if a != "busybox"][:400]
     links = "".join(f"<symlink><path>/bin/{a}</path><target>busybox</target></symlink>" for a in applets)
@@ -58,34 +74,47 @@ if only != "push":
 # stops on them), the same copy for every tool. The pipelines archive it without resolving libraries: so does
 # the plugin here.
 w2 = os.path.join(work, "w2-tree")
-for folder, dirs, names in os.walk(jdk, followlinks=True):
-    target = os.path.join(w2, os.path.relpath(folder, jdk))
-    os.makedirs(target, exist_ok=True)
-    for name in names:
-        source = os.path.join(folder, name)
-        if os.path.exists(source):
-            shutil.copy2(source, os.path.join(target, name))
+if want("w2", "w2-defaults", "w4", "w2-archive", "w6", "w9", "push-cold", "push-nochange"):
+    for folder, dirs, names in os.walk(jdk, followlinks=True):
+        target = os.path.join(w2, os.path.relpath(folder, jdk))
+        os.makedirs(target, exist_ok=True)
+        for name in names:
+            source = os.path.join(folder, name)
+            if os.path.exists(source):
+                shutil.copy2(source, os.path.join(target, name))
 tree = f"<directories><directory><source>{w2}</source><path>/opt/jdk</path>" \
        "<resolveLibraries>false</resolveLibraries></directory></directories>"
-if only != "push":
+if want("w2", "w4"):
     project("w2-gzip", scratch(tree))
+if want("w2"):
     project("w2-zstd", scratch(tree + "<compression>zstd</compression>"))
+if want("w2-defaults", "w4"):
+    # W2 with the defaults, for issue 18: cold (w2-defaults), and nothing changed (a row of W4). The package
+    # metadata reads the dpkg database; no package owns this copy of the JDK.
+    project("w2-defaults", defaults(tree))
+if want("w2-archive"):
     # W2 with <archive>: bench/run deletes the archive before each measured build, so only the archive is written.
     project("w2-archive", scratch(tree + "<archive>true</archive>"))
 
+if want("w6"):
     # W6: the JDK in layer "runtime", a 1 MiB application file in layer "app"; bench/run rewrites the file before
-    # each build, so only the app layer changes.
+    # each build, so only the app layer changes. With the defaults: the SBOM lists the runtime layer's files too,
+    # and bench/run counts the files of w2-tree the build opens (issue 18: none).
     app = os.path.join(work, "w6-app.bin")
     with open(app, "wb") as f:
         f.write(random.Random(6).randbytes(1024 * 1024))
-    project("w6", scratch(f"<layers><layer>runtime</layer><layer>app</layer></layers>"
-                          f"<directories><directory><source>{w2}</source><path>/opt/jdk</path><layer>runtime</layer>"
-                          "<resolveLibraries>false</resolveLibraries></directory></directories>"
-                          f"<files><file><source>{app}</source><path>/app/app.bin</path></file></files>"))
+    project("w6", defaults(f"<layers><layer>runtime</layer><layer>app</layer></layers>"
+                           f"<directories><directory><source>{w2}</source><path>/opt/jdk</path><layer>runtime</layer>"
+                           "<resolveLibraries>false</resolveLibraries></directory></directories>"
+                           f"<files><file><source>{app}</source><path>/app/app.bin</path></file></files>"))
 
+# W3: 20,000 small files in 100 folders, half text and half random bytes; the same tree for W3 with the defaults,
+# W7 (nothing changed, with the defaults) and push-w7.
+files = os.path.join(work, "w3-files")
+files_tree = f"<directories><directory><source>{files}</source><path>/data</path></directory></directories>"
+if want("w3", "w3-defaults", "w7", "push-w7"):
     rng = random.Random(20261129)
     words = b"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau\n"
-    files = os.path.join(work, "w3-files")
     for i in range(20_000):
         folder = os.path.join(files, f"d{i % 100:02d}")
         os.makedirs(folder, exist_ok=True)
@@ -93,8 +122,14 @@ if only != "push":
         body = bytearray(words[rng.randrange(len(words))] for _ in range(size)) if i % 2 else bytearray(rng.randbytes(size))
         with open(os.path.join(folder, f"f{i:05d}.txt"), "wb") as f:
             f.write(body)
-    project("w3", scratch(f"<directories><directory><source>{files}</source><path>/data</path></directory></directories>"))
+if want("w3"):
+    project("w3", scratch(files_tree))
+if want("w3-defaults"):
+    project("w3-defaults", defaults(files_tree))
+if want("w7"):
+    project("w7", defaults(files_tree))
 
+if want("w5"):
     sparse = os.path.join(work, "w5-files")
     os.makedirs(sparse, exist_ok=True)
     for i in range(16):
@@ -102,6 +137,7 @@ if only != "push":
             f.truncate(256 * 1024 * 1024)
     project("w5", scratch(f"<directories><directory><source>{sparse}</source><path>/data</path></directory></directories>"))
 
+if want("w8"):
     # W8: the same inputs for one platform (linux/amd64 from /) and for two (and linux/arm64 from the arm64 sysroot):
     # busybox and every coreutils program both roots hold, with their libraries, per platform; a 1 MiB project file
     # in a layer both platforms share, written once. The issue's target: two platforms cost at most 2.1 x one.
@@ -162,7 +198,7 @@ def jib(name, image):
         f.write("package bench;\npublic final class Main {\n    public static void main(String[] args) {}\n}\n")
 
 
-if only != "push":
+if want("w2", "w4"):
     jib("jib-w2", "bench/w2")
 
 # W9: a Java application on about 40 dependency jars from Maven Central (about 30 MB), the plugin's <java> against
@@ -218,9 +254,10 @@ def java_project(name, plugins):
         f.write(W9_MAIN)
 
 
-if only != "push":
+if want("w9", "w9-change"):
     java_project("w9", scratch("<java><mainClass>bench.Main</mainClass></java>"))
     java_project("w9-plain", "")
+if want("w9"):
     java_project("jib-w9", f"""<plugin><groupId>com.google.cloud.tools</groupId><artifactId>jib-maven-plugin</artifactId>
 <version>3.5.2</version>
 <configuration><from><image>scratch</image></from><to><image>bench/w9</image></to>
@@ -232,7 +269,10 @@ if only != "push":
         f.write('#!/bin/sh\n# w9-change PROJECT: a new value of Main.BUILD, so that the class and the jar change.\n'
                 'sed -i "s/BUILD = \\"[0-9]*\\"/BUILD = \\"$(date +%s%N)\\"/" "$1/src/main/java/bench/Main.java"\n')
     os.chmod(os.path.join(work, "w9-change"), 0o755)
-if only != "build":
+if want("push-cold", "push-nochange"):
     # W2 built and pushed to the registry bench/run starts on loopback: plain HTTP, no credentials.
     project("push-w2", scratch(f"<image>{registry}/bench/scratch</image><tags><tag>1</tag></tags>" + tree))
     jib("jib-push", f"{registry}/bench/jib:1")
+if want("push-w7"):
+    # W7 (W3's tree with the defaults) pushed there: the SBOM goes as a referrer of the image.
+    project("push-w7", defaults(f"<image>{registry}/bench/scratch-w7</image><tags><tag>1</tag></tags>" + files_tree))
