@@ -37,7 +37,8 @@ import org.scratchimage.core.image.RegularFileEntry;
  * stamps are trusted only once their content has been checked and they are older than that check.
  */
 final class UnchangedBuild {
-    static final String HEADER = "scratch-inputs 1";
+    static final String HEADER = "scratch-inputs 2";
+    private static final int PARALLEL_STATS = 2048;
 
     /** What the result of an up-to-date build names of one image, besides what the state records. */
     private record Summary(String image, List<String> tags, Platform platform, long created, Compression compression,
@@ -151,6 +152,7 @@ final class UnchangedBuild {
             }
             newest = input.stamp().newest().isAfter(newest) ? input.stamp().newest() : newest;
         }
+        inputs.sort(java.util.Comparator.comparing(Input::path));
         List<Summary> images = new ArrayList<>();
         for (int k = 0; k < plan.images().size(); k++) {
             ImagePlan image = plan.images().get(k);
@@ -175,10 +177,14 @@ final class UnchangedBuild {
         return dir.resolveSibling("." + dir.getFileName() + ".scratch-inputs");
     }
 
-    /** @return the first input that does not stat as recorded, or {@code null}; the stats run on every core */
+    /**
+     * @return the first input that does not stat as recorded, or {@code null}; a large tree's stats run on every
+     *     core, a few hundred in this thread, sooner than the pool's threads would start
+     */
     private static Input firstChanged(List<Input> inputs) {
-        return IntStream.range(0, inputs.size()).parallel().mapToObj(inputs::get).filter(UnchangedBuild::changed)
-                .findFirst().orElse(null);
+        IntStream indexes = IntStream.range(0, inputs.size());
+        return (inputs.size() < PARALLEL_STATS ? indexes : indexes.parallel()).mapToObj(inputs::get)
+                .filter(UnchangedBuild::changed).findFirst().orElse(null);
     }
 
     private static boolean changed(Input input) {
@@ -268,8 +274,19 @@ final class UnchangedBuild {
             fields.addAll(image.tags());
             Escapes.line(text, fields.toArray(String[]::new));
         }
+        // By folder: one line names it, one line per name in it, so a tree's folder is written and parsed once.
+        Path folder = null;
         for (Input input : recorded.inputs()) {
-            List<String> fields = new ArrayList<>(List.of(input.follow() ? "S" : "L", input.path().toString()));
+            Path parent = input.path().getParent();
+            if (parent == null) {
+                parent = input.path();
+            }
+            if (!parent.equals(folder)) {
+                Escapes.line(text, "D", parent.toString());
+                folder = parent;
+            }
+            List<String> fields = new ArrayList<>(List.of(input.follow() ? "S" : "L",
+                    parent.equals(input.path()) ? "." : input.path().getFileName().toString()));
             fields.addAll(stampFields(input.stamp()));
             Escapes.line(text, fields.toArray(String[]::new));
         }
@@ -300,14 +317,20 @@ final class UnchangedBuild {
             boolean indexed = Boolean.parseBoolean(value(lines.get(3), "indexed"));
             List<Summary> images = new ArrayList<>();
             List<Input> inputs = new ArrayList<>(lines.size());
+            Path folder = null;
             for (String line : lines.subList(4, lines.size())) {
                 String[] f = Escapes.fields(line);
                 if (f[0].equals("image")) {
-                    images.add(new Summary(f[1], List.of(f).subList(17, f.length), new Platform(f[5], f[6],
-                            dashOrNull(f[7])), Long.parseLong(f[2]), Compression.valueOf(f[3]), Integer.parseInt(f[4]),
+                    // The tags follow the SBOM file's stamp: one field when there is none, else eight.
+                    List<String> tags = List.of(f).subList(f[9].equals("-") ? 10 : 17, f.length);
+                    images.add(new Summary(f[1], tags, new Platform(f[5], f[6], dashOrNull(f[7])),
+                            Long.parseLong(f[2]), Compression.valueOf(f[3]), Integer.parseInt(f[4]),
                             dashOrNull(f[8]) == null ? null : Path.of(f[8]), stamp(f, 9)));
+                } else if (f[0].equals("D")) {
+                    folder = Path.of(f[1]);
                 } else if (f[0].equals("L") || f[0].equals("S")) {
-                    inputs.add(new Input(Path.of(f[1]), f[0].equals("S"), stamp(f, 2)));
+                    inputs.add(new Input(f[1].equals(".") ? folder : folder.resolve(f[1]), f[0].equals("S"),
+                            stamp(f, 2)));
                 } else {
                     return Optional.empty();
                 }
@@ -322,7 +345,7 @@ final class UnchangedBuild {
 
     private static List<String> stampFields(FileStamp stamp) {
         if (stamp == null) {
-            return List.of("-", "-", "-", "-", "-", "-", "-", "-");
+            return List.of("-");
         }
         return List.of(Long.toString(stamp.size()), Long.toString(stamp.mtimeSeconds()),
                 Integer.toString(stamp.mtimeNanos()), Long.toString(stamp.ctimeSeconds()),

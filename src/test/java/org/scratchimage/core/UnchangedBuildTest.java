@@ -174,7 +174,7 @@ class UnchangedBuildTest {
         assertThat(second.upToDate()).isTrue();
         assertThat(log).anyMatch(line -> line.startsWith(PLANNED));
         assertThat(Files.readString(record)).startsWith(UnchangedBuild.HEADER + "\nrequest\t")
-                .contains(dir.resolve("tree/etc/app.conf").toRealPath().toString());
+                .contains("D\t" + dir.resolve("tree/etc").toRealPath() + "\n").contains("\nL\tapp.conf\t");
         log.clear();
         build(request);
         assertThat(log).anyMatch(line -> line.startsWith(BY_INPUTS));
