@@ -26,7 +26,9 @@ List<String> released = ['commons-lang3-3.22.0.jar', 'jackson-databind-2.23.0.ja
                          'jackson-core-2.23.0.jar']
 List<String> snapshots = ['greeting-1.0.0-SNAPSHOT.jar']
 assert entry.classpath[0] == '/app/java-app.jar'
-assert entry.classpath.drop(1) as Set == (released + snapshots).collect { "/app/libs/$it".toString() } as Set
+// Maven's order is the dependency graph's, depth first: commons-lang3, jackson-databind and its own dependencies, the
+// greeting module of the reactor.
+assert entry.classpath.drop(1) == (released + snapshots).collect { "/app/libs/$it".toString() }
 assert config.Env.contains('JAVA_HOME=/opt/java')
 assert config.Env.find { it.startsWith('PATH=') }.substring(5).split(':').contains('/opt/java/bin')
 

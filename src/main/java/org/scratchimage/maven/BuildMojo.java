@@ -13,9 +13,9 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
+import org.apache.maven.project.ProjectDependenciesResolver;
 import org.scratchimage.core.AfterCommitException;
 import org.scratchimage.core.BuildRequest;
 import org.scratchimage.core.BuildResult;
@@ -32,8 +32,7 @@ import org.scratchimage.core.sbom.MavenCoordinates;
  *
  * @since 0.1.0
  */
-@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true,
-        requiresDependencyResolution = ResolutionScope.RUNTIME)
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class BuildMojo extends AbstractScratchMojo {
 
     /** The project base directory, against which relative {@code <source>} paths resolve. */
@@ -386,6 +385,13 @@ public class BuildMojo extends AbstractScratchMojo {
     @Inject
     private MavenProjectHelper projectHelper;
 
+    /**
+     * Resolves the runtime class path of {@code <java>}, and only then ({@link RuntimeClasspath}): the goal declares
+     * no dependency resolution, which Maven would do before every build.
+     */
+    @Inject
+    private ProjectDependenciesResolver dependenciesResolver;
+
     public BuildMojo() {
         super("build");
     }
@@ -437,7 +443,7 @@ public class BuildMojo extends AbstractScratchMojo {
     }
 
     BuildRequest request(boolean archiving, boolean sbomming, boolean packages, boolean certificates)
-            throws InvalidConfigurationException {
+            throws InvalidConfigurationException, MojoExecutionException, MojoFailureException {
         return BuildRequest.builder()
                 .baseDirectory(basedir.toPath())
                 .outputDirectory(outputDirectory().toPath())
@@ -470,7 +476,8 @@ public class BuildMojo extends AbstractScratchMojo {
                 .resultDirectory(buildDirectory == null ? null : buildDirectory.toPath())
                 .sbomFile(sbomming ? new File(buildDirectory, finalName + "-sbom.spdx.json").toPath() : null)
                 .project(new MavenCoordinates(project.getGroupId(), project.getArtifactId(), project.getVersion()))
-                .java(JavaParameters.of(java, project, buildDirectory))
+                .java(JavaParameters.of(java, project, buildDirectory,
+                        new RuntimeClasspath(dependenciesResolver, session)))
                 .build();
     }
 }

@@ -2,8 +2,11 @@ package org.scratchimage.maven;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.project.MavenProject;
 import org.scratchimage.core.InvalidConfigurationException;
 import org.scratchimage.core.JavaDependency;
@@ -16,11 +19,12 @@ final class JavaParameters {
 
     /**
      * @param java the parameter, or {@code null} when {@code <java>} is not set
-     * @param project the project, with its dependencies resolved for the runtime
+     * @param project the project
+     * @param classpath what resolves the project's runtime class path, only when {@code java} is set
      * @return the application, or {@code null} for none
      */
-    static JavaSpec of(ImageJava java, MavenProject project, File buildDirectory)
-            throws InvalidConfigurationException {
+    static JavaSpec of(ImageJava java, MavenProject project, File buildDirectory, RuntimeClasspath classpath)
+            throws InvalidConfigurationException, MojoExecutionException, MojoFailureException {
         if (java == null) {
             return null;
         }
@@ -34,15 +38,18 @@ final class JavaParameters {
                 .artifactId(project.getArtifactId())
                 .packaging(project.getPackaging())
                 .projectJar(jar == null ? null : jar.toPath())
-                .dependencies(dependencies(project))
+                .dependencies(dependencies(classpath.of(project)))
                 .workDirectory(new File(buildDirectory, "scratch-java").toPath())
                 .build();
     }
 
-    /** @return the jars of the runtime class path (scopes compile and runtime), in Maven's order */
-    static List<JavaDependency> dependencies(MavenProject project) {
+    /**
+     * @param artifacts the runtime class path as {@link RuntimeClasspath} resolves it
+     * @return its jars (scopes compile and runtime, of a type that goes on the class path), in Maven's order
+     */
+    static List<JavaDependency> dependencies(Collection<Artifact> artifacts) {
         List<JavaDependency> dependencies = new ArrayList<>();
-        for (Artifact artifact : project.getArtifacts()) {
+        for (Artifact artifact : artifacts) {
             String scope = artifact.getScope();
             boolean runtime = scope == null || scope.equals(Artifact.SCOPE_COMPILE)
                     || scope.equals(Artifact.SCOPE_RUNTIME);

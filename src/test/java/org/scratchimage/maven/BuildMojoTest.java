@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +27,10 @@ import org.apache.maven.api.plugin.testing.MojoParameter;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugin.descriptor.PluginDescriptorBuilder;
 import org.apache.maven.plugin.logging.SystemStreamLog;
+import org.apache.maven.project.ProjectDependenciesResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +46,7 @@ class BuildMojoTest {
     @Basedir("/unit/busybox")
     @InjectMojo(goal = "build")
     void javaMapsTheRuntimeClassPathInMavensOrderWithSnapshotsByTheirBaseVersion(BuildMojo mojo) throws Exception {
-        setVariableValueToObject(mojo, "project", TestProjects.javaApplication(temp));
+        TestProjects.javaApplication(mojo, temp);
         setVariableValueToObject(mojo, "buildDirectory", temp.resolve("target").toFile());
         ImageJava java = new ImageJava();
         java.jvmFlags = List.of("-Xss1m");
@@ -60,7 +66,22 @@ class BuildMojoTest {
         assertThat(spec.dependencies().get(0).snapshot()).isFalse();
 
         setVariableValueToObject(mojo, "java", null);
-        assertThat(mojo.request(false, false, false, false).java()).isNull();
+        setVariableValueToObject(mojo, "dependenciesResolver", (ProjectDependenciesResolver) request -> {
+            throw new AssertionError("resolved " + request.getMavenProject().getId() + " without <java>");
+        });
+        assertThat(mojo.request(false, false, false, false).java()).as("no <java>, no resolution").isNull();
+    }
+
+    @Test
+    void theGoalAsksMavenToResolveNoDependencies() throws Exception {
+        // Maven would resolve them before every build; <java> resolves its class path itself (RuntimeClasspath).
+        PluginDescriptor plugin;
+        try (Reader reader = new InputStreamReader(
+                BuildMojo.class.getResourceAsStream("/META-INF/maven/plugin.xml"), StandardCharsets.UTF_8)) {
+            plugin = new PluginDescriptorBuilder().build(reader);
+        }
+        assertThat(plugin.getMojo("build").getDependencyResolutionRequired()).isNull();
+        assertThat(plugin.getMojo("build").getDependencyCollectionRequired()).isNull();
     }
 
     @Test

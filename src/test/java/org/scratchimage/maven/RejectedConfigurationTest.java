@@ -374,8 +374,7 @@ class RejectedConfigurationTest {
     }
 
     private static Setup javaProject(String packaging, boolean mainClass, boolean twins) {
-        return (temp, mojo) -> setVariableValueToObject(mojo, "project",
-                TestProjects.javaApplication(temp, packaging, mainClass, twins));
+        return (temp, mojo) -> TestProjects.javaApplication(mojo, temp, packaging, mainClass, twins);
     }
 
     @ParameterizedTest(name = "{0}")
