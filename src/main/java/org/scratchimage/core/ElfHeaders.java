@@ -62,6 +62,8 @@ final class ElfHeaders {
             }
         } catch (NoSuchFileException e) {
             // The first build.
+        } catch (java.nio.file.FileSystemException e) {
+            // Such as an output folder below a file: no headers, and the build reports what is wrong.
         } catch (RuntimeException e) {
             // Not written by this code: read every header again.
             loaded.clear();

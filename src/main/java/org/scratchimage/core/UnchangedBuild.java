@@ -285,10 +285,12 @@ final class UnchangedBuild {
                 Escapes.line(text, "D", parent.toString());
                 folder = parent;
             }
-            List<String> fields = new ArrayList<>(List.of(input.follow() ? "S" : "L",
-                    parent.equals(input.path()) ? "." : input.path().getFileName().toString()));
-            fields.addAll(stampFields(input.stamp()));
-            Escapes.line(text, fields.toArray(String[]::new));
+            text.append(input.follow() ? "S\t" : "L\t").append(Escapes.escape(parent.equals(input.path()) ? "."
+                    : input.path().getFileName().toString()));
+            for (String field : stampFields(input.stamp())) {
+                text.append('\t').append(field);
+            }
+            text.append('\n');
         }
         // A name of its own: two builds of the folder may record at once, each a whole record.
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
@@ -306,6 +308,9 @@ final class UnchangedBuild {
         try {
             lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n"));
         } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (FileSystemException e) {
+            // Such as an output folder below a file: no record, and the planning reports what is wrong.
             return Optional.empty();
         }
         try {
