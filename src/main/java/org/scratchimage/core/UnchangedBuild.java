@@ -72,7 +72,7 @@ final class UnchangedBuild {
         }
         Recorded recorded = loaded.get();
         long read = System.nanoTime();
-        Input changed = firstChanged(recorded.inputs());
+        Input changed = anyChanged(recorded.inputs());
         if (changed != null) {
             listener.debug("Planning again: " + changed.path() + " changed since the last build");
             return Optional.empty();
@@ -178,13 +178,13 @@ final class UnchangedBuild {
     }
 
     /**
-     * @return the first input that does not stat as recorded, or {@code null}; a large tree's stats run on every
+     * @return an input that does not stat as recorded, or {@code null}; a large tree's stats run on every
      *     core, a few hundred in this thread, sooner than the pool's threads would start
      */
-    private static Input firstChanged(List<Input> inputs) {
+    private static Input anyChanged(List<Input> inputs) {
         IntStream indexes = IntStream.range(0, inputs.size());
         return (inputs.size() < PARALLEL_STATS ? indexes : indexes.parallel()).mapToObj(inputs::get)
-                .filter(UnchangedBuild::changed).findFirst().orElse(null);
+                .filter(UnchangedBuild::changed).findAny().orElse(null);
     }
 
     private static boolean changed(Input input) {
@@ -304,9 +304,9 @@ final class UnchangedBuild {
 
     /** @return the record, or empty if there is none or it is not one this version wrote */
     private static Optional<Recorded> read(Path file) throws IOException {
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n"));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (FileSystemException e) {
@@ -314,16 +314,26 @@ final class UnchangedBuild {
             return Optional.empty();
         }
         try {
-            if (lines.size() < 5 || !lines.get(0).equals(HEADER)) {
-                return Optional.empty();
-            }
-            String request = value(lines.get(1), "request");
-            String build = value(lines.get(2), "build");
-            boolean indexed = Boolean.parseBoolean(value(lines.get(3), "indexed"));
+            List<String> head = new ArrayList<>();
             List<Summary> images = new ArrayList<>();
-            List<Input> inputs = new ArrayList<>(lines.size());
+            List<Input> inputs = new ArrayList<>(bytes.length / 64);
             Path folder = null;
-            for (String line : lines.subList(4, lines.size())) {
+            for (int at = 0, end; at < bytes.length; at = end + 1) {
+                end = indexOf(bytes, (byte) '\n', at);
+                byte kind = bytes[at];
+                if (head.size() == 4 && (kind == 'L' || kind == 'S') && bytes[at + 1] == '\t') {
+                    // The inputs, most of the record: parsed from the bytes, without a string per field.
+                    int tab = indexOf(bytes, (byte) '\t', at + 2);
+                    String name = Escapes.unescape(new String(bytes, at + 2, tab - at - 2, StandardCharsets.UTF_8));
+                    inputs.add(new Input(name.equals(".") ? folder : folder.resolve(name), kind == 'S',
+                            stamp(bytes, tab + 1, end)));
+                    continue;
+                }
+                String line = new String(bytes, at, end - at, StandardCharsets.UTF_8);
+                if (head.size() < 4) {
+                    head.add(line);
+                    continue;
+                }
                 String[] f = Escapes.fields(line);
                 if (f[0].equals("image")) {
                     // The tags follow the SBOM file's stamp: one field when there is none, else eight.
@@ -333,19 +343,65 @@ final class UnchangedBuild {
                             dashOrNull(f[8]) == null ? null : Path.of(f[8]), stamp(f, 9)));
                 } else if (f[0].equals("D")) {
                     folder = Path.of(f[1]);
-                } else if (f[0].equals("L") || f[0].equals("S")) {
-                    inputs.add(new Input(f[1].equals(".") ? folder : folder.resolve(f[1]), f[0].equals("S"),
-                            stamp(f, 2)));
                 } else {
                     return Optional.empty();
                 }
             }
-            return images.isEmpty() ? Optional.empty()
-                    : Optional.of(new Recorded(request, build, indexed, images, inputs));
+            if (head.size() < 4 || !head.get(0).equals(HEADER) || images.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Recorded(value(head.get(1), "request"), value(head.get(2), "build"),
+                    Boolean.parseBoolean(value(head.get(3), "indexed")), images, inputs));
         } catch (RuntimeException e) {
             // Not written by this code: a record that cannot be read is no record, and the build plans.
             return Optional.empty();
         }
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("cut off");
+    }
+
+    /** @return the stamp written from {@code at} to {@code end}: eight numbers, or {@code -} for none */
+    private static FileStamp stamp(byte[] bytes, int at, int end) {
+        if (bytes[at] == '-' && at + 1 == end) {
+            return null;
+        }
+        long[] n = new long[8];
+        int field = 0;
+        long value = 0;
+        boolean digits = false;
+        boolean negative = false;
+        for (int i = at; i <= end; i++) {
+            byte b = i < end ? bytes[i] : (byte) '\t';
+            if (b == '\t') {
+                if (!digits || field == 8) {
+                    throw new IllegalArgumentException("stamp");
+                }
+                n[field++] = negative ? -value : value;
+                value = 0;
+                digits = false;
+                negative = false;
+            } else if (b == '-' && !digits && !negative) {
+                // A time before 1970, or an inode number past 2^63 as Java's long reads it.
+                negative = true;
+            } else if (b >= '0' && b <= '9' && value <= (Long.MAX_VALUE - 9) / 10) {
+                value = value * 10 + (b - '0');
+                digits = true;
+            } else {
+                throw new IllegalArgumentException("stamp");
+            }
+        }
+        if (field != 8) {
+            throw new IllegalArgumentException("stamp");
+        }
+        return new FileStamp(n[0], n[1], Math.toIntExact(n[2]), n[3], Math.toIntExact(n[4]), n[5], n[6],
+                Math.toIntExact(n[7]));
     }
 
     private static List<String> stampFields(FileStamp stamp) {

@@ -51,6 +51,22 @@ class UnchangedBuildTest {
     }
 
     @Test
+    void aFileDatedBefore1970IsRecordedAndItsChangeNoticed() throws Exception {
+        BuildRequest request = settledTree().build();
+        Path conf = dir.resolve("tree/etc/app.conf");
+        Files.setLastModifiedTime(conf, FileTime.from(Instant.parse("1960-01-01T00:00:00.5Z")));
+        settle();
+        BuildResult first = build(request);
+        log.clear();
+        assertThat(build(request).upToDate()).isTrue();
+        assertThat(log).anyMatch(line -> line.startsWith(BY_INPUTS));
+        Files.writeString(conf, "port=9090\n");
+        Files.setLastModifiedTime(conf, FileTime.from(Instant.parse("1960-01-01T00:00:00.5Z")));
+
+        assertPlannedAgainAndChanged(request, first, conf);
+    }
+
+    @Test
     void aFileRewrittenWithTheSameSizeAndMtimeIsNoticed() throws Exception {
         BuildRequest request = settledTree().build();
         BuildResult first = build(request);
