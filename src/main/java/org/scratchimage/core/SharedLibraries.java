@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.scratchimage.core.elf.ElfFile;
@@ -102,7 +104,7 @@ final class SharedLibraries {
             listener.debug("Platform " + platform + " from the ELF header of " + describe(first.file()));
         }
         resolve(elves, platform);
-        warnAboutScripts();
+        warnAboutScripts(elves);
         return platform;
     }
 
@@ -275,9 +277,18 @@ final class SharedLibraries {
         return sysroot;
     }
 
-    /** Warns about scripts whose {@code #!} interpreter the image does not hold: they would fail to start. */
-    private void warnAboutScripts() throws IOException {
-        for (RegularFileEntry file : collector.regularFiles(file -> (file.mode() & 0111) != 0 && file.size() >= 3)) {
+    /**
+     * Warns about scripts whose {@code #!} interpreter the image does not hold: they would fail to start.
+     *
+     * @param elves the files found to be ELF, which are not scripts and are not opened again
+     */
+    private void warnAboutScripts(List<Program> elves) throws IOException {
+        Set<Path> elf = new HashSet<>();
+        for (Program program : elves) {
+            elf.add(program.file().source());
+        }
+        for (RegularFileEntry file : collector.regularFiles(file -> (file.mode() & 0111) != 0 && file.size() >= 3
+                && !elf.contains(file.source()))) {
             byte[] head;
             try (InputStream in = Files.newInputStream(file.source())) {
                 head = in.readNBytes(256);

@@ -247,7 +247,8 @@ final class UnchangedBuild {
             if (!ImageSbom.holds(image.sbom(), result.images().get(k).sbom().digest())) {
                 return false;
             }
-            boolean old = stamp != null && !stamp.changedSince(now);
+            // Fingerprints' rules: a stamp in the tick of this check could hide a write after it.
+            boolean old = stamp != null && !stamp.changedSince(now - Fingerprints.RACY_MILLIS);
             learned |= old;
             trusted.add(old ? new Summary(image.image(), image.tags(), image.platform(), image.created(),
                     image.compression(), image.level(), image.sbom(), stamp) : image);
