@@ -23,6 +23,7 @@ import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.image.RegularFileEntry;
+import org.scratchimage.core.oci.ImageMetadata;
 
 /**
  * The inputs of the last build, in {@code .<name>.scratch-inputs} beside the layout: the fingerprint of its request,
@@ -52,7 +53,16 @@ final class UnchangedBuild {
     /** One consulted path: as {@code lstat} or {@code stat} saw it, {@code null} for absent. */
     private record Input(Path path, boolean follow, FileStamp stamp) {}
 
-    private record Recorded(String request, String build, boolean indexed, List<Summary> images, List<Input> inputs) {}
+    /**
+     * @param results the result files with the stamps they had once found current, else empty: outputs, trusted
+     *     like the SBOM files
+     */
+    private record Recorded(String request, String build, boolean indexed, List<Summary> images, List<Input> results,
+            List<Input> inputs) {
+        Recorded with(List<Summary> images, List<Input> results) {
+            return new Recorded(request, build, indexed, images, results, inputs);
+        }
+    }
 
     private UnchangedBuild() {}
 
@@ -94,8 +104,13 @@ final class UnchangedBuild {
             sbomFiles.add(image.sbom());
         }
         BuildResult result = ImageBuilder.upToDate(plans, output, current.get(), archive, sboms ? sbomFiles : null);
-        if (!sbomsCurrent(recorded, result, file) || !ResultFiles.current(request.resultDirectory(), result)) {
+        List<Summary> images = sbomsCurrent(recorded, result);
+        List<Input> results = images == null ? null : resultsCurrent(recorded, request.resultDirectory(), result);
+        if (results == null) {
             return Optional.empty();
+        }
+        if (!images.equals(recorded.images()) || !results.equals(recorded.results())) {
+            write(file, recorded.with(images, results));
         }
         listener.debug(String.format(java.util.Locale.ROOT, "Up to date by the %d inputs of the last build, unchanged:"
                 + " read in %d ms, stat in %d ms, %d ms in all", recorded.inputs().size(), (read - start) / 1_000_000,
@@ -159,7 +174,7 @@ final class UnchangedBuild {
             images.add(new Summary(image.image(), image.tags(), image.platform(), image.created().getEpochSecond(),
                     image.compression(), image.compressionLevel(), sboms == null ? null : sboms.get(k).file(), null));
         }
-        write(file, new Recorded(requestFingerprint, buildFingerprint, plan.indexed(), images, inputs));
+        write(file, new Recorded(requestFingerprint, buildFingerprint, plan.indexed(), images, List.of(), inputs));
         // Git's rule, by the file system's own clock: an input stamped in the tick of this record is not trusted.
         if (!newest.isBefore(Files.getLastModifiedTime(file).toInstant())) {
             forget(file, listener, "an input changed in the same tick as the record");
@@ -228,10 +243,11 @@ final class UnchangedBuild {
     /**
      * Whether each SBOM file holds its document: by its stamp once trusted, else by its content; a file found
      * current by content whose stamp is old enough is trusted from then on.
+     *
+     * @return the images with the SBOM stamps to record, or {@code null} when an SBOM file is not current
      */
-    private static boolean sbomsCurrent(Recorded recorded, BuildResult result, Path file) throws IOException {
+    private static List<Summary> sbomsCurrent(Recorded recorded, BuildResult result) throws IOException {
         List<Summary> trusted = new ArrayList<>();
-        boolean learned = false;
         long now = System.currentTimeMillis();
         for (int k = 0; k < recorded.images().size(); k++) {
             Summary image = recorded.images().get(k);
@@ -245,19 +261,43 @@ final class UnchangedBuild {
                 continue;
             }
             if (!ImageSbom.holds(image.sbom(), result.images().get(k).sbom().digest())) {
-                return false;
+                return null;
             }
-            // Fingerprints' rules: a stamp in the tick of this check could hide a write after it.
-            boolean old = stamp != null && !stamp.changedSince(now - Fingerprints.RACY_MILLIS);
-            learned |= old;
-            trusted.add(old ? new Summary(image.image(), image.tags(), image.platform(), image.created(),
+            trusted.add(old(stamp, now) ? new Summary(image.image(), image.tags(), image.platform(), image.created(),
                     image.compression(), image.level(), image.sbom(), stamp) : image);
         }
-        if (learned) {
-            write(file, new Recorded(recorded.request(), recorded.build(), recorded.indexed(), trusted,
-                    recorded.inputs()));
+        return trusted;
+    }
+
+    /**
+     * Whether the result files hold the result: by their stamps once trusted, else by their content, as
+     * {@link ResultFiles#current} reads it; a push adds to {@code scratch-image.json}, which is then read once more.
+     *
+     * @return the result files' stamps to record, empty for none, or {@code null} when they are not current
+     */
+    private static List<Input> resultsCurrent(Recorded recorded, Path directory, BuildResult result)
+            throws IOException {
+        if (directory == null) {
+            return List.of();
         }
-        return true;
+        List<Input> now = new ArrayList<>();
+        for (String name : List.of(ImageMetadata.DIGEST_FILE_NAME, ImageMetadata.FILE_NAME)) {
+            Path path = directory.resolve(name).toAbsolutePath();
+            now.add(new Input(path, false, stat(path, false)));
+        }
+        if (now.equals(recorded.results())) {
+            return recorded.results();
+        }
+        if (!ResultFiles.current(directory, result)) {
+            return null;
+        }
+        long time = System.currentTimeMillis();
+        return now.stream().allMatch(input -> old(input.stamp(), time)) ? now : List.of();
+    }
+
+    /** Fingerprints' rules: a stamp in the tick of this check could hide a write after it. */
+    private static boolean old(FileStamp stamp, long now) {
+        return stamp != null && !stamp.changedSince(now - Fingerprints.RACY_MILLIS);
     }
 
     private static void write(Path file, Recorded recorded) throws IOException {
@@ -273,6 +313,11 @@ final class UnchangedBuild {
                     image.sbom() == null ? "-" : image.sbom().toString()));
             fields.addAll(stampFields(image.sbomStamp()));
             fields.addAll(image.tags());
+            Escapes.line(text, fields.toArray(String[]::new));
+        }
+        for (Input output : recorded.results()) {
+            List<String> fields = new ArrayList<>(List.of("R", output.path().toString()));
+            fields.addAll(stampFields(output.stamp()));
             Escapes.line(text, fields.toArray(String[]::new));
         }
         // By folder: one line names it, one line per name in it, so a tree's folder is written and parsed once.
@@ -317,6 +362,7 @@ final class UnchangedBuild {
         try {
             List<String> head = new ArrayList<>();
             List<Summary> images = new ArrayList<>();
+            List<Input> results = new ArrayList<>();
             List<Input> inputs = new ArrayList<>(bytes.length / 64);
             Path folder = null;
             for (int at = 0, end; at < bytes.length; at = end + 1) {
@@ -342,6 +388,8 @@ final class UnchangedBuild {
                     images.add(new Summary(f[1], tags, new Platform(f[5], f[6], dashOrNull(f[7])),
                             Long.parseLong(f[2]), Compression.valueOf(f[3]), Integer.parseInt(f[4]),
                             dashOrNull(f[8]) == null ? null : Path.of(f[8]), stamp(f, 9)));
+                } else if (f[0].equals("R")) {
+                    results.add(new Input(Path.of(f[1]), false, stamp(f, 2)));
                 } else if (f[0].equals("D")) {
                     folder = Path.of(f[1]);
                 } else {
@@ -352,7 +400,7 @@ final class UnchangedBuild {
                 return Optional.empty();
             }
             return Optional.of(new Recorded(value(head.get(1), "request"), value(head.get(2), "build"),
-                    Boolean.parseBoolean(value(head.get(3), "indexed")), images, inputs));
+                    Boolean.parseBoolean(value(head.get(3), "indexed")), images, results, inputs));
         } catch (RuntimeException e) {
             // Not written by this code: a record that cannot be read is no record, and the build plans.
             return Optional.empty();

@@ -225,6 +225,28 @@ class UnchangedBuildTest {
         assertThat(sbom).hasBinaryContent(document);
     }
 
+    @Test
+    void aResultFileChangedAfterItWasTrustedIsWrittenAgain() throws Exception {
+        BuildRequest request = settledTree().resultDirectory(dir.resolve("target")).build();
+        build(request);
+        Path digest = dir.resolve("target/scratch-image.digest");
+        String written = Files.readString(digest);
+        settle();
+        // Found current by its content, and old enough: its stamp is trusted from now on.
+        build(request);
+        assertThat(Files.readString(UnchangedBuild.file(dir.resolve("target/oci")))).contains("\nR\t" + digest + "\t");
+        FileTime mtime = Files.getLastModifiedTime(digest);
+        Files.writeString(digest, written.replace('a', 'b').replace('0', '1'));
+        Files.setLastModifiedTime(digest, mtime);
+        log.clear();
+
+        BuildResult third = build(request);
+
+        assertThat(third.upToDate()).isTrue();
+        assertThat(log).noneMatch(line -> line.startsWith(BY_INPUTS));
+        assertThat(digest).hasContent(written);
+    }
+
     private BuildResult assertPlannedAgainAndChanged(BuildRequest request, BuildResult first, Path changed)
             throws Exception {
         log.clear();
