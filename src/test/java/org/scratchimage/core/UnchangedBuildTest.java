@@ -150,6 +150,23 @@ class UnchangedBuildTest {
     }
 
     @Test
+    void aPackageListReplacedAsDpkgDoesIsNoticed() throws Exception {
+        Path sysroot = FixtureSysroot.withTool(dir.resolve("sysroot"), "1.0-1");
+        BuildRequest request = requestIn(dir).sysroot(sysroot.toString()).packageMetadata(true)
+                .addFile(PlanningFixtures.file(sysroot.resolve("usr/bin/tool").toString(), "/usr/bin/tool")).build();
+        settle();
+        BuildResult first = build(request);
+        // dpkg writes a .list anew and renames it into place: the info folder's stamp tells, not the status.
+        Path info = sysroot.resolve("var/lib/dpkg/info");
+        Files.writeString(info.resolve("tool.list-new"), "/usr/bin/other\n");
+        Files.move(info.resolve("tool.list-new"), info.resolve("tool.list"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        BuildResult second = assertPlannedAgainAndChanged(request, first, info);
+        assertThat(second.plan().packages().ownerOf("usr/bin/tool")).isNull();
+    }
+
+    @Test
     void aChangedRequestPlansAgain() throws Exception {
         BuildResult first = build(settledTree().build());
         log.clear();

@@ -12,12 +12,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.scratchimage.core.elf.HostReads;
 
 /**
  * The per-package files of a dpkg database, {@code var/lib/dpkg/info/<package>[:<arch>].list} and {@code .md5sums}:
  * which files a package owns, and their MD5 sums. A file that cannot be read is reported to {@code warn}, naming it,
  * and its package is left out.
+ *
+ * <p>Its files are not noted as inputs of the build one by one ({@code elf.HostReads}): dpkg writes each one new
+ * and renames it into place, and rewrites {@code status}, on every install, upgrade and removal, so the stamps of
+ * the {@code info} folder and of {@code status} change with them. A host's 700 {@code .list} files would otherwise
+ * cost an unchanged build 700 stats.
  */
 final class DpkgInfo {
     private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
@@ -120,7 +124,6 @@ final class DpkgInfo {
         String qualified = pkg.name + ":" + pkg.architecture + suffix;
         for (String name : pkg.multiArchSame ? List.of(qualified, plain) : List.of(plain, qualified)) {
             Path file = info.resolve(name);
-            HostReads.note(file);
             try {
                 if (Files.isSymbolicLink(file)) {
                     warn.accept(file + " is a symbolic link, which dpkg never makes; package " + pkg.name
@@ -141,8 +144,6 @@ final class DpkgInfo {
 
     private Path file(InstalledPackage pkg, String suffix) {
         Path qualified = info.resolve(pkg.name + ":" + pkg.architecture + suffix);
-        HostReads.note(qualified);
-        HostReads.note(info.resolve(pkg.name + suffix));
         return Files.exists(qualified) ? qualified : info.resolve(pkg.name + suffix);
     }
 }
