@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 import org.scratchimage.core.elf.HostReads;
 import org.scratchimage.core.image.Compression;
 import org.scratchimage.core.image.FileStamp;
@@ -109,7 +108,8 @@ final class UnchangedBuild {
         if (results == null) {
             return Optional.empty();
         }
-        if (!images.equals(recorded.images()) || !results.equals(recorded.results())) {
+        // By identity: what was learned is a new element (records' equals costs a bootstrap on first use).
+        if (changedElement(images, recorded.images()) || results != recorded.results()) {
             write(file, recorded.with(images, results));
         }
         listener.debug(String.format(java.util.Locale.ROOT, "Up to date by the %d inputs of the last build, unchanged:"
@@ -197,9 +197,15 @@ final class UnchangedBuild {
      *     core, a few hundred in this thread, sooner than the pool's threads would start
      */
     private static Input anyChanged(List<Input> inputs) {
-        IntStream indexes = IntStream.range(0, inputs.size());
-        return (inputs.size() < PARALLEL_STATS ? indexes : indexes.parallel()).mapToObj(inputs::get)
-                .filter(UnchangedBuild::changed).findAny().orElse(null);
+        if (inputs.size() >= PARALLEL_STATS) {
+            return inputs.parallelStream().filter(UnchangedBuild::changed).findAny().orElse(null);
+        }
+        for (Input input : inputs) {
+            if (changed(input)) {
+                return input;
+            }
+        }
+        return null;
     }
 
     private static boolean changed(Input input) {
@@ -285,7 +291,7 @@ final class UnchangedBuild {
             Path path = directory.resolve(name).toAbsolutePath();
             now.add(new Input(path, false, stat(path, false)));
         }
-        if (now.equals(recorded.results())) {
+        if (sameStamps(now, recorded.results())) {
             return recorded.results();
         }
         if (!ResultFiles.current(directory, result)) {
@@ -293,6 +299,29 @@ final class UnchangedBuild {
         }
         long time = System.currentTimeMillis();
         return now.stream().allMatch(input -> old(input.stamp(), time)) ? now : List.of();
+    }
+
+    private static boolean sameStamps(List<Input> now, List<Input> recorded) {
+        if (now.size() != recorded.size()) {
+            return false;
+        }
+        for (int i = 0; i < now.size(); i++) {
+            Input a = now.get(i);
+            Input b = recorded.get(i);
+            if (!a.path().equals(b.path()) || a.stamp() == null || !a.stamp().equals(b.stamp())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean changedElement(List<?> now, List<?> recorded) {
+        for (int i = 0; i < now.size(); i++) {
+            if (now.get(i) != recorded.get(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Fingerprints' rules: a stamp in the tick of this check could hide a write after it. */
