@@ -1,26 +1,24 @@
 package org.scratchimage.core;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import org.scratchimage.core.UnchangedBuildFormat.Input;
+import org.scratchimage.core.UnchangedBuildFormat.Recorded;
+import org.scratchimage.core.UnchangedBuildFormat.Summary;
 import org.scratchimage.core.elf.HostReads;
-import org.scratchimage.core.image.Compression;
 import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
-import org.scratchimage.core.image.Platform;
 import org.scratchimage.core.image.RegularFileEntry;
 import org.scratchimage.core.oci.ImageMetadata;
 
@@ -37,31 +35,8 @@ import org.scratchimage.core.oci.ImageMetadata;
  * stamps are trusted only once their content has been checked and they are older than that check.
  */
 final class UnchangedBuild {
-    static final String HEADER = "scratch-inputs 2";
+    static final String HEADER = UnchangedBuildFormat.HEADER;
     private static final int PARALLEL_STATS = 2048;
-
-    /** What the result of an up-to-date build names of one image, besides what the state records. */
-    private record Summary(String image, List<String> tags, Platform platform, long created, Compression compression,
-            int level, Path sbom, FileStamp sbomStamp) {
-        ImagePlan plan() {
-            return new ImagePlan(image, tags, platform, Instant.ofEpochSecond(created), compression, level, List.of(),
-                    List.of(), null, new TreeMap<>(), null);
-        }
-    }
-
-    /** One consulted path: as {@code lstat} or {@code stat} saw it, {@code null} for absent. */
-    private record Input(Path path, boolean follow, FileStamp stamp) {}
-
-    /**
-     * @param results the result files with the stamps they had once found current, else empty: outputs, trusted
-     *     like the SBOM files
-     */
-    private record Recorded(String request, String build, boolean indexed, List<Summary> images, List<Input> results,
-            List<Input> inputs) {
-        Recorded with(List<Summary> images, List<Input> results) {
-            return new Recorded(request, build, indexed, images, results, inputs);
-        }
-    }
 
     private UnchangedBuild() {}
 
@@ -75,7 +50,7 @@ final class UnchangedBuild {
         long start = System.nanoTime();
         Path output = org.scratchimage.core.oci.FolderKey.of(ImageBuilder.outputDirectory(request));
         Path file = file(output);
-        Optional<Recorded> loaded = read(file);
+        Optional<Recorded> loaded = UnchangedBuildFormat.read(file);
         if (loaded.isEmpty() || !loaded.get().request().equals(requestFingerprint)) {
             return Optional.empty();
         }
@@ -110,7 +85,7 @@ final class UnchangedBuild {
         }
         // By identity: what was learned is a new element (records' equals costs a bootstrap on first use).
         if (changedElement(images, recorded.images()) || results != recorded.results()) {
-            write(file, recorded.with(images, results));
+            UnchangedBuildFormat.write(file, recorded.with(images, results));
         }
         listener.debug(String.format(java.util.Locale.ROOT, "Up to date by the %d inputs of the last build, unchanged:"
                 + " read in %d ms, stat in %d ms, %d ms in all", recorded.inputs().size(), (read - start) / 1_000_000,
@@ -174,7 +149,7 @@ final class UnchangedBuild {
             images.add(new Summary(image.image(), image.tags(), image.platform(), image.created().getEpochSecond(),
                     image.compression(), image.compressionLevel(), sboms == null ? null : sboms.get(k).file(), null));
         }
-        write(file, new Recorded(requestFingerprint, buildFingerprint, plan.indexed(), images, List.of(), inputs));
+        UnchangedBuildFormat.write(file, new Recorded(requestFingerprint, buildFingerprint, plan.indexed(), images, List.of(), inputs));
         // Git's rule, by the file system's own clock: an input stamped in the tick of this record is not trusted.
         if (!newest.isBefore(Files.getLastModifiedTime(file).toInstant())) {
             forget(file, listener, "an input changed in the same tick as the record");
@@ -327,193 +302,5 @@ final class UnchangedBuild {
     /** Fingerprints' rules: a stamp in the tick of this check could hide a write after it. */
     private static boolean old(FileStamp stamp, long now) {
         return stamp != null && !stamp.changedSince(now - Fingerprints.RACY_MILLIS);
-    }
-
-    private static void write(Path file, Recorded recorded) throws IOException {
-        StringBuilder text = new StringBuilder(64 + 96 * recorded.inputs().size());
-        text.append(HEADER).append('\n');
-        Escapes.line(text, "request", recorded.request());
-        Escapes.line(text, "build", recorded.build());
-        Escapes.line(text, "indexed", Boolean.toString(recorded.indexed()));
-        for (Summary image : recorded.images()) {
-            List<String> fields = new ArrayList<>(List.of("image", image.image(), Long.toString(image.created()),
-                    image.compression().name(), Integer.toString(image.level()), image.platform().os(),
-                    image.platform().architecture(), orDash(image.platform().variant()),
-                    image.sbom() == null ? "-" : image.sbom().toString()));
-            fields.addAll(stampFields(image.sbomStamp()));
-            fields.addAll(image.tags());
-            Escapes.line(text, fields.toArray(String[]::new));
-        }
-        for (Input output : recorded.results()) {
-            List<String> fields = new ArrayList<>(List.of("R", output.path().toString()));
-            fields.addAll(stampFields(output.stamp()));
-            Escapes.line(text, fields.toArray(String[]::new));
-        }
-        // By folder: one line names it, one line per name in it, so a tree's folder is written and parsed once.
-        Path folder = null;
-        for (Input input : recorded.inputs()) {
-            Path parent = input.path().getParent();
-            if (parent == null) {
-                parent = input.path();
-            }
-            if (!parent.equals(folder)) {
-                Escapes.line(text, "D", parent.toString());
-                folder = parent;
-            }
-            text.append(input.follow() ? "S\t" : "L\t").append(Escapes.escape(parent.equals(input.path()) ? "."
-                    : input.path().getFileName().toString()));
-            for (String field : stampFields(input.stamp())) {
-                text.append('\t').append(field);
-            }
-            text.append('\n');
-        }
-        // A name of its own: two builds of the folder may record at once, each a whole record.
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** @return the record, or empty if there is none or it is not one this version wrote */
-    private static Optional<Recorded> read(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (FileSystemException e) {
-            // Such as an output folder below a file: no record, and the planning reports what is wrong.
-            return Optional.empty();
-        }
-        try {
-            List<String> head = new ArrayList<>();
-            List<Summary> images = new ArrayList<>();
-            List<Input> results = new ArrayList<>();
-            List<Input> inputs = new ArrayList<>(bytes.length / 64);
-            Path folder = null;
-            for (int at = 0, end; at < bytes.length; at = end + 1) {
-                end = indexOf(bytes, (byte) '\n', at);
-                byte kind = bytes[at];
-                if (head.size() == 4 && (kind == 'L' || kind == 'S') && bytes[at + 1] == '\t') {
-                    // The inputs, most of the record: parsed from the bytes, without a string per field.
-                    int tab = indexOf(bytes, (byte) '\t', at + 2);
-                    String name = Escapes.unescape(new String(bytes, at + 2, tab - at - 2, StandardCharsets.UTF_8));
-                    inputs.add(new Input(name.equals(".") ? folder : folder.resolve(name), kind == 'S',
-                            stamp(bytes, tab + 1, end)));
-                    continue;
-                }
-                String line = new String(bytes, at, end - at, StandardCharsets.UTF_8);
-                if (head.size() < 4) {
-                    head.add(line);
-                    continue;
-                }
-                String[] f = Escapes.fields(line);
-                if (f[0].equals("image")) {
-                    // The tags follow the SBOM file's stamp: one field when there is none, else eight.
-                    List<String> tags = List.of(f).subList(f[9].equals("-") ? 10 : 17, f.length);
-                    images.add(new Summary(f[1], tags, new Platform(f[5], f[6], dashOrNull(f[7])),
-                            Long.parseLong(f[2]), Compression.valueOf(f[3]), Integer.parseInt(f[4]),
-                            dashOrNull(f[8]) == null ? null : Path.of(f[8]), stamp(f, 9)));
-                } else if (f[0].equals("R")) {
-                    results.add(new Input(Path.of(f[1]), false, stamp(f, 2)));
-                } else if (f[0].equals("D")) {
-                    folder = Path.of(f[1]);
-                } else {
-                    return Optional.empty();
-                }
-            }
-            if (head.size() < 4 || !head.get(0).equals(HEADER) || images.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Recorded(value(head.get(1), "request"), value(head.get(2), "build"),
-                    Boolean.parseBoolean(value(head.get(3), "indexed")), images, results, inputs));
-        } catch (RuntimeException e) {
-            // Not written by this code: a record that cannot be read is no record, and the build plans.
-            return Optional.empty();
-        }
-    }
-
-    private static int indexOf(byte[] bytes, byte b, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("cut off");
-    }
-
-    /** @return the stamp written from {@code at} to {@code end}: eight numbers, or {@code -} for none */
-    private static FileStamp stamp(byte[] bytes, int at, int end) {
-        if (bytes[at] == '-' && at + 1 == end) {
-            return null;
-        }
-        long[] n = new long[8];
-        int field = 0;
-        long value = 0;
-        boolean digits = false;
-        boolean negative = false;
-        for (int i = at; i <= end; i++) {
-            byte b = i < end ? bytes[i] : (byte) '\t';
-            if (b == '\t') {
-                if (!digits || field == 8) {
-                    throw new IllegalArgumentException("stamp");
-                }
-                n[field++] = negative ? -value : value;
-                value = 0;
-                digits = false;
-                negative = false;
-            } else if (b == '-' && !digits && !negative) {
-                // A time before 1970, or an inode number past 2^63 as Java's long reads it.
-                negative = true;
-            } else if (b >= '0' && b <= '9' && value <= (Long.MAX_VALUE - 9) / 10) {
-                value = value * 10 + (b - '0');
-                digits = true;
-            } else {
-                throw new IllegalArgumentException("stamp");
-            }
-        }
-        if (field != 8) {
-            throw new IllegalArgumentException("stamp");
-        }
-        return new FileStamp(n[0], n[1], Math.toIntExact(n[2]), n[3], Math.toIntExact(n[4]), n[5], n[6],
-                Math.toIntExact(n[7]));
-    }
-
-    private static List<String> stampFields(FileStamp stamp) {
-        if (stamp == null) {
-            return List.of("-");
-        }
-        return List.of(Long.toString(stamp.size()), Long.toString(stamp.mtimeSeconds()),
-                Integer.toString(stamp.mtimeNanos()), Long.toString(stamp.ctimeSeconds()),
-                Integer.toString(stamp.ctimeNanos()), Long.toString(stamp.inode()), Long.toString(stamp.device()),
-                Integer.toString(stamp.mode()));
-    }
-
-    private static FileStamp stamp(String[] f, int at) {
-        if (f[at].equals("-")) {
-            return null;
-        }
-        return new FileStamp(Long.parseLong(f[at]), Long.parseLong(f[at + 1]), Integer.parseInt(f[at + 2]),
-                Long.parseLong(f[at + 3]), Integer.parseInt(f[at + 4]), Long.parseLong(f[at + 5]),
-                Long.parseLong(f[at + 6]), Integer.parseInt(f[at + 7]));
-    }
-
-    private static String value(String line, String key) {
-        String[] f = Escapes.fields(line);
-        if (f.length != 2 || !f[0].equals(key)) {
-            throw new IllegalArgumentException(key);
-        }
-        return f[1];
-    }
-
-    private static String orDash(String value) {
-        return value == null ? "-" : value;
-    }
-
-    private static String dashOrNull(String value) {
-        return value.equals("-") ? null : value;
     }
 }
