@@ -54,9 +54,14 @@ public final class ImageBuilder {
         // <java> links a runtime from the project's jars, which its expansion reads: such a build always plans.
         String requestFingerprint = given.java() == null ? RequestFingerprint.of(given, VERSION) : null;
         if (requestFingerprint != null) {
-            Optional<BuildResult> unchanged = UnchangedBuild.check(given, requestFingerprint, listener);
-            if (unchanged.isPresent()) {
-                return unchanged.get();
+            Optional<UnchangedBuild.Found> found = UnchangedBuild.check(given, requestFingerprint, listener);
+            Optional<BuildResult> done = found.isEmpty() ? Optional.empty()
+                    : found.get().complete() ? Optional.of(found.get().result()) : finish(given, found.get());
+            if (done.isPresent()) {
+                if (found.get().complete() && done.get().archive() != null) {
+                    listener.info("Archive up to date: " + done.get().archive());
+                }
+                return done.get();
             }
         }
         // Before the planning's clock starts: a runtime linked now is older than it, and can be trusted by its stamp.
@@ -78,6 +83,52 @@ public final class ImageBuilder {
                         reads, plannedAt, listener);
             }
             return built.result();
+        }
+    }
+
+    /**
+     * Writes what an unchanged build found behind beside its layout (the archive, an SBOM file, the result files),
+     * under the lock and without planning.
+     *
+     * @return the result, or empty when another build changed the layout meanwhile: then the build plans
+     */
+    private Optional<BuildResult> finish(BuildRequest request, UnchangedBuild.Found found)
+            throws InvalidConfigurationException, IOException {
+        BuildResult result = found.result();
+        Path output = result.layout();
+        openLayout(output);
+        try (LayoutLock lock = LayoutLock.acquire(output, listener::info)) {
+            openLayout(output);
+            Optional<BuildState.Current> current = BuildState.check(output, found.build());
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            for (BuildResult.Image image : result.images()) {
+                BuildResult.Sbom sbom = image.sbom();
+                if (sbom != null && !ImageSbom.holds(sbom.file(), sbom.digest())) {
+                    try {
+                        ImageSbom.restore(sbom.file(), output, sbom.digest());
+                    } catch (IOException e) {
+                        throw new AfterCommitException(sbom.file(), e);
+                    }
+                }
+            }
+            Path archive = result.archive();
+            if (archive != null && current.get().holdsArchive(archive)) {
+                listener.info("Archive up to date: " + archive);
+            } else if (archive != null) {
+                try {
+                    writeArchive(output, archive, found.created(), request.hostArchitecture());
+                } catch (IOException e) {
+                    throw new AfterCommitException(archive, e);
+                }
+            }
+            try {
+                ResultFiles.write(request.resultDirectory(), result, listener);
+            } catch (IOException e) {
+                throw new AfterCommitException(request.resultDirectory(), e);
+            }
+            return Optional.of(result);
         }
     }
 
@@ -158,7 +209,8 @@ public final class ImageBuilder {
                     listener.info("Archive up to date: " + archive);
                 } else {
                     try {
-                        writeArchive(output, archive, plan, request.hostArchitecture());
+                        writeArchive(output, archive, plan.first().created().getEpochSecond(),
+                                request.hostArchitecture());
                     } catch (IOException e) {
                         throw new AfterCommitException(archive, e);
                     }
@@ -258,7 +310,7 @@ public final class ImageBuilder {
     }
 
     /** Writes the archive of the committed layout, and records it in the state so that the next build may skip it. */
-    private void writeArchive(Path output, Path archive, BuildPlan plan, String hostArchitecture) throws IOException {
+    private void writeArchive(Path output, Path archive, long created, String hostArchitecture) throws IOException {
         Files.createDirectories(archive.getParent());
         Platform host;
         try {
@@ -267,7 +319,7 @@ public final class ImageBuilder {
             // A host without an OCI name: the archive's docker-save part takes the first platform.
             host = null;
         }
-        ArchiveResult written = ImageArchive.write(output, archive, plan.first().created().getEpochSecond(), host);
+        ArchiveResult written = ImageArchive.write(output, archive, created, host);
         BuildState.recordArchive(output, archive);
         listener.info(String.format(Locale.ROOT, "Archive %s: %s, loads as %s", archive, Sizes.human(written.size()),
                 String.join(", ", written.repoTags())));

@@ -163,6 +163,10 @@ record ImageSbom(Path file, MavenCoordinates project, OsPackages packages) {
 
     /** Writes {@code document} to {@link #file}, atomically. */
     void write(byte[] document) throws IOException {
+        write(file, document);
+    }
+
+    private static void write(Path file, byte[] document) throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
         try {
@@ -175,6 +179,11 @@ record ImageSbom(Path file, MavenCoordinates project, OsPackages packages) {
 
     /** Copies the document of {@code digest} from the layout, where the referrer holds it, to {@link #file}. */
     void restore(Path layout, String digest) throws IOException {
-        write(Files.readAllBytes(layout.resolve("blobs/sha256").resolve(digest.substring(7))));
+        restore(file, layout, digest);
+    }
+
+    /** Copies the document of {@code digest} from the layout, where the referrer holds it, to {@code file}. */
+    static void restore(Path file, Path layout, String digest) throws IOException {
+        write(file, Files.readAllBytes(layout.resolve("blobs/sha256").resolve(digest.substring(7))));
     }
 }

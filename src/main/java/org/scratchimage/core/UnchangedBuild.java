@@ -41,11 +41,30 @@ final class UnchangedBuild {
     private UnchangedBuild() {}
 
     /**
-     * @param requestFingerprint the {@link RequestFingerprint} of {@code request}
-     * @return the result of the last build, if its request and every input are unchanged and its layout, SBOM files,
-     *     archive and result files are all current; else empty, and the build plans as usual
+     * A layout the inputs found up to date, and whether the files the build keeps beside it are: those behind are
+     * written again without planning.
+     *
+     * @param result the build's result
+     * @param build the fingerprint of the build, to check the layout again under its lock
+     * @param created the image's time, in seconds, which the archive's entries carry
+     * @param archiveCurrent whether the archive, if one is asked for, is the one the state records
+     * @param sbomsCurrent whether every SBOM file holds its document
+     * @param resultsCurrent whether the result files hold the result
      */
-    static Optional<BuildResult> check(BuildRequest request, String requestFingerprint, BuildListener listener)
+    record Found(BuildResult result, String build, long created, boolean archiveCurrent, boolean sbomsCurrent,
+            boolean resultsCurrent) {
+        /** @return whether nothing at all is to be written */
+        boolean complete() {
+            return archiveCurrent && sbomsCurrent && resultsCurrent;
+        }
+    }
+
+    /**
+     * @param requestFingerprint the {@link RequestFingerprint} of {@code request}
+     * @return the last build, if its request and every input are unchanged and its layout is intact; else empty, and
+     *     the build plans as usual
+     */
+    static Optional<Found> check(BuildRequest request, String requestFingerprint, BuildListener listener)
             throws InvalidConfigurationException, IOException {
         long start = System.nanoTime();
         Path output = org.scratchimage.core.oci.FolderKey.of(ImageBuilder.outputDirectory(request));
@@ -68,9 +87,6 @@ final class UnchangedBuild {
             return Optional.empty();
         }
         Path archive = ArchiveTarget.of(request);
-        if (archive != null && !current.get().holdsArchive(archive)) {
-            return Optional.empty();
-        }
         List<ImagePlan> plans = new ArrayList<>();
         List<Path> sbomFiles = new ArrayList<>();
         for (Summary image : recorded.images()) {
@@ -79,18 +95,17 @@ final class UnchangedBuild {
         }
         BuildResult result = ImageBuilder.upToDate(plans, output, current.get(), archive, sboms ? sbomFiles : null);
         List<Summary> images = sbomsCurrent(recorded, result);
-        List<Input> results = images == null ? null : resultsCurrent(recorded, request.resultDirectory(), result);
-        if (results == null) {
-            return Optional.empty();
-        }
+        List<Input> results = resultsCurrent(recorded, request.resultDirectory(), result);
         // By identity: what was learned is a new element (records' equals costs a bootstrap on first use).
-        if (changedElement(images, recorded.images()) || results != recorded.results()) {
+        if (images != null && results != null
+                && (changedElement(images, recorded.images()) || results != recorded.results())) {
             UnchangedBuildFormat.write(file, recorded.with(images, results));
         }
         listener.debug(String.format(java.util.Locale.ROOT, "Up to date by the %d inputs of the last build, unchanged:"
                 + " read in %d ms, stat in %d ms, %d ms in all", recorded.inputs().size(), (read - start) / 1_000_000,
                 (stated - read) / 1_000_000, (System.nanoTime() - start) / 1_000_000));
-        return Optional.of(result);
+        return Optional.of(new Found(result, recorded.build(), recorded.images().get(0).created(),
+                archive == null || current.get().holdsArchive(archive), images != null, results != null));
     }
 
     /**
