@@ -26,7 +26,9 @@ public record BuildResult(Path layout, List<Image> images, Index index, boolean 
     /**
      * One image of the build.
      *
-     * @param plan the validated image
+     * @param plan the validated image; for a build found up to date by the inputs of the last one
+     *     ({@code .<name>.scratch-inputs}), nothing is planned and the plan holds only the image's name, tags,
+     *     platform, time and compression, without entries, layers, config or packages
      * @param manifestDigest the digest of the image manifest: the image's identity
      * @param manifestSize its size
      * @param configDigest the digest of the image configuration

@@ -164,7 +164,8 @@ final class UnchangedBuild {
             images.add(new Summary(image.image(), image.tags(), image.platform(), image.created().getEpochSecond(),
                     image.compression(), image.compressionLevel(), sboms == null ? null : sboms.get(k).file(), null));
         }
-        UnchangedBuildFormat.write(file, new Recorded(requestFingerprint, buildFingerprint, plan.indexed(), images, List.of(), inputs));
+        UnchangedBuildFormat.write(file, new Recorded(requestFingerprint, buildFingerprint, plan.indexed(), images,
+                List.of(), inputs));
         // Git's rule, by the file system's own clock: an input stamped in the tick of this record is not trusted.
         if (!newest.isBefore(Files.getLastModifiedTime(file).toInstant())) {
             forget(file, listener, "an input changed in the same tick as the record");
