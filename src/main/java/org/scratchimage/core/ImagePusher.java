@@ -304,8 +304,12 @@ public final class ImagePusher {
                     List.of());
         }
         Optional<ImageMetadata> previous = ImageMetadata.read(file);
-        metadata.withPushed(pushed.stream().map(PushResult.Pushed::pinned).toList(), previous).write(file);
-        listener.debug("Wrote " + file);
+        ImageMetadata updated = metadata.withPushed(pushed.stream().map(PushResult.Pushed::pinned).toList(), previous);
+        // Kept as it is when nothing is new: the next unchanged build trusts it by its stamp and does not read it.
+        if (!java.util.Arrays.equals(updated.toJson(), ImageMetadata.bytesOf(file))) {
+            updated.write(file);
+            listener.debug("Wrote " + file);
+        }
     }
 
     private static List<ImageMetadata.Layer> layers(LayoutContents layout, LayoutImage image)

@@ -85,6 +85,7 @@ class ImagePusherTest {
                 + "\"]}");
 
         int mark = registry.mark();
+        java.util.Map<String, Object> written = Files.readAttributes(imageFile, "unix:ino,ctime");
         PushResult second = push(PushRequest.builder().outputDirectory(built.layout()).imageFile(imageFile));
 
         List<RegistryServer.Request> requests = registry.requestsSince(mark);
@@ -96,6 +97,8 @@ class ImagePusherTest {
         assertThat(second.pushed().get(0).present()).isEqualTo(1 + built.layers().size());
         assertThat(second.pushed().get(0).bytesSent()).isZero();
         assertThat(JSON.readTree(imageFile.toFile()).path("pushed")).hasSize(2);
+        // Nothing new to say: the file is not written again, so an unchanged build still trusts its stamp.
+        assertThat(Files.readAttributes(imageFile, "unix:ino,ctime")).isEqualTo(written);
     }
 
     @Test
