@@ -71,7 +71,9 @@ try {
 
     Map javaBase = fetch(ociJavaBase, 'bundle-java-base')
     assert javaBase.exit != 0: "java.base alone should not be enough: ${javaBase.out}"
-    assert javaBase.out =~ /(?m)^failed javax\.net\.ssl\.SSL\w*Exception/
+    // The handshake fails: on the client's side (an SSL exception), or the server gives up on the client's hello
+    // first and resets the connection, as one CI run saw.
+    assert javaBase.out =~ /(?m)^failed (javax\.net\.ssl\.SSL\w*Exception|java\.net\.SocketException: Connection reset)/
     assert requests == 1
 } finally {
     server.stop(0)
