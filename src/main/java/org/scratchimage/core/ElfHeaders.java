@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import org.scratchimage.core.elf.ElfFile;
 import org.scratchimage.core.elf.ElfFormatException;
 import org.scratchimage.core.image.FileStamp;
+import org.scratchimage.core.oci.AtomicFile;
 
 /**
  * What the last build read of its files' ELF headers, by path and stamp, in {@code .<name>.scratch-elf} beside the
@@ -49,7 +49,7 @@ final class ElfHeaders {
      * @param plannedAt when the planning began: a stamp at or after {@link Fingerprints#RACY_MILLIS} before it is not
      *     trusted, as for the layers
      */
-    static ElfHeaders load(Path layout, long plannedAt) throws IOException {
+    static ElfHeaders load(Path layout, long plannedAt, BuildListener listener) throws IOException {
         Path dir = layout.toAbsolutePath().normalize();
         Path file = dir.resolveSibling("." + dir.getFileName() + ".scratch-elf");
         Map<String, Result> loaded = new HashMap<>();
@@ -64,8 +64,10 @@ final class ElfHeaders {
             // The first build.
         } catch (java.nio.file.FileSystemException e) {
             // Such as an output folder below a file: no headers, and the build reports what is wrong.
-        } catch (RuntimeException e) {
-            // Not written by this code: read every header again.
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            // Not written by this code, or cut short: read every header again.
+            listener.debug("Reading every ELF header again: " + file + " is not a record of this version (" + e
+                    + ")");
             loaded.clear();
         }
         return new ElfHeaders(file, loaded, plannedAt - Fingerprints.RACY_MILLIS);
@@ -120,13 +122,7 @@ final class ElfHeaders {
             }
             Escapes.line(text, fields.toArray(String[]::new));
         }
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.replace(file, text);
     }
 
     private static void parse(String line, Map<String, Result> loaded) {

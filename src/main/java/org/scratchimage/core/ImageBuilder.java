@@ -72,7 +72,7 @@ public final class ImageBuilder {
         // Without an output folder the planning reports that mistake, or an earlier one.
         ElfHeaders headers = Values.isBlank(request.outputDirectory() == null ? null
                 : request.outputDirectory().toString()) ? ElfHeaders.NONE
-                : ElfHeaders.load(FolderKey.of(outputDirectory(request)), plannedAt);
+                : ElfHeaders.load(FolderKey.of(outputDirectory(request)), plannedAt, listener);
         try (HostReads.Recording reads = HostReads.start()) {
             plan = ImagePlanner.planAll(request, listener, headers);
             Built built = build(request, plan, plannedAt);

@@ -69,7 +69,7 @@ final class UnchangedBuild {
         long start = System.nanoTime();
         Path output = org.scratchimage.core.oci.FolderKey.of(ImageBuilder.outputDirectory(request));
         Path file = file(output);
-        Optional<Recorded> loaded = UnchangedBuildFormat.read(file);
+        Optional<Recorded> loaded = UnchangedBuildFormat.read(file, listener);
         if (loaded.isEmpty() || !loaded.get().request().equals(requestFingerprint)) {
             return Optional.empty();
         }

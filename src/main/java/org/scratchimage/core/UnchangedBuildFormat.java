@@ -6,7 +6,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.scratchimage.core.image.Compression;
 import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.Platform;
+import org.scratchimage.core.oci.AtomicFile;
 
 /**
  * The text of {@link UnchangedBuild}'s record, {@code .<name>.scratch-inputs}: a header, the request's and the build's
@@ -93,18 +93,12 @@ final class UnchangedBuildFormat {
             }
             text.append('\n');
         }
-        // A name of its own: two builds of the folder may record at once, each a whole record.
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        // Two builds of the folder may record at once: each writes a whole record.
+        AtomicFile.replace(file, text);
     }
 
     /** @return the record, or empty if there is none or it is not one this version wrote */
-    static Optional<Recorded> read(Path file) throws IOException {
+    static Optional<Recorded> read(Path file, BuildListener listener) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -125,6 +119,9 @@ final class UnchangedBuildFormat {
                 byte kind = bytes[at];
                 if (head.size() == 4 && (kind == 'L' || kind == 'S') && bytes[at + 1] == '\t') {
                     // The inputs, most of the record: parsed from the bytes, without a string per field.
+                    if (folder == null) {
+                        throw new IllegalArgumentException("a name before its folder");
+                    }
                     int tab = indexOf(bytes, (byte) '\t', at + 2);
                     String name = Escapes.unescape(new String(bytes, at + 2, tab - at - 2, StandardCharsets.UTF_8));
                     inputs.add(new Input(name.equals(".") ? folder : folder.resolve(name), kind == 'S',
@@ -156,8 +153,9 @@ final class UnchangedBuildFormat {
             }
             return Optional.of(new Recorded(value(head.get(1), "request"), value(head.get(2), "build"),
                     Boolean.parseBoolean(value(head.get(3), "indexed")), images, results, inputs));
-        } catch (RuntimeException e) {
-            // Not written by this code: a record that cannot be read is no record, and the build plans.
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            // Not written by this code, or cut short: a record that cannot be read is no record, and the build plans.
+            listener.debug("Planning again: " + file + " is not a record of this version (" + e + ")");
             return Optional.empty();
         }
     }

@@ -23,6 +23,8 @@ class ElfHeadersTest {
     @TempDir
     Path dir;
 
+    private final List<String> log = new ArrayList<>();
+
     @Test
     void anUnchangedProgramsHeaderComesFromTheLastBuildNotFromTheFile() throws Exception {
         BuildRequest request = treeWithProgram(EM_AARCH64);
@@ -65,6 +67,7 @@ class ElfHeadersTest {
 
         assertThat(second.image().plan().platform().architecture()).isEqualTo("arm64");
         assertThat(Files.readString(headers)).contains("\t183\t");
+        assertThat(log).anyMatch(line -> line.startsWith("Reading every ELF header again: " + headers));
     }
 
     private BuildRequest treeWithProgram(int machine) throws Exception {
@@ -83,7 +86,7 @@ class ElfHeadersTest {
     }
 
     private BuildResult build(BuildRequest request) throws Exception {
-        List<String> log = new ArrayList<>();
+        log.clear();
         return new ImageBuilder(BuildListener.of(log::add)).build(request);
     }
 }

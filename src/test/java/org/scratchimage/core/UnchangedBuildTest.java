@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.scratchimage.core.PackageMetadataTest.FixtureSysroot;
 import org.scratchimage.core.elf.SyntheticElf;
 
@@ -194,18 +196,32 @@ class UnchangedBuildTest {
         assertThat(log).noneMatch(line -> line.startsWith(BY_INPUTS)).anyMatch(line -> line.startsWith(PLANNED));
     }
 
-    @Test
-    void aDamagedRecordIsNoRecordAndTheNextBuildWritesItAgain() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"head only", "cut short", "name before its folder", "not a number", "no stamp"})
+    void aDamagedRecordIsNoRecordAndTheNextBuildWritesItAgain(String damage) throws Exception {
         BuildRequest request = settledTree().build();
         BuildResult first = build(request);
         Path record = UnchangedBuild.file(first.layout());
-        Files.writeString(record, UnchangedBuild.HEADER + "\nrequest\tx\n");
+        String text = Files.readString(record);
+        String firstFolder = text.substring(text.indexOf("\nD\t"), text.indexOf('\n', text.indexOf("\nD\t") + 1));
+        String lastStamp = text.substring(text.lastIndexOf('\t'));
+        Files.writeString(record, switch (damage) {
+            case "head only" -> UnchangedBuild.HEADER + "\nrequest\tx\n";
+            case "cut short" -> text.substring(0, text.length() - 5);
+            case "name before its folder" -> text.replace(firstFolder, "");
+            case "not a number" -> text.substring(0, text.length() - lastStamp.length()) + "\tx\n";
+            case "no stamp" -> text.substring(0, text.lastIndexOf("\nL\t") + 1) + "L\tx\n";
+            default -> throw new AssertionError(damage);
+        });
         log.clear();
 
         BuildResult second = build(request);
 
         assertThat(second.upToDate()).isTrue();
         assertThat(log).anyMatch(line -> line.startsWith(PLANNED));
+        if (!damage.equals("head only")) {
+            assertThat(log).anyMatch(line -> line.startsWith("Planning again: " + record + " is not a record"));
+        }
         assertThat(Files.readString(record)).startsWith(UnchangedBuild.HEADER + "\nrequest\t")
                 .contains("D\t" + dir.resolve("tree/etc").toRealPath() + "\n").contains("\nL\tapp.conf\t");
         log.clear();

@@ -3,20 +3,24 @@ package org.scratchimage.core.oci;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** A small file replaced as a whole: a reader sees the old bytes or the new ones, never a part. */
-final class AtomicFile {
+/**
+ * A file replaced as a whole: a reader sees the old bytes or the new ones, never a part. Each write goes to a
+ * temporary file of its own in the same folder, so two builds writing at once leave one whole file.
+ */
+public final class AtomicFile {
     private AtomicFile() {}
 
     /**
      * Writes {@code bytes} to a temporary file in {@code file}'s folder (created if needed), forces it to disk and
      * renames it over {@code file}; in the same folder, so the rename never crosses file systems.
      */
-    static void write(Path file, byte[] bytes) throws IOException {
+    public static void write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
@@ -28,6 +32,21 @@ final class AtomicFile {
                 }
                 channel.force(true);
             }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Replaces {@code file} with {@code text} in UTF-8, like {@link #write} but without forcing it to disk: for the
+     * records a build keeps for the next one, which a crash may lose or empty, since a record that cannot be read is
+     * no record and the next build does the work again.
+     */
+    public static void replace(Path file, CharSequence text) throws IOException {
+        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
