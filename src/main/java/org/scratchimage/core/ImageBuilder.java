@@ -113,21 +113,7 @@ public final class ImageBuilder {
                     }
                 }
             }
-            Path archive = result.archive();
-            if (archive != null && current.get().holdsArchive(archive)) {
-                listener.info("Archive up to date: " + archive);
-            } else if (archive != null) {
-                try {
-                    writeArchive(output, archive, found.created(), request.hostArchitecture());
-                } catch (IOException e) {
-                    throw new AfterCommitException(archive, e);
-                }
-            }
-            try {
-                ResultFiles.write(request.resultDirectory(), result, listener);
-            } catch (IOException e) {
-                throw new AfterCommitException(request.resultDirectory(), e);
-            }
+            writeArchiveAndResults(request, output, result, current, found.created());
             return Optional.of(result);
         }
     }
@@ -204,24 +190,34 @@ public final class ImageBuilder {
             if (sboms != null) {
                 writeSboms(sboms, result, documents, output);
             }
-            if (archive != null) {
-                if (current.isPresent() && current.get().holdsArchive(archive)) {
-                    listener.info("Archive up to date: " + archive);
-                } else {
-                    try {
-                        writeArchive(output, archive, plan.first().created().getEpochSecond(),
-                                request.hostArchitecture());
-                    } catch (IOException e) {
-                        throw new AfterCommitException(archive, e);
-                    }
-                }
-            }
-            try {
-                ResultFiles.write(request.resultDirectory(), result, listener);
-            } catch (IOException e) {
-                throw new AfterCommitException(request.resultDirectory(), e);
-            }
+            writeArchiveAndResults(request, output, result, current, plan.first().created().getEpochSecond());
             return new Built(result, output, fingerprint, sboms);
+        }
+    }
+
+    /**
+     * The last steps of a build, after its layout is committed or found current: the archive unless the state says
+     * it holds this layout, then the result files. A failure here leaves the layout as it is.
+     *
+     * @param current the state the layout was found up to date by, or empty when this build committed it
+     * @param created the image's time, in seconds, for the archive's entries
+     */
+    private void writeArchiveAndResults(BuildRequest request, Path output, BuildResult result,
+            Optional<BuildState.Current> current, long created) throws IOException {
+        Path archive = result.archive();
+        if (archive != null && current.isPresent() && current.get().holdsArchive(archive)) {
+            listener.info("Archive up to date: " + archive);
+        } else if (archive != null) {
+            try {
+                writeArchive(output, archive, created, request.hostArchitecture());
+            } catch (IOException e) {
+                throw new AfterCommitException(archive, e);
+            }
+        }
+        try {
+            ResultFiles.write(request.resultDirectory(), result, listener);
+        } catch (IOException e) {
+            throw new AfterCommitException(request.resultDirectory(), e);
         }
     }
 
