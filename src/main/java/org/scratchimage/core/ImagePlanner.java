@@ -20,6 +20,7 @@ import org.scratchimage.core.image.ImageLayer;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.Platform;
+import org.scratchimage.core.packages.DpkgDatabase;
 import org.scratchimage.core.packages.PackageMetadata;
 
 /**
@@ -115,11 +116,12 @@ final class ImagePlanner {
         ContainerConfig config = config(request.container(), listener);
         SortedMap<String, String> annotations = annotations(request.annotations());
         Accounts accounts = Accounts.of(request);
+        DpkgDatabase dpkg = PackageFiles.prefetch(request);
         LayerEntries collector = LayerEntries.declare(request, sourceRoot, listener::debug);
         Platform platform = SharedLibraries.addTo(collector, request, explicit, platformElement, listener, headers);
         accounts.addTo(collector);
         config = CaCertificates.addTo(collector, request, config);
-        PackageMetadata packages = PackageFiles.addTo(collector, request, listener);
+        PackageMetadata packages = PackageFiles.addTo(collector, request, listener, dpkg);
         List<LayerEntry> entries = collector.complete();
         accounts.checkUser("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
         List<ImageLayer> layers = collector.layers(request.layers());

@@ -8,6 +8,7 @@ import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.GeneratedFileEntry;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.RegularFileEntry;
+import org.scratchimage.core.packages.DpkgDatabase;
 import org.scratchimage.core.packages.DpkgReader;
 import org.scratchimage.core.packages.MetadataFile;
 import org.scratchimage.core.packages.PackageMetadata;
@@ -21,12 +22,30 @@ final class PackageFiles {
     private PackageFiles() {}
 
     /**
+     * Call before the planning collects the entries: the dpkg database is read meanwhile, on a thread of its own.
+     *
+     * @return the database being read; {@code null} when off, or when the sysroot is wrong, which
+     *     {@link #addTo} then reports in its turn
+     */
+    static DpkgDatabase prefetch(BuildRequest request) {
+        if (!request.packageMetadata()) {
+            return null;
+        }
+        try {
+            return DpkgDatabase.load(SharedLibraries.sysroot(request));
+        } catch (InvalidConfigurationException e) {
+            return null;
+        }
+    }
+
+    /**
      * Call after every other entry, the shared libraries included, is in the collector.
      *
+     * @param database from {@link #prefetch}
      * @return the packages that own the image's files; {@link PackageMetadata#NONE} when off or none was found
      */
-    static PackageMetadata addTo(LayerEntries collector, BuildRequest request, BuildListener listener)
-            throws InvalidConfigurationException, IOException {
+    static PackageMetadata addTo(LayerEntries collector, BuildRequest request, BuildListener listener,
+            DpkgDatabase database) throws InvalidConfigurationException, IOException {
         if (!request.packageMetadata()) {
             return PackageMetadata.NONE;
         }
@@ -35,7 +54,8 @@ final class PackageFiles {
         for (RegularFileEntry file : collector.regularFiles()) {
             files.add(new DpkgReader.ImageFile(file.path(), file.source(), file.followLinks()));
         }
-        PackageScan scan = DpkgReader.read(sysroot, files, listener::warn, listener::debug);
+        PackageScan scan = DpkgReader.read(database == null ? DpkgDatabase.load(sysroot) : database, files,
+                listener::warn, listener::debug);
         if (scan.files().isEmpty()) {
             return PackageMetadata.NONE;
         }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -35,43 +34,9 @@ final class DpkgInfo {
         this.warn = warn;
     }
 
-    /**
-     * Reads the package's {@code .list} and records it as the owner of the wanted files it lists that have none yet.
-     *
-     * @param wanted each spelling of each image file's path in the sysroot, with the indexes of those files
-     * @param hashes the {@link String#hashCode} of every wanted spelling: an ASCII line's hash, computed on its bytes,
-     *     decides whether it is worth a {@code String}; most of a host's 150,000 lines are not
-     * @param owners the owner of each image file so far, by index
-     */
-    void claim(InstalledPackage pkg, Map<String, List<Integer>> wanted, Set<Integer> hashes,
-            InstalledPackage[] owners) {
-        byte[] list = read(pkg, ".list");
-        if (list == null) {
-            return;
-        }
-        int start = 0;
-        int hash = 0;
-        boolean ascii = true;
-        for (int i = 0; i <= list.length; i++) {
-            if (i == list.length || list[i] == '\n') {
-                if (i > start && list[start] == '/' && (!ascii || hashes.contains(hash))) {
-                    List<Integer> files = wanted.get(new String(list, start, i - start, StandardCharsets.UTF_8));
-                    if (files != null) {
-                        for (int index : files) {
-                            if (owners[index] == null) {
-                                owners[index] = pkg;
-                            }
-                        }
-                    }
-                }
-                start = i + 1;
-                hash = 0;
-                ascii = true;
-            } else {
-                hash = 31 * hash + list[i];
-                ascii &= list[i] >= 0;
-            }
-        }
+    /** @return the package's {@code .list}, or {@code null} when it has none or it cannot be read (reported) */
+    byte[] list(InstalledPackage pkg) {
+        return read(pkg, ".list");
     }
 
     /**

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.scratchimage.core.elf.HostReads;
-import org.scratchimage.core.elf.Sysroot;
 
 /**
  * Finds the Debian packages that own the image's files in a sysroot's dpkg database, in pure Java, and makes the
@@ -42,6 +39,10 @@ public final class DpkgReader {
     public static final String STATUS_DIRECTORY = "var/lib/dpkg/status.d/";
     /** The directories that merged /usr made links to their {@code /usr} twins. */
     private static final List<String> MERGED = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32", "libo32");
+    /** {@code /bin/} and the other merged folders' prefixes, and their {@code /usr} twins': made once, not per file. */
+    private static final String[] PREFIXES = MERGED.stream().map(name -> "/" + name + "/").toArray(String[]::new);
+    private static final String[] USR_PREFIXES = MERGED.stream().map(name -> "/usr/" + name + "/")
+            .toArray(String[]::new);
 
     private final Path sysroot;
     private final Consumer<String> warn;
@@ -54,56 +55,61 @@ public final class DpkgReader {
     }
 
     /**
+     * Reads the database on the calling thread; {@link #read(DpkgDatabase, List, Consumer, Consumer)} takes one
+     * read beforehand.
+     *
      * @param sysroot the root of the target's file system, {@code /} for the host
+     */
+    public static PackageScan read(Path sysroot, List<ImageFile> files, Consumer<String> warn,
+            Consumer<String> debug) {
+        return read(DpkgDatabase.loadHere(sysroot), files, warn, debug);
+    }
+
+    /**
+     * @param database the sysroot's database, from {@link DpkgDatabase#load}
      * @param files the image's regular files
      * @param warn receives what the user can act on: unreadable or malformed dpkg files, unsafe package names
      * @param debug receives the decisions
      * @return the packages owning image files and the files to add; {@link PackageScan#NONE} without a dpkg database
      */
-    public static PackageScan read(Path sysroot, List<ImageFile> files, Consumer<String> warn,
+    public static PackageScan read(DpkgDatabase database, List<ImageFile> files, Consumer<String> warn,
             Consumer<String> debug) {
-        return new DpkgReader(sysroot, warn, debug).read(files);
+        return new DpkgReader(database.sysroot(), warn, debug).read(database, files);
     }
 
-    private PackageScan read(List<ImageFile> files) {
-        Path status = resolve("/var/lib/dpkg/status");
-        if (status == null || !Files.isRegularFile(status, LinkOption.NOFOLLOW_LINKS)) {
+    private PackageScan read(DpkgDatabase database, List<ImageFile> files) {
+        List<List<String>> candidates = candidates(files);
+        DpkgDatabase.Loaded loaded = database.get();
+        if (loaded.status() == null) {
+            loaded.warnings().forEach(warn);
             debug.accept("No dpkg database in " + sysroot + " (no /var/lib/dpkg/status): no package metadata");
             return PackageScan.NONE;
         }
-        List<List<String>> candidates = candidates(files);
-        Map<String, List<Integer>> wanted = new HashMap<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            for (String spelling : candidates.get(i)) {
-                wanted.computeIfAbsent(spelling, k -> new ArrayList<>(1)).add(i);
-            }
-        }
-        if (wanted.isEmpty()) {
+        if (candidates.stream().allMatch(List::isEmpty)) {
             return PackageScan.NONE;
         }
-        String text;
-        try {
-            text = text(status);
-        } catch (IOException e) {
-            warn.accept("Could not read the dpkg database " + status + ": " + e + "; the image gets no package"
-                    + " metadata. Fix: make it readable to the build user, or set <packageMetadata>false</packageMetadata>");
+        // Reported now, as if read now: only for an image that has a file the database could own.
+        loaded.warnings().forEach(warn);
+        if (loaded.statusError() != null) {
+            warn.accept("Could not read the dpkg database " + loaded.status() + ": " + loaded.statusError() + "; the"
+                    + " image gets no package metadata. Fix: make it readable to the build user, or set"
+                    + " <packageMetadata>false</packageMetadata>");
             return PackageScan.NONE;
         }
-        Path infoFolder = resolve("/var/lib/dpkg/info");
-        if (infoFolder == null) {
+        if (loaded.info() == null) {
             return PackageScan.NONE;
         }
-        DpkgInfo info = new DpkgInfo(infoFolder, warn);
+        // The first package in the status file's order that lists any spelling of the file owns it.
         InstalledPackage[] owners = new InstalledPackage[files.size()];
-        Set<Integer> hashes = new HashSet<>();
-        for (String spelling : wanted.keySet()) {
-            hashes.add(spelling.hashCode());
-        }
-        for (ControlFile.Paragraph paragraph : ControlFile.parse(text, status.toString(), warn)) {
-            InstalledPackage installed = InstalledPackage.of(paragraph, status, warn);
-            if (installed != null) {
-                info.claim(installed, wanted, hashes, owners);
+        for (int i = 0; i < owners.length; i++) {
+            int first = -1;
+            for (String spelling : candidates.get(i)) {
+                int owner = loaded.paths().owner(spelling);
+                if (owner >= 0 && (first < 0 || owner < first)) {
+                    first = owner;
+                }
             }
+            owners[i] = first < 0 ? null : loaded.packages().get(first);
         }
         // By identity: each installed package is one object per paragraph.
         Map<InstalledPackage, List<Integer>> used = new IdentityHashMap<>();
@@ -117,10 +123,10 @@ public final class DpkgReader {
             }
         }
         if (used.isEmpty()) {
-            debug.accept("No image file belongs to a package of " + status);
+            debug.accept("No image file belongs to a package of " + loaded.status());
             return PackageScan.NONE;
         }
-        return scan(files, candidates, order, used, info);
+        return scan(files, candidates, order, used, new DpkgInfo(loaded.info(), warn));
     }
 
     private PackageScan scan(List<ImageFile> files, List<List<String>> candidates, List<InstalledPackage> order,
@@ -188,10 +194,8 @@ public final class DpkgReader {
                 order.size());
     }
 
-    /** Decoded leniently: an old copyright file in Latin-1 still gets copied, its licenses read as far as they can. */
     private static String text(Path file) throws IOException {
-        HostReads.note(file);
-        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        return DpkgDatabase.text(file);
     }
 
     private static void add(Map<String, MetadataFile> added, MetadataFile file) {
@@ -226,6 +230,10 @@ public final class DpkgReader {
     /** @return the host path as an absolute path of the sysroot, or {@code null} if it is outside */
     private String inside(Path source) {
         Path absolute = source.toAbsolutePath().normalize();
+        if (sysroot.getNameCount() == 0) {
+            // The host's root: every absolute path is inside, as it is.
+            return absolute.toString();
+        }
         if (!absolute.startsWith(sysroot)) {
             return null;
         }
@@ -237,11 +245,11 @@ public final class DpkgReader {
      * @return it, and on a merged-/usr system its twin: {@code /lib/x} and {@code /usr/lib/x}
      */
     static List<String> spellings(String absolute) {
-        for (String merged : MERGED) {
-            if (absolute.startsWith("/usr/" + merged + "/")) {
+        for (int i = 0; i < PREFIXES.length; i++) {
+            if (absolute.startsWith(USR_PREFIXES[i])) {
                 return List.of(absolute, absolute.substring("/usr".length()));
             }
-            if (absolute.startsWith("/" + merged + "/")) {
+            if (absolute.startsWith(PREFIXES[i])) {
                 return List.of(absolute, "/usr" + absolute);
             }
         }
@@ -260,11 +268,6 @@ public final class DpkgReader {
 
     /** @return the host path of a sysroot path, links resolved inside the sysroot, or {@code null} on a link loop */
     private Path resolve(String absolute) {
-        try {
-            return Sysroot.resolve(sysroot, absolute);
-        } catch (IOException e) {
-            warn.accept("Could not resolve " + absolute + " in " + sysroot + ": " + e);
-            return null;
-        }
+        return DpkgDatabase.resolve(sysroot, absolute, warn);
     }
 }

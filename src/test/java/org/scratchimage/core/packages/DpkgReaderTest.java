@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The dpkg database of a fixture sysroot, written by the test, read as the image's files need it. */
@@ -153,6 +155,38 @@ class DpkgReaderTest {
 
         assertThat(scan).isSameAs(PackageScan.NONE);
         assertThat(warnings).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aFileTwoPackagesListBelongsToTheFirstOfTheStatusFile(boolean barFirst) throws IOException {
+        write("var/lib/dpkg/info/libfoo1:amd64.list", "/usr/bin/bar\n");
+        write("var/lib/dpkg/status", barFirst ? BAR + "\n" + LIBFOO : LIBFOO + "\n" + BAR);
+
+        PackageScan scan = read(List.of(file("usr/bin/bar", "usr/bin/bar")));
+
+        assertThat(scan.metadata().owners().get("usr/bin/bar").name()).isEqualTo(barFirst ? "bar" : "libfoo1");
+    }
+
+    @Test
+    void theDatabaseReadOnAThreadOfItsOwnGivesTheSameScanAndItsWarningsOnTheCallersThread() throws IOException {
+        write("var/lib/dpkg/status", LIBFOO + "\nPackage: broken\nthis line is no field\n\n" + BAR);
+        List<DpkgReader.ImageFile> files = List.of(file("lib/libfoo.so.1", "lib/x86_64-linux-gnu/libfoo.so.1.2"),
+                file("usr/bin/bar", "usr/bin/bar"));
+        PackageScan here = read(files);
+        List<String> warnedHere = List.copyOf(warnings);
+        warnings.clear();
+        List<Thread> warnedOn = new ArrayList<>();
+
+        PackageScan loaded = DpkgReader.read(DpkgDatabase.load(sysroot), files, message -> {
+            warnings.add(message);
+            warnedOn.add(Thread.currentThread());
+        }, message -> { });
+
+        assertThat(loaded.metadata()).isEqualTo(here.metadata());
+        assertThat(byPath(loaded).keySet()).isEqualTo(byPath(here).keySet());
+        assertThat(warnings).isEqualTo(warnedHere).hasSize(1);
+        assertThat(warnedOn).containsOnly(Thread.currentThread());
     }
 
     @Test
