@@ -1,7 +1,7 @@
 package org.scratchimage.core.oci;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -17,21 +17,27 @@ import java.util.Map;
 public final class JsonText {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * JSON written already, by {@link #write}: put in place as it is, so that a large part of a document (an SBOM's
+     * 20,000 files) is written once when it is also hashed on its own.
+     */
+    public record Raw(byte[] json) {}
+
     private JsonText() {}
 
     /**
      * @param json a {@code Map} with {@code String} keys, a {@code List}, a {@code String}, an {@code Integer}, a
-     *     {@code Long} or a {@code Boolean}, nested as deep as needed
+     *     {@code Long}, a {@code Boolean} or a {@link Raw}, nested as deep as needed
      * @return its compact UTF-8 form
      * @throws IllegalArgumentException for a value of another type
      */
     public static byte[] write(Object json) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        Out out = new Out();
         value(out, json);
-        return out.toByteArray();
+        return out.bytes();
     }
 
-    private static void value(ByteArrayOutputStream out, Object json) {
+    private static void value(Out out, Object json) {
         if (json instanceof String text) {
             string(out, text);
         } else if (json instanceof Integer || json instanceof Long || json instanceof Boolean) {
@@ -58,13 +64,38 @@ public final class JsonText {
                 value(out, list.get(i));
             }
             out.write(']');
+        } else if (json instanceof Raw raw) {
+            out.write(raw.json(), 0, raw.json().length);
         } else {
             throw new IllegalArgumentException("no JSON form for " + (json == null ? "null" : json.getClass()));
         }
     }
 
-    private static void string(ByteArrayOutputStream out, String text) {
+    private static void string(Out out, String text) {
         out.write('"');
+        if (!plainAscii(out, text)) {
+            escaped(out, text);
+        }
+        out.write('"');
+    }
+
+    /** Writes a string of printable ASCII other than {@code "} and {@code \} byte for byte: most strings are. */
+    private static boolean plainAscii(Out out, String text) {
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        out.room(length);
+        for (int i = 0; i < length; i++) {
+            out.buffer[out.size++] = (byte) text.charAt(i);
+        }
+        return true;
+    }
+
+    private static void escaped(Out out, String text) {
         int plain = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -75,20 +106,52 @@ public final class JsonText {
             if (escape == null) {
                 continue;
             }
-            out.writeBytes(text.substring(plain, i).getBytes(StandardCharsets.UTF_8));
+            utf8(out, text.substring(plain, i));
             if (escape.isEmpty()) {
-                out.writeBytes(new byte[] {'\\', 'u', HEX[c >> 12], HEX[(c >> 8) & 0xf], HEX[(c >> 4) & 0xf],
-                    HEX[c & 0xf]});
+                byte[] unicode = {'\\', 'u', HEX[c >> 12], HEX[(c >> 8) & 0xf], HEX[(c >> 4) & 0xf], HEX[c & 0xf]};
+                out.write(unicode, 0, unicode.length);
             } else {
                 ascii(out, escape);
             }
             plain = i + 1;
         }
-        out.writeBytes(text.substring(plain).getBytes(StandardCharsets.UTF_8));
-        out.write('"');
+        utf8(out, text.substring(plain));
     }
 
-    private static void ascii(ByteArrayOutputStream out, String text) {
-        out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    private static void utf8(Out out, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes, 0, bytes.length);
+    }
+
+    private static void ascii(Out out, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        out.write(bytes, 0, bytes.length);
+    }
+
+    /** A growing byte array, unsynchronized: {@code ByteArrayOutputStream} locks on every byte. */
+    private static final class Out {
+        private byte[] buffer = new byte[1024];
+        private int size;
+
+        void write(int b) {
+            room(1);
+            buffer[size++] = (byte) b;
+        }
+
+        void write(byte[] bytes, int offset, int length) {
+            room(length);
+            System.arraycopy(bytes, offset, buffer, size, length);
+            size += length;
+        }
+
+        void room(int more) {
+            if (buffer.length - size < more) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buffer, size);
+        }
     }
 }

@@ -138,8 +138,20 @@ public final class SpdxDocument {
         document.put("dataLicense", "CC0-1.0");
         document.put("SPDXID", "SPDXRef-DOCUMENT");
         document.put("name", image.name() + "@" + image.manifestDigest());
-        // Unique per document: the same manifest described with another project or packages gets another namespace.
-        String content = sha256(JsonText.write(List.of(packages, fileList, relationships))).substring(0, 16);
+        // Unique per document: the same manifest described with another project or packages gets another namespace,
+        // from the SHA-256 of [packages,files,relationships]; each part written once, for the hash and the document.
+        JsonText.Raw packagesJson = new JsonText.Raw(JsonText.write(packages));
+        JsonText.Raw filesJson = new JsonText.Raw(JsonText.write(fileList));
+        JsonText.Raw relationshipsJson = new JsonText.Raw(JsonText.write(relationships));
+        MessageDigest parts = sha256();
+        parts.update((byte) '[');
+        parts.update(packagesJson.json());
+        parts.update((byte) ',');
+        parts.update(filesJson.json());
+        parts.update((byte) ',');
+        parts.update(relationshipsJson.json());
+        parts.update((byte) ']');
+        String content = HexFormat.of().formatHex(parts.digest()).substring(0, 16);
         StringBuilder namespace = new StringBuilder(NAMESPACE);
         Purl.encode(image.name(), namespace);
         namespace.append('/').append(image.manifestDigest().replace(':', '-')).append('-').append(content);
@@ -148,9 +160,9 @@ public final class SpdxDocument {
         creation.put("created", image.created().toString());
         creation.put("creators", List.of("Tool: " + tool));
         document.put("creationInfo", creation);
-        document.put("packages", packages);
-        document.put("files", fileList);
-        document.put("relationships", relationships);
+        document.put("packages", packagesJson);
+        document.put("files", filesJson);
+        document.put("relationships", relationshipsJson);
         return JsonText.write(document);
     }
 
@@ -240,8 +252,19 @@ public final class SpdxDocument {
         return json;
     }
 
+    /** One per thread, reset by each {@code digest}: a new instance for each of 20,000 files' ids costs a lookup. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(SpdxDocument::sha256);
+
     private static String sha256(byte[] bytes) {
-        return hex("SHA-256", bytes);
+        return HexFormat.of().formatHex(SHA_256.get().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
     }
 
     private static String hex(String algorithm, byte[] bytes) {

@@ -41,6 +41,22 @@ class JsonTextTest {
     }
 
     @Test
+    void jsonWrittenAlreadyIsPutInPlaceAsItIs() {
+        Random random = new Random(12);
+        for (int i = 0; i < 300; i++) {
+            Object part = randomValue(random, 1);
+            Map<String, Object> whole = new LinkedHashMap<>();
+            whole.put("a", 1);
+            whole.put("part", part);
+            Map<String, Object> spliced = new LinkedHashMap<>();
+            spliced.put("a", 1);
+            spliced.put("part", new JsonText.Raw(JsonText.write(part)));
+
+            assertThat(JsonText.write(spliced)).isEqualTo(JsonText.write(whole));
+        }
+    }
+
+    @Test
     void refusesWhatItCannotWrite() {
         assertThatThrownBy(() -> JsonText.write(Map.of("a", 1.5))).isInstanceOf(IllegalArgumentException.class);
     }
