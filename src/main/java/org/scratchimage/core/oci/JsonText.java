@@ -80,6 +80,7 @@ public final class JsonText {
     }
 
     /** Writes a string of printable ASCII other than {@code "} and {@code \} byte for byte: most strings are. */
+    @SuppressWarnings("deprecation")
     private static boolean plainAscii(Out out, String text) {
         int length = text.length();
         for (int i = 0; i < length; i++) {
@@ -89,9 +90,9 @@ public final class JsonText {
             }
         }
         out.room(length);
-        for (int i = 0; i < length; i++) {
-            out.buffer[out.size++] = (byte) text.charAt(i);
-        }
+        // Every char is below 0x80, so its low byte is all of it: the one copy String still offers for that.
+        text.getBytes(0, length, out.buffer, out.size);
+        out.size += length;
         return true;
     }
 
