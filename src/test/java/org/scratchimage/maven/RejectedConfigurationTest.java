@@ -359,6 +359,10 @@ class RejectedConfigurationTest {
                         .before(javaProject("jar", true, false))
                         .before((temp, mojo) -> Files.copy(Path.of(System.getProperty("java.home"), "release"),
                                 Files.createDirectories(temp.resolve("jre")).resolve("release"))),
+                reject("fail-java-empty-jvm-flag", JAVA + "<jvmFlags><jvmFlag>-Xss1m</jvmFlag><jvmFlag>%s</jvmFlag>"
+                        + "</jvmFlags></java>", "-Xmx64m", " ", "<java>/<jvmFlags>/<jvmFlag>[2]", null, "is empty",
+                        "one option per <jvmFlag>", "-XX:MaxRAMPercentage=75")
+                        .before(javaProject("jar", true, false)),
                 reject("fail-java-pom-packaging", JAVA + "%s</java>", "<mainClass>lib.A</mainClass>", "",
                         "<java>", null, "pom packaging", "<mainClass>")
                         .before(javaProject("pom", false, false)),
