@@ -22,8 +22,8 @@ import org.scratchimage.core.oci.ImageMetadata;
 
 /**
  * Turns the declared binaries, files, directories and symlinks into the image's entries: validates each
- * declaration, takes in the host trees {@link TreeWalker} walks, rejects conflicts, adds missing parents, and
- * splits the entries into their layers.
+ * declaration, takes in the host trees {@link TreeWalker} walks, and rejects conflicts; {@link LayerAssembly} then
+ * adds the missing parents and splits the entries into their layers.
  */
 final class LayerEntries {
     static final int BINARY_MODE = 0755;
@@ -31,10 +31,10 @@ final class LayerEntries {
     static final int DIRECTORY_MODE = 0755;
 
     /** Where an entry came from; directories of copied trees may coincide with other directories. */
-    private enum Kind { DECLARED, TREE_ROOT, IN_TREE }
+    enum Kind { DECLARED, TREE_ROOT, IN_TREE }
 
     /** @param layer the layer it was declared into; {@code null} for a parent directory the build added */
-    private record Declared(LayerEntry entry, Kind kind, String layer) {}
+    record Declared(LayerEntry entry, Kind kind, String layer) {}
 
     private final HostSources sources;
     private final Consumer<String> debug;
@@ -50,6 +50,8 @@ final class LayerEntries {
     private final String archiveValue;
     /** Where the result files go ({@code scratch-image.json}), by real path; {@code null} if none are written. */
     private final Path resultDirectory;
+    /** Every entry in tar order, once {@link #complete} has run. */
+    private List<LayerEntry> completed;
 
     private LayerEntries(HostSources sources, Consumer<String> debug, LayerOrder layerOrder, Path archive,
             String archiveValue, Path resultDirectory) {
@@ -293,7 +295,7 @@ final class LayerEntries {
     }
 
     /** @return the element that gave an entry its path: a declaration's {@code <path>}, or an element itself */
-    private static String pathElement(LayerEntry entry) {
+    static String pathElement(LayerEntry entry) {
         String declaration = declaration(entry);
         return declaration.endsWith("]") ? declaration + "/<path>" : declaration;
     }
@@ -396,83 +398,20 @@ final class LayerEntries {
 
     /** @return every entry in tar order, with missing parents added and conflicts rejected */
     List<LayerEntry> complete() throws InvalidConfigurationException {
-        List<LayerEntry> declared = new ArrayList<>();
-        for (Declared d : entries.values()) {
-            declared.add(d.entry());
-        }
-        LayerEntryOrder.sortInTarOrder(declared);
-        for (LayerEntry entry : declared) {
-            String path = entry.path();
-            for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
-                String parent = path.substring(0, slash);
-                Declared ancestor = entries.get(parent);
-                if (ancestor == null) {
-                    entries.put(parent, new Declared(new DirectoryEntry(parent, DIRECTORY_MODE, 0, 0,
-                            "the parent of " + ImagePaths.absolute(path)), Kind.DECLARED, null));
-                } else if (!(ancestor.entry() instanceof DirectoryEntry)) {
-                    String kind = ancestor.entry() instanceof SymlinkEntry ? "a symbolic link" : "a file";
-                    throw new InvalidConfigurationException(pathElement(entry), ImagePaths.absolute(path),
-                            "is below " + ImagePaths.absolute(parent) + ", which " + ancestor.entry().origin()
-                                    + " declares as " + kind,
-                            "place it in a real directory: a runtime would follow or replace " + kind
-                                    + ", so this path cannot exist in the image as declared");
-                }
-            }
-        }
-        entries.putIfAbsent("", new Declared(new DirectoryEntry("", DIRECTORY_MODE, 0, 0, "the image root"),
-                Kind.DECLARED, null));
-        List<LayerEntry> all = new ArrayList<>(entries.size());
-        for (Declared d : entries.values()) {
-            all.add(d.entry());
-        }
-        LayerEntryOrder.sortInTarOrder(all);
-        return all;
+        completed = LayerAssembly.complete(entries);
+        return completed;
     }
 
     /**
-     * Splits the entries, after {@link #complete}, into their layers. Each layer also holds the root and the parents
-     * of its entries, with the attributes they have in the image, so that it unpacks on its own and changes nothing
-     * a lower layer set.
+     * Splits the entries, after {@link #complete}, into their layers ({@link LayerAssembly#layers}).
      *
      * @param order the {@code <layers>} as written, bottom first, or empty for the default order
      * @return the layers that hold entries, in order
      */
     List<ImageLayer> layers(List<String> order) throws InvalidConfigurationException {
-        Map<String, List<LayerEntry>> assigned = new HashMap<>();
-        for (Declared d : entries.values()) {
-            if (d.layer() != null) {
-                assigned.computeIfAbsent(d.layer(), name -> new ArrayList<>()).add(d.entry());
-            }
+        if (completed == null) {
+            throw new IllegalStateException("layers() before complete()");
         }
-        List<ImageLayer> layers = new ArrayList<>();
-        List<String> names = layerOrder.names(order, assigned.keySet());
-        if (assigned.isEmpty()) {
-            // Nothing declared: the image is its root alone, which still makes one layer, as an image needs one.
-            String name = order.isEmpty() ? LayerOrder.DEFAULT_LAYER : names.get(0);
-            return List.of(new ImageLayer(name, List.of(entries.get("").entry())));
-        }
-        for (String name : names) {
-            List<LayerEntry> own = assigned.get(name);
-            if (own == null) {
-                debug.accept("Layer " + name + " is left out: nothing goes to it");
-                continue;
-            }
-            Map<String, LayerEntry> layer = new HashMap<>();
-            for (LayerEntry entry : own) {
-                layer.put(entry.path(), entry);
-                String path = entry.path();
-                for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
-                    String parent = path.substring(0, slash);
-                    if (layer.putIfAbsent(parent, entries.get(parent).entry()) != null) {
-                        break;
-                    }
-                }
-            }
-            layer.putIfAbsent("", entries.get("").entry());
-            List<LayerEntry> sorted = new ArrayList<>(layer.values());
-            LayerEntryOrder.sortInTarOrder(sorted);
-            layers.add(new ImageLayer(name, sorted));
-        }
-        return layers;
+        return LayerAssembly.layers(entries, completed, layerOrder, order, debug);
     }
 }
