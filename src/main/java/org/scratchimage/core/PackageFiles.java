@@ -51,7 +51,8 @@ final class PackageFiles {
         }
         Path sysroot = SharedLibraries.sysroot(request);
         List<DpkgReader.ImageFile> files = new ArrayList<>();
-        for (RegularFileEntry file : collector.regularFiles()) {
+        // The dpkg reader's answer does not depend on the files' order (a sort of 20,000 files saved).
+        for (RegularFileEntry file : collector.regularFilesInAnyOrder()) {
             files.add(new DpkgReader.ImageFile(file.path(), file.source(), file.followLinks()));
         }
         PackageScan scan = DpkgReader.read(database == null ? DpkgDatabase.load(sysroot) : database, files,

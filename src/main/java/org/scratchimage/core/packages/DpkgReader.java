@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.scratchimage.core.image.LayerEntryOrder;
 
 /**
  * Finds the Debian packages that own the image's files in a sysroot's dpkg database, in pure Java, and makes the
@@ -67,7 +68,7 @@ public final class DpkgReader {
 
     /**
      * @param database the sysroot's database, from {@link DpkgDatabase#load}
-     * @param files the image's regular files
+     * @param files the image's regular files, in any order: the scan is the same for every order
      * @param warn receives what the user can act on: unreadable or malformed dpkg files, unsafe package names
      * @param debug receives the decisions
      * @return the packages owning image files and the files to add; {@link PackageScan#NONE} without a dpkg database
@@ -126,6 +127,11 @@ public final class DpkgReader {
             debug.accept("No image file belongs to a package of " + loaded.status());
             return PackageScan.NONE;
         }
+        // The files come in any order: the packages go by their first file in tar order, whatever order that was.
+        Map<InstalledPackage, String> firstPath = new IdentityHashMap<>();
+        used.forEach((pkg, indexes) -> firstPath.put(pkg, indexes.stream().map(index -> files.get(index).path())
+                .min(LayerEntryOrder::compareUtf8).orElseThrow()));
+        order.sort((a, b) -> LayerEntryOrder.compareUtf8(firstPath.get(a), firstPath.get(b)));
         return scan(files, candidates, order, used, new DpkgInfo(loaded.info(), warn));
     }
 

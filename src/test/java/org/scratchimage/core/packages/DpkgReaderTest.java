@@ -285,6 +285,26 @@ class DpkgReaderTest {
     }
 
     @Test
+    void theFilesOrderChangesNothingNotEvenTheOrderOfTheDecisions() throws IOException {
+        write("var/lib/dpkg/status", LIBFOO + "\n" + BAR);
+        List<DpkgReader.ImageFile> files = List.of(file("lib/x86_64-linux-gnu/libfoo.so.1",
+                "lib/x86_64-linux-gnu/libfoo.so.1.2"), file("usr/bin/bar", "usr/bin/bar"), file("app/run", "opt/run"));
+        List<DpkgReader.ImageFile> reversed = new ArrayList<>(files);
+        java.util.Collections.reverse(reversed);
+        List<String> decisions = new ArrayList<>();
+        List<String> reversedDecisions = new ArrayList<>();
+
+        PackageScan scan = DpkgReader.read(sysroot, files, warnings::add, decisions::add);
+        PackageScan reversedScan = DpkgReader.read(sysroot, reversed, warnings::add, reversedDecisions::add);
+
+        assertThat(reversedScan.metadata()).isEqualTo(scan.metadata());
+        assertThat(reversedScan.files()).extracting(MetadataFile::path)
+                .isEqualTo(scan.files().stream().map(MetadataFile::path).toList());
+        assertThat(decisions).anyMatch(line -> line.startsWith("Package libfoo1 "));
+        assertThat(reversedDecisions).isEqualTo(decisions);
+    }
+
+    @Test
     void aCopyrightFileThatIsNotUtf8IsStillCopiedAndItsLicensesRead() throws IOException {
         Files.write(sysroot.resolve("usr/share/doc/libfoo1/copyright"), ("Format: https://www.debian.org/doc/"
                 + "packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 1999 Ren\u00e9\nLicense: Zlib\n")
