@@ -208,26 +208,11 @@ class Tools {
     Map checkLayout(File layout) {
         Map index = checkLayoutFiles(layout)
         Set<String> referenced = [] as Set
-        List<String> tags = []
-        Set<String> manifestDigests = [] as Set
-        List<Map> referrerEntries = []
-        for (Map descriptor : index.manifests) {
-            assert descriptor.mediaType == 'application/vnd.oci.image.manifest.v1+json'
-            checkBlob(layout, descriptor, referenced)
-            if (descriptor.artifactType != null) {
-                // A referrer (the SBOM): after the images, untagged.
-                assert descriptor.annotations == null
-                referrerEntries << descriptor
-                continue
-            }
-            assert referrerEntries.isEmpty(): 'the images come first in index.json'
-            tags << descriptor.annotations['org.opencontainers.image.ref.name']
-            manifestDigests << descriptor.digest
-        }
-        assert manifestDigests.size() == 1: 'every tag names the same image'
-        String manifestDigest = manifestDigests.first()
+        Map top = checkTopEntries(layout, index, 'application/vnd.oci.image.manifest.v1+json', referenced)
+        List<String> tags = top.tags
+        String manifestDigest = top.digest
         Map image = checkImage(layout, manifestDigest, referenced)
-        List<Map> referrers = referrerEntries.collect { checkReferrer(layout, it, manifestDigest, referenced) }
+        List<Map> referrers = top.referrers.collect { checkReferrer(layout, it, manifestDigest, referenced) }
         List<String> blobs = checkNoOtherBlobs(layout, referenced)
         List<Map> layers = image.layers
         boolean single = layers.size() == 1
@@ -248,26 +233,10 @@ class Tools {
     Map checkIndexLayout(File layout) {
         Map index = checkLayoutFiles(layout)
         Set<String> referenced = [] as Set
-        List<String> tags = []
-        Set<String> indexDigests = [] as Set
-        List<Map> referrerEntries = []
-        for (Map descriptor : index.manifests) {
-            checkBlob(layout, descriptor, referenced)
-            if (descriptor.artifactType != null) {
-                assert descriptor.mediaType == 'application/vnd.oci.image.manifest.v1+json'
-                assert descriptor.annotations == null
-                referrerEntries << descriptor
-                continue
-            }
-            assert referrerEntries.isEmpty(): 'the images come first in index.json'
-            assert descriptor.mediaType == 'application/vnd.oci.image.index.v1+json': \
-                    "a tag of a multi-platform build names an image index: $descriptor"
-            assert descriptor.platform == null: 'an image index has no platform of its own'
-            tags << descriptor.annotations['org.opencontainers.image.ref.name']
-            indexDigests << descriptor.digest
-        }
-        assert indexDigests.size() == 1: 'every tag names the same image index'
-        String indexDigest = indexDigests.first()
+        Map top = checkTopEntries(layout, index, 'application/vnd.oci.image.index.v1+json', referenced)
+        List<String> tags = top.tags
+        List<Map> referrerEntries = top.referrers
+        String indexDigest = top.digest
         Map imageIndex = json(blob(layout, indexDigest)) as Map
         assert imageIndex.schemaVersion == 2
         assert imageIndex.mediaType == 'application/vnd.oci.image.index.v1+json'
@@ -292,6 +261,38 @@ class Tools {
         List<String> blobs = checkNoOtherBlobs(layout, referenced)
         return [index: index, imageIndex: imageIndex, indexDigest: indexDigest, tags: tags, images: images,
                 referrers: referrers, blobs: blobs]
+    }
+
+    /**
+     * The entries of index.json: first the tagged ones, which all name one image (or, for a multi-platform build, one
+     * image index, with no platform of its own), then the referrers (the SBOMs), untagged image manifests; each blob
+     * present with its size and digest.
+     *
+     * @param mediaType what the tags name: an image manifest or an image index
+     * @return [tags: (in index order), digest: (of what they name), referrers: (their descriptors, in index order)]
+     */
+    private static Map checkTopEntries(File layout, Map index, String mediaType, Set<String> referenced) {
+        List<String> tags = []
+        Set<String> digests = [] as Set
+        List<Map> referrers = []
+        for (Map descriptor : index.manifests) {
+            checkBlob(layout, descriptor, referenced)
+            if (descriptor.artifactType != null) {
+                assert descriptor.mediaType == 'application/vnd.oci.image.manifest.v1+json'
+                assert descriptor.annotations == null
+                referrers << descriptor
+                continue
+            }
+            assert referrers.isEmpty(): 'the images come first in index.json'
+            assert descriptor.mediaType == mediaType: "a tag names a $mediaType: $descriptor"
+            if (mediaType == 'application/vnd.oci.image.index.v1+json') {
+                assert descriptor.platform == null: 'an image index has no platform of its own'
+            }
+            tags << descriptor.annotations['org.opencontainers.image.ref.name']
+            digests << descriptor.digest
+        }
+        assert digests.size() == 1: "every tag names the same ${mediaType.contains('index') ? 'image index' : 'image'}"
+        return [tags: tags, digest: digests.first(), referrers: referrers]
     }
 
     /** oci-layout, index.json and blobs/sha256/, nothing else; @return index.json */
