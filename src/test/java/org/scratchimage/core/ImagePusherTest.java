@@ -9,38 +9,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scratchimage.core.oci.LayoutReader;
 import org.scratchimage.core.tar.ExternalTools;
+import org.scratchimage.testing.registry.AnonymousRegistryTest;
 import org.scratchimage.testing.registry.RegistryServer;
 
 /**
  * Pushes layouts that {@link ImageBuilder} wrote to Debian's real registry (anonymous, plain HTTP on loopback), and
  * reads them back with skopeo, an independent client.
  */
-class ImagePusherTest {
+class ImagePusherTest extends AnonymousRegistryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static RegistryServer registry;
 
     @TempDir
     Path project;
 
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = RegistryServer.anonymous();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-    }
 
     @Test
     void pushesBothTagsWithTheLayoutsExactManifestAndASecondPushUploadsNoBlob() throws Exception {

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scratchimage.core.archive.ImageArchive;
@@ -20,30 +18,17 @@ import org.scratchimage.core.oci.LayoutContents;
 import org.scratchimage.core.oci.LayoutIndex;
 import org.scratchimage.core.oci.LayoutReader;
 import org.scratchimage.core.tar.ExternalTools;
-import org.scratchimage.testing.registry.RegistryServer;
+import org.scratchimage.testing.registry.AnonymousRegistryTest;
 
 /**
  * A real two-platform build (amd64 from {@code /}, arm64 from Debian's arm64 packages) read, pushed and archived:
  * what main's {@code <platforms>} writes is what the consumers read.
  */
-class MultiPlatformConsumersTest {
+class MultiPlatformConsumersTest extends AnonymousRegistryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static RegistryServer registry;
 
     @TempDir
     Path project;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = RegistryServer.anonymous();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-    }
 
     /** @return the arm64 sysroot .ci/run prepares */
     static Path arm64Sysroot() {

@@ -13,40 +13,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scratchimage.core.oci.Descriptor;
 import org.scratchimage.core.oci.MultiPlatformLayouts;
 import org.scratchimage.core.tar.ExternalTools;
 import org.scratchimage.testing.registry.FaultProxy;
+import org.scratchimage.testing.registry.AnonymousRegistryTest;
 import org.scratchimage.testing.registry.RegistryServer;
 
 /**
  * Pushes the layout of a multi-platform image to Debian's real registry: every blob, each platform's manifest by
  * digest, then the image index under each tag, then each platform's SBOM; read back with skopeo.
  */
-class MultiPlatformPushTest {
+class MultiPlatformPushTest extends AnonymousRegistryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static RegistryServer registry;
 
     @TempDir
     Path temp;
 
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = RegistryServer.anonymous();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-    }
 
     @Test
     void theManifestsGoByDigestThenTheIndexUnderEachTagThenTheSbomsAndClientsPickTheirPlatform() throws Exception {

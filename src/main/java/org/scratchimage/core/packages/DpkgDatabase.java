@@ -82,14 +82,11 @@ public final class DpkgDatabase {
                 }
             }
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
+            // The read declares nothing checked: what it threw is a RuntimeException or an Error, a bug either way.
+            if (e.getCause() instanceof Error error) {
                 throw error;
             }
-            throw new IllegalStateException(cause);
+            throw (RuntimeException) e.getCause();
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +22,7 @@ import org.scratchimage.core.tar.ExternalTools;
  * Checks the {@link FaultProxy} fixture against the real registry, with skopeo and with a bare JDK client: it
  * forwards whole pushes (uploads coming back through it), and each fault does what it says.
  */
-class FaultProxyTest {
-    private static RegistryServer registry;
+class FaultProxyTest extends AnonymousRegistryTest {
 
     @TempDir
     Path dir;
@@ -34,16 +31,6 @@ class FaultProxyTest {
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
     private FaultProxy proxy;
     private BuildResult image;
-
-    @BeforeAll
-    static void startRegistry() throws IOException {
-        registry = RegistryServer.anonymous();
-    }
-
-    @AfterAll
-    static void stopRegistry() throws IOException {
-        registry.close();
-    }
 
     @BeforeEach
     void startProxy() throws IOException {
