@@ -123,7 +123,8 @@ final class ImagePlanner {
         config = CaCertificates.addTo(collector, request, config);
         PackageMetadata packages = PackageFiles.addTo(collector, request, listener, dpkg);
         List<LayerEntry> entries = collector.complete();
-        accounts.checkUser("<user>", config.user(), holds(entries, "etc/passwd"), holds(entries, "etc/group"));
+        accounts.checkUser("<user>", config.user(), collector.entryAt("etc/passwd") != null,
+                collector.entryAt("etc/group") != null);
         List<ImageLayer> layers = collector.layers(request.layers());
         listener.debug("Image " + image + " for " + platform + ", created " + created + ", " + entries.size()
                 + " entries in " + layers.size() + " layers");
@@ -191,15 +192,6 @@ final class ImagePlanner {
     }
 
     /** @return whether the image holds {@code path}, relative to the root: a file, or a link the runtime follows */
-    private static boolean holds(List<LayerEntry> entries, String path) {
-        for (LayerEntry entry : entries) {
-            if (entry.path().equals(path)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static ContainerConfig config(ContainerSpec spec, BuildListener listener)
             throws InvalidConfigurationException {
         SortedMap<String, String> environment = new TreeMap<>();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.scratchimage.core.PlanningFixtures.assertInvalid;
 import static org.scratchimage.core.PlanningFixtures.binary;
+import static org.scratchimage.core.PlanningFixtures.file;
 import static org.scratchimage.core.PlanningFixtures.plan;
 import static org.scratchimage.core.PlanningFixtures.requestIn;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -261,6 +263,19 @@ class ImagePlannerTest {
         ContainerConfig config = plan(request).config();
         assertThat(config.user()).isEqualTo("65532:65532");
         assertThat(config.stopSignal()).isEqualTo("SIGINT");
+    }
+
+    @Test
+    void aUserNameIsTakenWhenTheImageHoldsAPasswdAndAGroupFileAndRefusedWhenItHoldsNone() throws Exception {
+        request.container(ContainerSpec.builder().user("app:staff").build());
+        assertThat(assertInvalid(() -> plan(request), "<user>", "app:staff").getMessage()).contains("/etc/passwd");
+        Files.writeString(base.resolve("passwd"), "app:x:1000:1000::/home/app:/sbin/nologin\n");
+        request.addFile(file("passwd", "/etc/passwd"));
+        assertThat(assertInvalid(() -> plan(request), "<user>", "app:staff").getMessage()).contains("/etc/group");
+        Files.writeString(base.resolve("group"), "staff:x:1000:\n");
+        request.addFile(file("group", "/etc/group"));
+
+        assertThat(plan(request).config().user()).isEqualTo("app:staff");
     }
 
     @Test
