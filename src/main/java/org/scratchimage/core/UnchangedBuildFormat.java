@@ -204,17 +204,17 @@ final class UnchangedBuildFormat {
                 Math.toIntExact(n[7]));
     }
 
+    /** @return the stamp's eight numbers as fields, or {@code -} for none: {@link #appendStamp}'s, one by one */
     static List<String> stampFields(FileStamp stamp) {
-        if (stamp == null) {
-            return List.of("-");
-        }
-        return List.of(Long.toString(stamp.size()), Long.toString(stamp.mtimeSeconds()),
-                Integer.toString(stamp.mtimeNanos()), Long.toString(stamp.ctimeSeconds()),
-                Integer.toString(stamp.ctimeNanos()), Long.toString(stamp.inode()), Long.toString(stamp.device()),
-                Integer.toString(stamp.mode()));
+        StringBuilder text = new StringBuilder(96);
+        appendStamp(text, stamp);
+        return List.of(text.substring(1).split("\t"));
     }
 
-    /** Appends {@link #stampFields}, each after a tab, without a string per number: a record has 20,000 stamps. */
+    /**
+     * Appends the stamp's fields, each after a tab: size, mtime and ctime (seconds, nanoseconds), inode, device,
+     * mode; or {@code -}. Without a string per number, as a record has 20,000 stamps.
+     */
     private static void appendStamp(StringBuilder text, FileStamp stamp) {
         if (stamp == null) {
             text.append("\t-");

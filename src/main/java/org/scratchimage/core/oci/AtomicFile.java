@@ -21,6 +21,19 @@ public final class AtomicFile {
      * renames it over {@code file}; in the same folder, so the rename never crosses file systems.
      */
     public static void write(Path file, byte[] bytes) throws IOException {
+        store(file, bytes, true);
+    }
+
+    /**
+     * Replaces {@code file} with {@code text} in UTF-8, like {@link #write} but without forcing it to disk: for the
+     * records a build keeps for the next one, which a crash may lose or empty, since a record that cannot be read is
+     * no record and the next build does the work again.
+     */
+    public static void replace(Path file, CharSequence text) throws IOException {
+        store(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    private static void store(Path file, byte[] bytes, boolean force) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
@@ -30,23 +43,10 @@ public final class AtomicFile {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                channel.force(true);
+                if (force) {
+                    channel.force(true);
+                }
             }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /**
-     * Replaces {@code file} with {@code text} in UTF-8, like {@link #write} but without forcing it to disk: for the
-     * records a build keeps for the next one, which a crash may lose or empty, since a record that cannot be read is
-     * no record and the next build does the work again.
-     */
-    public static void replace(Path file, CharSequence text) throws IOException {
-        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.FileDigest;
 import org.scratchimage.core.oci.JsonText;
 
@@ -143,7 +144,7 @@ public final class SpdxDocument {
         JsonText.Raw packagesJson = new JsonText.Raw(JsonText.write(packages));
         JsonText.Raw filesJson = new JsonText.Raw(JsonText.write(fileList));
         JsonText.Raw relationshipsJson = new JsonText.Raw(JsonText.write(relationships));
-        MessageDigest parts = sha256();
+        MessageDigest parts = DigestingOutputStream.newSha256();
         parts.update((byte) '[');
         parts.update(packagesJson.json());
         parts.update((byte) ',');
@@ -253,18 +254,11 @@ public final class SpdxDocument {
     }
 
     /** One per thread, reset by each {@code digest}: a new instance for each of 20,000 files' ids costs a lookup. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(SpdxDocument::sha256);
+    private static final ThreadLocal<MessageDigest> SHA_256 =
+            ThreadLocal.withInitial(DigestingOutputStream::newSha256);
 
     private static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(SHA_256.get().digest(bytes));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-        }
     }
 
     private static String hex(String algorithm, byte[] bytes) {
