@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -306,7 +307,7 @@ public final class ImagePusher {
         Optional<ImageMetadata> previous = ImageMetadata.read(file);
         ImageMetadata updated = metadata.withPushed(pushed.stream().map(PushResult.Pushed::pinned).toList(), previous);
         // Kept as it is when nothing is new: the next unchanged build trusts it by its stamp and does not read it.
-        if (!java.util.Arrays.equals(updated.toJson(), ImageMetadata.bytesOf(file))) {
+        if (!Arrays.equals(updated.toJson(), ImageMetadata.bytesOf(file))) {
             updated.write(file);
             listener.debug("Wrote " + file);
         }

@@ -24,8 +24,8 @@ final class PackageFiles {
     /**
      * Call before the planning collects the entries: the dpkg database is read meanwhile, on a thread of its own.
      *
-     * @return the database being read; {@code null} when off, or when the sysroot is wrong, which
-     *     {@link #addTo} then reports in its turn
+     * @return the database being read; {@code null} when off, or when the sysroot is wrong: the planning reports
+     *     that in its turn, after the mistakes of the declarations it checks first, and {@link #addTo} is not reached
      */
     static DpkgDatabase prefetch(BuildRequest request) {
         if (!request.packageMetadata()) {
@@ -34,6 +34,7 @@ final class PackageFiles {
         try {
             return DpkgDatabase.load(SharedLibraries.sysroot(request));
         } catch (InvalidConfigurationException e) {
+            // Reported where it always was: SharedLibraries.addTo checks the sysroot before addTo runs.
             return null;
         }
     }
@@ -41,7 +42,7 @@ final class PackageFiles {
     /**
      * Call after every other entry, the shared libraries included, is in the collector.
      *
-     * @param database from {@link #prefetch}
+     * @param database from {@link #prefetch}, not {@code null} when package metadata is on
      * @return the packages that own the image's files; {@link PackageMetadata#NONE} when off or none was found
      */
     static PackageMetadata addTo(LayerEntries collector, BuildRequest request, BuildListener listener,
@@ -55,8 +56,7 @@ final class PackageFiles {
         for (RegularFileEntry file : collector.regularFilesInAnyOrder()) {
             files.add(new DpkgReader.ImageFile(file.path(), file.source(), file.followLinks()));
         }
-        PackageScan scan = DpkgReader.read(database == null ? DpkgDatabase.load(sysroot) : database, files,
-                listener::warn, listener::debug);
+        PackageScan scan = DpkgReader.read(database, files, listener::warn, listener::debug);
         if (scan.files().isEmpty()) {
             return PackageMetadata.NONE;
         }

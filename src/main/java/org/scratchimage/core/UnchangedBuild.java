@@ -20,6 +20,7 @@ import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImagePlan;
 import org.scratchimage.core.image.LayerEntry;
 import org.scratchimage.core.image.RegularFileEntry;
+import org.scratchimage.core.oci.FolderKey;
 import org.scratchimage.core.oci.ImageMetadata;
 
 /**
@@ -67,7 +68,7 @@ final class UnchangedBuild {
     static Optional<Found> check(BuildRequest request, String requestFingerprint, BuildListener listener)
             throws InvalidConfigurationException, IOException {
         long start = System.nanoTime();
-        Path output = org.scratchimage.core.oci.FolderKey.of(ImageBuilder.outputDirectory(request));
+        Path output = FolderKey.of(ImageBuilder.outputDirectory(request));
         Path file = file(output);
         Optional<Recorded> loaded = UnchangedBuildFormat.read(file, listener);
         if (loaded.isEmpty() || !loaded.get().request().equals(requestFingerprint)) {

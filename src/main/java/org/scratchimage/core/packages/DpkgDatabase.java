@@ -49,8 +49,7 @@ public final class DpkgDatabase {
      * @param sysroot the root of the target's file system, {@code /} for the host
      */
     public static DpkgDatabase load(Path sysroot) {
-        Path root = sysroot.toAbsolutePath().normalize();
-        DpkgDatabase database = new DpkgDatabase(root, new FutureTask<>(() -> read(root)));
+        DpkgDatabase database = of(sysroot);
         Thread thread = new Thread(database.task, "scratch-dpkg");
         thread.setDaemon(true);
         thread.start();
@@ -59,10 +58,14 @@ public final class DpkgDatabase {
 
     /** Reads the database of {@code sysroot} on the calling thread. */
     static DpkgDatabase loadHere(Path sysroot) {
-        Path root = sysroot.toAbsolutePath().normalize();
-        DpkgDatabase database = new DpkgDatabase(root, new FutureTask<>(() -> read(root)));
+        DpkgDatabase database = of(sysroot);
         database.task.run();
         return database;
+    }
+
+    private static DpkgDatabase of(Path sysroot) {
+        Path root = sysroot.toAbsolutePath().normalize();
+        return new DpkgDatabase(root, new FutureTask<>(() -> read(root)));
     }
 
     Path sysroot() {

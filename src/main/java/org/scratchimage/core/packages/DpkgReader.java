@@ -1,7 +1,6 @@
 package org.scratchimage.core.packages;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -112,25 +111,22 @@ public final class DpkgReader {
             }
             owners[i] = first < 0 ? null : loaded.packages().get(first);
         }
-        // By identity: each installed package is one object per paragraph.
+        // By identity: each installed package is one object per paragraph. With each, the tar order's first of its
+        // files: the files come in any order, and the packages go by that first file, whatever order that was.
         Map<InstalledPackage, List<Integer>> used = new IdentityHashMap<>();
-        List<InstalledPackage> order = new ArrayList<>();
+        Map<InstalledPackage, String> firstPath = new IdentityHashMap<>();
         for (int i = 0; i < owners.length; i++) {
             if (owners[i] != null) {
-                used.computeIfAbsent(owners[i], k -> {
-                    order.add(k);
-                    return new ArrayList<>();
-                }).add(i);
+                used.computeIfAbsent(owners[i], k -> new ArrayList<>()).add(i);
+                firstPath.merge(owners[i], files.get(i).path(),
+                        (a, b) -> LayerEntryOrder.compareUtf8(a, b) <= 0 ? a : b);
             }
         }
         if (used.isEmpty()) {
             debug.accept("No image file belongs to a package of " + loaded.status());
             return PackageScan.NONE;
         }
-        // The files come in any order: the packages go by their first file in tar order, whatever order that was.
-        Map<InstalledPackage, String> firstPath = new IdentityHashMap<>();
-        used.forEach((pkg, indexes) -> firstPath.put(pkg, indexes.stream().map(index -> files.get(index).path())
-                .min(LayerEntryOrder::compareUtf8).orElseThrow()));
+        List<InstalledPackage> order = new ArrayList<>(used.keySet());
         order.sort((a, b) -> LayerEntryOrder.compareUtf8(firstPath.get(a), firstPath.get(b)));
         return scan(files, candidates, order, used, new DpkgInfo(loaded.info(), warn));
     }
@@ -165,7 +161,7 @@ public final class DpkgReader {
             Path copyright = resolve("/usr/share/doc/" + pkg.name + "/copyright");
             if (copyright != null && Files.isRegularFile(copyright, LinkOption.NOFOLLOW_LINKS)) {
                 try {
-                    String text = text(copyright);
+                    String text = DpkgDatabase.text(copyright);
                     licenses = DebianLicenses.of(text, copyright.toString(), warn);
                     add(added, new MetadataFile("usr/share/doc/" + pkg.name + "/copyright", null, copyright,
                             "the copyright of " + pkg.name));
@@ -185,7 +181,7 @@ public final class DpkgReader {
         Path osRelease = firstRegular("/etc/os-release", "/usr/lib/os-release");
         if (osRelease != null) {
             try {
-                os = OsRelease.idAndVersion(text(osRelease));
+                os = OsRelease.idAndVersion(DpkgDatabase.text(osRelease));
                 add(added, new MetadataFile("etc/os-release", null, osRelease, "the os-release of " + sysroot));
             } catch (IOException e) {
                 warn.accept("Could not read " + osRelease + ": " + e + "; the image gets no /etc/os-release");
@@ -198,10 +194,6 @@ public final class DpkgReader {
         }
         return new PackageScan(new PackageMetadata(owners, os[0], os[1]), new ArrayList<>(added.values()),
                 order.size());
-    }
-
-    private static String text(Path file) throws IOException {
-        return DpkgDatabase.text(file);
     }
 
     private static void add(Map<String, MetadataFile> added, MetadataFile file) {

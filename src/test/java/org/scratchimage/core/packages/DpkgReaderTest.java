@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -290,7 +291,7 @@ class DpkgReaderTest {
         List<DpkgReader.ImageFile> files = List.of(file("lib/x86_64-linux-gnu/libfoo.so.1",
                 "lib/x86_64-linux-gnu/libfoo.so.1.2"), file("usr/bin/bar", "usr/bin/bar"), file("app/run", "opt/run"));
         List<DpkgReader.ImageFile> reversed = new ArrayList<>(files);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         List<String> decisions = new ArrayList<>();
         List<String> reversedDecisions = new ArrayList<>();
 

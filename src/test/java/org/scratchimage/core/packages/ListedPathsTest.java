@@ -38,7 +38,7 @@ class ListedPathsTest {
     @Test
     void aNonAsciiPathIsFoundByItsStringAndLinesNotAbsoluteAreNoPaths() {
         ListedPaths paths = new ListedPaths();
-        paths.add(0, list("/usr/share/doc/café/README", "relative/file", "", "/last-without-newline").clone());
+        paths.add(0, list("/usr/share/doc/café/README", "relative/file", "", "/last-without-newline"));
         paths.add(1, "/no/newline/at/end".getBytes(StandardCharsets.UTF_8));
 
         assertThat(paths.owner("/usr/share/doc/café/README")).isZero();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -69,7 +70,7 @@ class HttpClientsTest {
             thread.join(10_000);
         }
         assertThat(started).noneMatch(Thread::isAlive);
-        assertThat(held).isNotNull();
+        Reference.reachabilityFence(held);
     }
 
     private URI uri() {
