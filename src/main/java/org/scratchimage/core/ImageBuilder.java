@@ -52,17 +52,9 @@ public final class ImageBuilder {
      */
     public BuildResult build(BuildRequest given) throws InvalidConfigurationException, IOException {
         // <java> links a runtime from the project's jars, which its expansion reads: such a build always plans.
-        UnchangedBuild.Pending pending = given.java() == null ? UnchangedBuild.start(given) : null;
-        String requestFingerprint = null;
-        if (pending != null) {
-            Optional<UnchangedBuild.Found> found;
-            try {
-                // While the last build's record is read and its inputs statted.
-                requestFingerprint = RequestFingerprint.of(given, VERSION);
-                found = UnchangedBuild.check(given, pending, requestFingerprint, listener);
-            } finally {
-                pending.cancel();
-            }
+        String requestFingerprint = given.java() == null ? RequestFingerprint.of(given, VERSION) : null;
+        if (requestFingerprint != null) {
+            Optional<UnchangedBuild.Found> found = UnchangedBuild.check(given, requestFingerprint, listener);
             Optional<BuildResult> done = found.isEmpty() ? Optional.empty()
                     : found.get().complete() ? Optional.of(found.get().result()) : finish(given, found.get());
             if (done.isPresent()) {

@@ -37,6 +37,7 @@ import org.scratchimage.core.oci.ImageMetadata;
  */
 final class UnchangedBuild {
     static final String HEADER = UnchangedBuildFormat.HEADER;
+    private static final int PARALLEL_STATS = 2048;
 
     private UnchangedBuild() {}
 
@@ -60,146 +61,52 @@ final class UnchangedBuild {
     }
 
     /**
-     * The last build's record, read and its inputs statted on two threads of their own while the build's thread works
-     * out the request's fingerprint and checks the layout: the first thread reads the record's head, then both stat
-     * one half of its inputs each, as they read them, up to the first that changed. 20,000 stats take most of an
-     * unchanged build's time; a second thread shortens them less than the second core promises, as the JIT compiles
-     * on it meanwhile.
-     */
-    static final class Pending {
-        private final Path output;
-        private final BackgroundTask<Head> head;
-        private final BackgroundTask<Scan> first;
-        private final BackgroundTask<Scan> second;
-
-        private Pending(Path output, BackgroundTask<Head> head, BackgroundTask<Scan> first,
-                BackgroundTask<Scan> second) {
-            this.output = output;
-            this.head = head;
-            this.first = first;
-            this.second = second;
-        }
-
-        /** @return both halves' scan: the first change found, or none */
-        private Scan scan() throws IOException {
-            Scan a = first.join();
-            if (a.changed() != null) {
-                return a;
-            }
-            Scan b = second.join();
-            return new Scan(b.changed(), a.count() + b.count(), Math.max(a.nanos(), b.nanos()));
-        }
-
-        /** Stops the stats, once the build needs them no more (it plans, or it knows its answer). */
-        void cancel() {
-            first.cancel();
-            second.cancel();
-        }
-    }
-
-    /**
-     * @param notes why a file that is there is no record, to log on the build's thread
-     * @param nanos how long reading it took
-     */
-    private record Head(Optional<Recorded> recorded, List<String> notes, long nanos) {}
-
-    /**
-     * @param changed why the build plans again: an input changed, or the record's inputs cannot be read; or
-     *     {@code null} when every input stats as recorded
-     * @param count the inputs statted
-     * @param nanos how long reading and statting them took
-     */
-    private record Scan(String changed, int count, long nanos) {}
-
-    private static BackgroundTask<Scan> scan(Path file, BackgroundTask<Head> head, int half) {
-        return BackgroundTask.of(() -> {
-            // Waits for the head, read on the first thread.
-            Optional<Recorded> recorded = head.join().recorded();
-            long start = System.nanoTime();
-            int[] count = {0};
-            try {
-                Input changed = recorded.isEmpty() ? null : recorded.get().inputs().halves()[half].first(input -> {
-                    count[0]++;
-                    // Cancelled: the answer is not wanted, and stopping is the quickest one.
-                    return Thread.currentThread().isInterrupted() || changed(input);
-                });
-                return new Scan(changed == null ? null : "Planning again: " + changed.path()
-                        + " changed since the last build", count[0], System.nanoTime() - start);
-            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                return new Scan(UnchangedBuildFormat.notARecord(file, e), count[0], System.nanoTime() - start);
-            }
-        });
-    }
-
-    /** Starts reading the record of the layout {@code request} builds: {@link #check} takes the answer. */
-    static Pending start(BuildRequest request) throws InvalidConfigurationException, IOException {
-        Path output = FolderKey.of(ImageBuilder.outputDirectory(request));
-        Path file = file(output);
-        BackgroundTask<Head> head = BackgroundTask.of(() -> {
-            long start = System.nanoTime();
-            List<String> notes = new ArrayList<>();
-            Optional<Recorded> recorded = UnchangedBuildFormat.read(file, notes::add);
-            return new Head(recorded, notes, System.nanoTime() - start);
-        });
-        BackgroundTask<Scan> first = scan(file, head, 0);
-        BackgroundTask<Scan> second = scan(file, head, 1);
-        BackgroundTask.startAll("scratch-inputs", head, first);
-        BackgroundTask.startAll("scratch-inputs-2", second);
-        return new Pending(output, head, first, second);
-    }
-
-    /**
-     * @param pending the record's reading, started for {@code request}; cancelled here once no longer needed
      * @param requestFingerprint the {@link RequestFingerprint} of {@code request}
      * @return the last build, if its request and every input are unchanged and its layout is intact; else empty, and
      *     the build plans as usual
      */
-    static Optional<Found> check(BuildRequest request, Pending pending, String requestFingerprint,
-            BuildListener listener) throws IOException {
-        try {
-            long start = System.nanoTime();
-            Head head = pending.head.join();
-            head.notes().forEach(listener::debug);
-            if (head.recorded().isEmpty() || !head.recorded().get().request().equals(requestFingerprint)) {
-                return Optional.empty();
-            }
-            Recorded recorded = head.recorded().get();
-            Path output = pending.output;
-            // The layout and the files beside it are checked while the other thread stats the inputs.
-            Optional<BuildState.Current> current = BuildState.check(output, recorded.build());
-            boolean sboms = recorded.images().get(0).sbom() != null;
-            if (current.isEmpty() || (sboms && !current.get().recordsSboms())) {
-                return Optional.empty();
-            }
-            Path archive = ArchiveTarget.of(request);
-            List<ImagePlan> plans = new ArrayList<>();
-            List<Path> sbomFiles = new ArrayList<>();
-            for (Summary image : recorded.images()) {
-                plans.add(image.plan());
-                sbomFiles.add(image.sbom());
-            }
-            BuildResult result = ImageBuilder.upToDate(plans, output, current.get(), archive,
-                    sboms ? sbomFiles : null);
-            List<Summary> images = sbomsCurrent(recorded, result);
-            List<Input> results = resultsCurrent(recorded, request.resultDirectory(), result);
-            Scan scan = pending.scan();
-            if (scan.changed() != null) {
-                listener.debug(scan.changed());
-                return Optional.empty();
-            }
-            // By identity: what was learned is a new element (records' equals costs a bootstrap on first use).
-            if (images != null && results != null
-                    && (changedElement(images, recorded.images()) || results != recorded.results())) {
-                UnchangedBuildFormat.write(file(output), recorded.with(images, results));
-            }
-            listener.debug(String.format(java.util.Locale.ROOT, "Up to date by the %d inputs of the last build,"
-                    + " unchanged: read in %d ms, stat in %d ms beside it, %d ms in all", scan.count(),
-                    head.nanos() / 1_000_000, scan.nanos() / 1_000_000, (System.nanoTime() - start) / 1_000_000));
-            return Optional.of(new Found(result, recorded.build(), recorded.images().get(0).created(),
-                    archive == null || current.get().holdsArchive(archive), images != null, results != null));
-        } finally {
-            pending.cancel();
+    static Optional<Found> check(BuildRequest request, String requestFingerprint, BuildListener listener)
+            throws InvalidConfigurationException, IOException {
+        long start = System.nanoTime();
+        Path output = FolderKey.of(ImageBuilder.outputDirectory(request));
+        Path file = file(output);
+        Optional<Recorded> loaded = UnchangedBuildFormat.read(file, listener);
+        if (loaded.isEmpty() || !loaded.get().request().equals(requestFingerprint)) {
+            return Optional.empty();
         }
+        Recorded recorded = loaded.get();
+        long read = System.nanoTime();
+        Input changed = anyChanged(recorded.inputs());
+        if (changed != null) {
+            listener.debug("Planning again: " + changed.path() + " changed since the last build");
+            return Optional.empty();
+        }
+        long stated = System.nanoTime();
+        Optional<BuildState.Current> current = BuildState.check(output, recorded.build());
+        boolean sboms = recorded.images().get(0).sbom() != null;
+        if (current.isEmpty() || (sboms && !current.get().recordsSboms())) {
+            return Optional.empty();
+        }
+        Path archive = ArchiveTarget.of(request);
+        List<ImagePlan> plans = new ArrayList<>();
+        List<Path> sbomFiles = new ArrayList<>();
+        for (Summary image : recorded.images()) {
+            plans.add(image.plan());
+            sbomFiles.add(image.sbom());
+        }
+        BuildResult result = ImageBuilder.upToDate(plans, output, current.get(), archive, sboms ? sbomFiles : null);
+        List<Summary> images = sbomsCurrent(recorded, result);
+        List<Input> results = resultsCurrent(recorded, request.resultDirectory(), result);
+        // By identity: what was learned is a new element (records' equals costs a bootstrap on first use).
+        if (images != null && results != null
+                && (changedElement(images, recorded.images()) || results != recorded.results())) {
+            UnchangedBuildFormat.write(file, recorded.with(images, results));
+        }
+        listener.debug(String.format(java.util.Locale.ROOT, "Up to date by the %d inputs of the last build, unchanged:"
+                + " read in %d ms, stat in %d ms, %d ms in all", recorded.inputs().size(), (read - start) / 1_000_000,
+                (stated - read) / 1_000_000, (System.nanoTime() - start) / 1_000_000));
+        return Optional.of(new Found(result, recorded.build(), recorded.images().get(0).created(),
+                archive == null || current.get().holdsArchive(archive), images != null, results != null));
     }
 
     /**
@@ -259,7 +166,7 @@ final class UnchangedBuild {
                     image.compression(), image.compressionLevel(), sboms == null ? null : sboms.get(k).file(), null));
         }
         UnchangedBuildFormat.write(file, new Recorded(requestFingerprint, buildFingerprint, plan.indexed(), images,
-                List.of(), RecordedInputs.of(inputs)));
+                List.of(), inputs));
         // Git's rule, by the file system's own clock: an input stamped in the tick of this record is not trusted.
         if (!newest.isBefore(Files.getLastModifiedTime(file).toInstant())) {
             forget(file, listener, "an input changed in the same tick as the record");
@@ -275,6 +182,22 @@ final class UnchangedBuild {
     static Path file(Path layout) {
         Path dir = layout.toAbsolutePath().normalize();
         return dir.resolveSibling("." + dir.getFileName() + ".scratch-inputs");
+    }
+
+    /**
+     * @return an input that does not stat as recorded, or {@code null}; a large tree's stats run on every
+     *     core, a few hundred in this thread, sooner than the pool's threads would start
+     */
+    private static Input anyChanged(List<Input> inputs) {
+        if (inputs.size() >= PARALLEL_STATS) {
+            return inputs.parallelStream().filter(UnchangedBuild::changed).findAny().orElse(null);
+        }
+        for (Input input : inputs) {
+            if (changed(input)) {
+                return input;
+            }
+        }
+        return null;
     }
 
     private static boolean changed(Input input) {

@@ -8,11 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.scratchimage.core.image.Compression;
 import org.scratchimage.core.image.FileStamp;
 import org.scratchimage.core.image.ImagePlan;
@@ -25,8 +23,8 @@ import org.scratchimage.core.oci.AtomicFile;
  * trusted stamp, tags), the result files with their trusted stamps ({@code R}), then the inputs by folder: a
  * {@code D} line names a folder, an {@code L} ({@code lstat}) or {@code S} ({@code stat}) line one name in it with
  * its stamp (size, mtime, ctime, inode, device, mode) or {@code -} for nothing there. Fields are tab-separated and
- * escaped ({@link Escapes}); the inputs, most of the file, are {@link RecordedInputs}, read one by one as they are
- * statted. Read strictly: anything else is no record.
+ * escaped ({@link Escapes}); the inputs, most of the file, are parsed from its bytes. Read strictly: anything else
+ * is no record.
  */
 final class UnchangedBuildFormat {
     static final String HEADER = "scratch-inputs 2";
@@ -48,7 +46,7 @@ final class UnchangedBuildFormat {
      *     like the SBOM files
      */
     record Recorded(String request, String build, boolean indexed, List<Summary> images, List<Input> results,
-            RecordedInputs inputs) {
+            List<Input> inputs) {
         Recorded with(List<Summary> images, List<Input> results) {
             return new Recorded(request, build, indexed, images, results, inputs);
         }
@@ -58,7 +56,7 @@ final class UnchangedBuildFormat {
 
     /** Writes the record atomically, under a name of its own first. */
     static void write(Path file, Recorded recorded) throws IOException {
-        StringBuilder text = new StringBuilder(1024);
+        StringBuilder text = new StringBuilder(64 + 96 * recorded.inputs().size());
         text.append(HEADER).append('\n');
         Escapes.line(text, "request", recorded.request());
         Escapes.line(text, "build", recorded.build());
@@ -77,21 +75,28 @@ final class UnchangedBuildFormat {
             fields.addAll(stampFields(output.stamp()));
             Escapes.line(text, fields.toArray(String[]::new));
         }
-        byte[] head = text.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] inputs = recorded.inputs().bytes();
-        byte[] whole = Arrays.copyOf(head, head.length + inputs.length);
-        System.arraycopy(inputs, 0, whole, head.length, inputs.length);
+        // By folder: one line names it, one line per name in it, so a tree's folder is written and parsed once.
+        Path folder = null;
+        for (Input input : recorded.inputs()) {
+            Path parent = input.path().getParent();
+            if (parent == null) {
+                parent = input.path();
+            }
+            if (!parent.equals(folder)) {
+                Escapes.line(text, "D", parent.toString());
+                folder = parent;
+            }
+            text.append(input.follow() ? "S\t" : "L\t").append(Escapes.escape(parent.equals(input.path()) ? "."
+                    : input.path().getFileName().toString()));
+            appendStamp(text, input.stamp());
+            text.append('\n');
+        }
         // Two builds of the folder may record at once: each writes a whole record.
-        AtomicFile.replace(file, whole);
+        AtomicFile.replace(file, text);
     }
 
-    /**
-     * Reads the record up to its inputs, which {@link RecordedInputs#first} reads one at a time.
-     *
-     * @param debug receives why a file that is there is no record
-     * @return the record, or empty if there is none or it is not one this version wrote
-     */
-    static Optional<Recorded> read(Path file, Consumer<String> debug) throws IOException {
+    /** @return the record, or empty if there is none or it is not one this version wrote */
+    static Optional<Recorded> read(Path file, BuildListener listener) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -105,19 +110,29 @@ final class UnchangedBuildFormat {
             List<String> head = new ArrayList<>();
             List<Summary> images = new ArrayList<>();
             List<Input> results = new ArrayList<>();
-            int at = 0;
-            for (int end; at < bytes.length; at = end + 1) {
-                end = RecordedInputs.indexOf(bytes, (byte) '\n', at);
+            List<Input> inputs = new ArrayList<>(bytes.length / 64);
+            Path folder = null;
+            for (int at = 0, end; at < bytes.length; at = end + 1) {
+                end = indexOf(bytes, (byte) '\n', at);
+                byte kind = bytes[at];
+                if (head.size() == 4 && (kind == 'L' || kind == 'S') && bytes[at + 1] == '\t') {
+                    // The inputs, most of the record: parsed from the bytes, without a string per field.
+                    if (folder == null) {
+                        throw new IllegalArgumentException("a name before its folder");
+                    }
+                    int tab = indexOf(bytes, (byte) '\t', at + 2);
+                    String name = Escapes.unescape(new String(bytes, at + 2, tab - at - 2, StandardCharsets.UTF_8));
+                    inputs.add(new Input(name.equals(".") ? folder : folder.resolve(name), kind == 'S',
+                            stamp(bytes, tab + 1, end)));
+                    continue;
+                }
                 String line = new String(bytes, at, end - at, StandardCharsets.UTF_8);
                 if (head.size() < 4) {
                     head.add(line);
                     continue;
                 }
                 String[] f = Escapes.fields(line);
-                if (f[0].equals("D")) {
-                    // The inputs begin.
-                    break;
-                } else if (f[0].equals("image")) {
+                if (f[0].equals("image")) {
                     // The tags follow the SBOM file's stamp: one field when there is none, else eight.
                     List<String> tags = List.of(f).subList(f[9].equals("-") ? 10 : 17, f.length);
                     images.add(new Summary(f[1], tags, new Platform(f[5], f[6], dashOrNull(f[7])),
@@ -125,8 +140,8 @@ final class UnchangedBuildFormat {
                             dashOrNull(f[8]) == null ? null : Path.of(f[8]), stamp(f, 9)));
                 } else if (f[0].equals("R")) {
                     results.add(new Input(Path.of(f[1]), false, stamp(f, 2)));
-                } else if (f[0].equals("L") || f[0].equals("S")) {
-                    throw new IllegalArgumentException("a name before its folder");
+                } else if (f[0].equals("D")) {
+                    folder = Path.of(f[1]);
                 } else {
                     return Optional.empty();
                 }
@@ -135,17 +150,58 @@ final class UnchangedBuildFormat {
                 return Optional.empty();
             }
             return Optional.of(new Recorded(value(head.get(1), "request"), value(head.get(2), "build"),
-                    Boolean.parseBoolean(value(head.get(3), "indexed")), images, results,
-                    RecordedInputs.read(bytes, at)));
+                    Boolean.parseBoolean(value(head.get(3), "indexed")), images, results, inputs));
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            debug.accept(notARecord(file, e));
+            // Not written by this code, or cut short: a record that cannot be read is no record, and the build plans.
+            listener.debug("Planning again: " + file + " is not a record of this version (" + e + ")");
             return Optional.empty();
         }
     }
 
-    /** Not written by this code, or cut short: a record that cannot be read is no record, and the build plans. */
-    static String notARecord(Path file, RuntimeException e) {
-        return "Planning again: " + file + " is not a record of this version (" + e + ")";
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("cut off");
+    }
+
+    /** @return the stamp written from {@code at} to {@code end}: eight numbers, or {@code -} for none */
+    private static FileStamp stamp(byte[] bytes, int at, int end) {
+        if (bytes[at] == '-' && at + 1 == end) {
+            return null;
+        }
+        long[] n = new long[8];
+        int field = 0;
+        long value = 0;
+        boolean digits = false;
+        boolean negative = false;
+        for (int i = at; i <= end; i++) {
+            byte b = i < end ? bytes[i] : (byte) '\t';
+            if (b == '\t') {
+                if (!digits || field == 8) {
+                    throw new IllegalArgumentException("stamp");
+                }
+                n[field++] = negative ? -value : value;
+                value = 0;
+                digits = false;
+                negative = false;
+            } else if (b == '-' && !digits && !negative) {
+                // A time before 1970, or an inode number past 2^63 as Java's long reads it.
+                negative = true;
+            } else if (b >= '0' && b <= '9' && value <= (Long.MAX_VALUE - 9) / 10) {
+                value = value * 10 + (b - '0');
+                digits = true;
+            } else {
+                throw new IllegalArgumentException("stamp");
+            }
+        }
+        if (field != 8) {
+            throw new IllegalArgumentException("stamp");
+        }
+        return new FileStamp(n[0], n[1], Math.toIntExact(n[2]), n[3], Math.toIntExact(n[4]), n[5], n[6],
+                Math.toIntExact(n[7]));
     }
 
     /** @return the stamp's eight numbers as fields, or {@code -} for none: {@link #appendStamp}'s, one by one */
@@ -159,7 +215,7 @@ final class UnchangedBuildFormat {
      * Appends the stamp's fields, each after a tab: size, mtime and ctime (seconds, nanoseconds), inode, device,
      * mode; or {@code -}. Without a string per number, as a record has 20,000 stamps.
      */
-    static void appendStamp(StringBuilder text, FileStamp stamp) {
+    private static void appendStamp(StringBuilder text, FileStamp stamp) {
         if (stamp == null) {
             text.append("\t-");
             return;

@@ -80,31 +80,6 @@ class UnchangedBuildTest {
         assertPlannedAgainAndChanged(request, first, conf);
     }
 
-    /** The inputs are statted in two halves, on two threads: a change in either is noticed. */
-    @ParameterizedTest
-    @ValueSource(strings = {"d00/f0", "d07/f2"})
-    void aSameSizeRewriteInEitherHalfOfTheInputsIsNoticed(String name) throws Exception {
-        for (int d = 0; d < 8; d++) {
-            for (int f = 0; f < 3; f++) {
-                Path file = dir.resolve(String.format("many/d%02d/f%d", d, f));
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, "content " + d + f + "\n");
-            }
-        }
-        settle();
-        BuildRequest request = requestIn(dir).addDirectory(tree("many", "/data")).build();
-        BuildResult first = build(request);
-        log.clear();
-        assertThat(build(request).upToDate()).isTrue();
-        assertThat(log).anyMatch(line -> line.startsWith(BY_INPUTS)).noneMatch(line -> line.startsWith(PLANNED));
-        Path changed = dir.resolve("many").resolve(name).toRealPath();
-        FileTime mtime = Files.getLastModifiedTime(changed);
-        Files.writeString(changed, Files.readString(changed).toUpperCase(java.util.Locale.ROOT));
-        Files.setLastModifiedTime(changed, mtime);
-
-        assertPlannedAgainAndChanged(request, first, changed);
-    }
-
     @Test
     void aFileAddedToAFolderOfATreeIsNoticed() throws Exception {
         BuildRequest request = settledTree().build();

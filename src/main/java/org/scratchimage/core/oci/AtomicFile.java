@@ -30,12 +30,7 @@ public final class AtomicFile {
      * no record and the next build does the work again.
      */
     public static void replace(Path file, CharSequence text) throws IOException {
-        replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Replaces {@code file} with {@code bytes}, like {@link #replace(Path, CharSequence)}. */
-    public static void replace(Path file, byte[] bytes) throws IOException {
-        store(file, bytes, false);
+        store(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
     }
 
     private static void store(Path file, byte[] bytes, boolean force) throws IOException {

@@ -1,15 +1,15 @@
 package org.scratchimage.core.packages;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
-import org.scratchimage.core.BackgroundTask;
 import org.scratchimage.core.elf.HostReads;
 import org.scratchimage.core.elf.Sysroot;
 
@@ -35,9 +35,9 @@ public final class DpkgDatabase {
             ListedPaths paths, List<String> warnings) {}
 
     private final Path sysroot;
-    private final BackgroundTask<Loaded> task;
+    private final FutureTask<Loaded> task;
 
-    private DpkgDatabase(Path sysroot, BackgroundTask<Loaded> task) {
+    private DpkgDatabase(Path sysroot, FutureTask<Loaded> task) {
         this.sysroot = sysroot;
         this.task = task;
     }
@@ -50,7 +50,9 @@ public final class DpkgDatabase {
      */
     public static DpkgDatabase load(Path sysroot) {
         DpkgDatabase database = of(sysroot);
-        BackgroundTask.startAll("scratch-dpkg", database.task);
+        Thread thread = new Thread(database.task, "scratch-dpkg");
+        thread.setDaemon(true);
+        thread.start();
         return database;
     }
 
@@ -63,7 +65,7 @@ public final class DpkgDatabase {
 
     private static DpkgDatabase of(Path sysroot) {
         Path root = sysroot.toAbsolutePath().normalize();
-        return new DpkgDatabase(root, BackgroundTask.of(() -> read(root)));
+        return new DpkgDatabase(root, new FutureTask<>(() -> read(root)));
     }
 
     Path sysroot() {
@@ -72,11 +74,26 @@ public final class DpkgDatabase {
 
     /** @return the database, once read: waits for the thread that reads it */
     Loaded get() {
+        boolean interrupted = false;
         try {
-            return task.join();
-        } catch (IOException e) {
-            // read() keeps what goes wrong in the Loaded it returns, and throws nothing checked.
-            throw new UncheckedIOException(e);
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    // The read is short and the planning needs it: finish waiting, then restore the flag.
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            // The read declares nothing checked: what it threw is a RuntimeException or an Error, a bug either way.
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) e.getCause();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
