@@ -180,18 +180,19 @@ final class UnchangedBuildFormat {
         for (int i = at; i <= end; i++) {
             byte b = i < end ? bytes[i] : (byte) '\t';
             if (b == '\t') {
-                if (!digits || field == 8) {
+                if (!digits || field == 8 || (!negative && value == Long.MIN_VALUE)) {
                     throw new IllegalArgumentException("stamp");
                 }
-                n[field++] = negative ? -value : value;
+                n[field++] = negative ? value : -value;
                 value = 0;
                 digits = false;
                 negative = false;
             } else if (b == '-' && !digits && !negative) {
                 // A time before 1970, or an inode number past 2^63 as Java's long reads it.
                 negative = true;
-            } else if (b >= '0' && b <= '9' && value <= (Long.MAX_VALUE - 9) / 10) {
-                value = value * 10 + (b - '0');
+            } else if (b >= '0' && b <= '9' && value >= (Long.MIN_VALUE + (b - '0')) / 10) {
+                // Summed below zero, as Long.parseLong does, so that Long.MIN_VALUE is read too.
+                value = value * 10 - (b - '0');
                 digits = true;
             } else {
                 throw new IllegalArgumentException("stamp");
