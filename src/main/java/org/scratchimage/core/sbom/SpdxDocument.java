@@ -47,8 +47,6 @@ public final class SpdxDocument {
         String imageId = "SPDXRef-Image";
         String projectId = id("Package-maven-", project.groupId() + ":" + project.artifactId());
         List<Object> packages = new ArrayList<>();
-        List<Object> relationships = new ArrayList<>();
-        relationships.add(relationship("SPDXRef-DOCUMENT", "DESCRIBES", imageId));
 
         Map<String, String> packageIds = new HashMap<>();
         Map<String, List<FileDigest>> contents = new TreeMap<>();
@@ -59,9 +57,12 @@ public final class SpdxDocument {
             contents.put(p.name(), new ArrayList<>());
         }
         List<FileDigest> projectFiles = new ArrayList<>();
-        List<Object> fileList = new ArrayList<>();
-        List<Object> containment = new ArrayList<>();
-        for (FileDigest file : files) {
+        // The files and their containment, most of the document, written as they go rather than built as maps.
+        String[] fileIds = new String[files.size()];
+        String[] ownerIds = new String[files.size()];
+        JsonText.Writer fileList = new JsonText.Writer().beginArray();
+        for (int k = 0; k < files.size(); k++) {
+            FileDigest file = files.get(k);
             String fileId = id("File-", file.path());
             String owner = os.owners().get(file.path());
             String ownerId = owner == null ? null : packageIds.get(owner);
@@ -71,14 +72,14 @@ public final class SpdxDocument {
             } else {
                 contents.get(owner).add(file);
             }
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("fileName", "./" + file.path());
-            json.put("SPDXID", fileId);
-            json.put("checksums", List.of(checksum("SHA1", file.sha1()), checksum("SHA256", file.sha256())));
-            json.put("licenseConcluded", NOASSERTION);
-            json.put("copyrightText", NOASSERTION);
-            fileList.add(json);
-            containment.add(relationship(ownerId, "CONTAINS", fileId));
+            fileIds[k] = fileId;
+            ownerIds[k] = ownerId;
+            fileList.beginObject().name("fileName").value("./" + file.path()).name("SPDXID").value(fileId)
+                    .name("checksums").beginArray();
+            checksum(fileList, "SHA1", file.sha1());
+            checksum(fileList, "SHA256", file.sha256());
+            fileList.endArray().name("licenseConcluded").value(NOASSERTION).name("copyrightText").value(NOASSERTION)
+                    .endObject();
         }
 
         Map<String, Object> imagePackage = new LinkedHashMap<>();
@@ -111,7 +112,9 @@ public final class SpdxDocument {
         projectPackage.put("externalRefs", List.of(purl(Purl.maven(project))));
         projectPackage.put("primaryPackagePurpose", "APPLICATION");
         packages.add(projectPackage);
-        relationships.add(relationship(imageId, "CONTAINS", projectId));
+        JsonText.Writer relationships = new JsonText.Writer().beginArray();
+        relationship(relationships, "SPDXRef-DOCUMENT", "DESCRIBES", imageId);
+        relationship(relationships, imageId, "CONTAINS", projectId);
 
         String distro = os.osId() == null || os.osVersionId() == null ? null : os.osId() + "-" + os.osVersionId();
         String vendor = os.osId() == null ? "debian" : os.osId();
@@ -130,9 +133,11 @@ public final class SpdxDocument {
                     distro))));
             json.put("primaryPackagePurpose", "LIBRARY");
             packages.add(json);
-            relationships.add(relationship(imageId, "CONTAINS", packageIds.get(p.name())));
+            relationship(relationships, imageId, "CONTAINS", packageIds.get(p.name()));
         }
-        relationships.addAll(containment);
+        for (int k = 0; k < fileIds.length; k++) {
+            relationship(relationships, ownerIds[k], "CONTAINS", fileIds[k]);
+        }
 
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("spdxVersion", "SPDX-2.3");
@@ -142,8 +147,8 @@ public final class SpdxDocument {
         // Unique per document: the same manifest described with another project or packages gets another namespace,
         // from the SHA-256 of [packages,files,relationships]; each part written once, for the hash and the document.
         JsonText.Raw packagesJson = new JsonText.Raw(JsonText.write(packages));
-        JsonText.Raw filesJson = new JsonText.Raw(JsonText.write(fileList));
-        JsonText.Raw relationshipsJson = new JsonText.Raw(JsonText.write(relationships));
+        JsonText.Raw filesJson = fileList.endArray().raw();
+        JsonText.Raw relationshipsJson = relationships.endArray().raw();
         MessageDigest parts = DigestingOutputStream.newSha256();
         parts.update((byte) '[');
         parts.update(packagesJson.json());
@@ -245,12 +250,13 @@ public final class SpdxDocument {
         return json;
     }
 
-    private static Map<String, Object> relationship(String from, String type, String to) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("spdxElementId", from);
-        json.put("relationshipType", type);
-        json.put("relatedSpdxElement", to);
-        return json;
+    private static void relationship(JsonText.Writer json, String from, String type, String to) {
+        json.beginObject().name("spdxElementId").value(from).name("relationshipType").value(type)
+                .name("relatedSpdxElement").value(to).endObject();
+    }
+
+    private static void checksum(JsonText.Writer json, String algorithm, String value) {
+        json.beginObject().name("algorithm").value(algorithm).name("checksumValue").value(value).endObject();
     }
 
     /** One per thread, reset by each {@code digest}: a new instance for each of 20,000 files' ids costs a lookup. */

@@ -30,6 +30,41 @@ class JsonTextTest {
     }
 
     @Test
+    void theWriterWritesWhatWriteWritesForTheSameRandomDocuments() {
+        Random random = new Random(12);
+        for (int i = 0; i < 3000; i++) {
+            Object document = randomValue(random, 0);
+            JsonText.Writer writer = new JsonText.Writer();
+            stream(writer, document, random.nextBoolean());
+
+            assertThat(new String(writer.raw().json(), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(JsonText.write(document), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Writes {@code json} through the writer's begins, names and ends; leaves may go through value(Object). */
+    private static void stream(JsonText.Writer writer, Object json, boolean leavesAsObjects) {
+        if (json instanceof Map<?, ?> map) {
+            writer.beginObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                writer.name((String) entry.getKey());
+                stream(writer, entry.getValue(), leavesAsObjects);
+            }
+            writer.endObject();
+        } else if (json instanceof List<?> list) {
+            writer.beginArray();
+            for (Object element : list) {
+                stream(writer, element, leavesAsObjects);
+            }
+            writer.endArray();
+        } else if (json instanceof String text && !leavesAsObjects) {
+            writer.value(text);
+        } else {
+            writer.value(json);
+        }
+    }
+
+    @Test
     void escapesAsJsonRequiresAndNoMore() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("k\"", "q\"b\\n\nt\tc\u0001d\u001Fe\u007F/é");
