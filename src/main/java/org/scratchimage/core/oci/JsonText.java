@@ -31,9 +31,18 @@ public final class JsonText {
      * of the document's time). Commas are placed by the writer; the caller nests its begins and ends.
      */
     public static final class Writer {
-        private final Out out = new Out();
+        private final Out out;
         /** Whether the next value or name follows another in its array or object, and so needs a comma. */
         private boolean follows;
+
+        public Writer() {
+            this(1024);
+        }
+
+        /** @param capacity the bytes to make room for at once: a good guess saves copying 10 MB as it grows */
+        public Writer(int capacity) {
+            this.out = new Out(capacity);
+        }
 
         private void separate() {
             if (follows) {
@@ -208,8 +217,16 @@ public final class JsonText {
 
     /** A growing byte array, unsynchronized: {@code ByteArrayOutputStream} locks on every byte. */
     private static final class Out {
-        private byte[] buffer = new byte[1024];
+        private byte[] buffer;
         private int size;
+
+        Out() {
+            this(1024);
+        }
+
+        Out(int capacity) {
+            buffer = new byte[Math.max(16, capacity)];
+        }
 
         void write(int b) {
             room(1);
@@ -229,7 +246,7 @@ public final class JsonText {
         }
 
         byte[] bytes() {
-            return Arrays.copyOf(buffer, size);
+            return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -60,7 +61,8 @@ public final class SpdxDocument {
         // The files and their containment, most of the document, written as they go rather than built as maps.
         String[] fileIds = new String[files.size()];
         String[] ownerIds = new String[files.size()];
-        JsonText.Writer fileList = new JsonText.Writer().beginArray();
+        // About 560 bytes a file, with its id and both checksums, and 150 for its relationship.
+        JsonText.Writer fileList = new JsonText.Writer(files.size() * 600 + 16).beginArray();
         for (int k = 0; k < files.size(); k++) {
             FileDigest file = files.get(k);
             String fileId = id("File-", file.path());
@@ -112,7 +114,7 @@ public final class SpdxDocument {
         projectPackage.put("externalRefs", List.of(purl(Purl.maven(project))));
         projectPackage.put("primaryPackagePurpose", "APPLICATION");
         packages.add(projectPackage);
-        JsonText.Writer relationships = new JsonText.Writer().beginArray();
+        JsonText.Writer relationships = new JsonText.Writer(files.size() * 160 + 4096).beginArray();
         relationship(relationships, "SPDXRef-DOCUMENT", "DESCRIBES", imageId);
         relationship(relationships, imageId, "CONTAINS", projectId);
 
@@ -169,7 +171,8 @@ public final class SpdxDocument {
         document.put("packages", packagesJson);
         document.put("files", filesJson);
         document.put("relationships", relationshipsJson);
-        return JsonText.write(document);
+        return new JsonText.Writer(packagesJson.json().length + filesJson.json().length
+                + relationshipsJson.json().length + 4096).value(document).raw().json();
     }
 
     /**
@@ -182,14 +185,17 @@ public final class SpdxDocument {
             return;
         }
         json.put("filesAnalyzed", true);
-        List<String> sha1s = new ArrayList<>();
-        for (FileDigest file : files) {
-            sha1s.add(file.sha1());
+        String[] sha1s = new String[files.size()];
+        for (int k = 0; k < sha1s.length; k++) {
+            sha1s[k] = files.get(k).sha1();
         }
-        sha1s.sort(null);
+        Arrays.sort(sha1s);
+        MessageDigest joined = sha1();
+        for (String sha1 : sha1s) {
+            joined.update(sha1.getBytes(StandardCharsets.US_ASCII));
+        }
         Map<String, Object> code = new LinkedHashMap<>();
-        code.put("packageVerificationCodeValue",
-                hex("SHA-1", String.join("", sha1s).getBytes(StandardCharsets.US_ASCII)));
+        code.put("packageVerificationCodeValue", HexFormat.of().formatHex(joined.digest()));
         json.put("packageVerificationCode", code);
     }
 
@@ -267,11 +273,11 @@ public final class SpdxDocument {
         return HexFormat.of().formatHex(SHA_256.get().digest(bytes));
     }
 
-    private static String hex(String algorithm, byte[] bytes) {
+    private static MessageDigest sha1() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is missing from the JDK", e);
+            throw new IllegalStateException("SHA-1 is missing from the JDK", e);
         }
     }
 }
