@@ -52,30 +52,33 @@ public final class JsonText {
 
         /** @return this writer, in a new array */
         public Writer beginArray() {
-            separate();
-            out.write('[');
-            follows = false;
-            return this;
+            return open('[');
         }
 
         /** @return this writer, after the array it was in */
         public Writer endArray() {
-            out.write(']');
-            follows = true;
-            return this;
+            return close(']');
         }
 
         /** @return this writer, in a new object */
         public Writer beginObject() {
-            separate();
-            out.write('{');
-            follows = false;
-            return this;
+            return open('{');
         }
 
         /** @return this writer, after the object it was in */
         public Writer endObject() {
-            out.write('}');
+            return close('}');
+        }
+
+        private Writer open(char bracket) {
+            separate();
+            out.write(bracket);
+            follows = false;
+            return this;
+        }
+
+        private Writer close(char bracket) {
+            out.write(bracket);
             follows = true;
             return this;
         }
