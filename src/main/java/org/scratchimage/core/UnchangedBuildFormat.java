@@ -151,7 +151,7 @@ final class UnchangedBuildFormat {
             }
             return Optional.of(new Recorded(value(head.get(1), "request"), value(head.get(2), "build"),
                     Boolean.parseBoolean(value(head.get(3), "indexed")), images, results, inputs));
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | ArithmeticException e) {
             // Not written by this code, or cut short: a record that cannot be read is no record, and the build plans.
             listener.debug("Planning again: " + file + " is not a record of this version (" + e + ")");
             return Optional.empty();

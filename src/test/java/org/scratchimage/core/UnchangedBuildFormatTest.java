@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.scratchimage.core.UnchangedBuildFormat.Input;
 import org.scratchimage.core.UnchangedBuildFormat.Recorded;
 import org.scratchimage.core.UnchangedBuildFormat.Summary;
@@ -43,5 +46,29 @@ class UnchangedBuildFormatTest {
         assertThat(debug).isEmpty();
         assertThat(read).isPresent();
         assertThat(read.get().inputs()).isEqualTo(inputs);
+    }
+
+    /** Outside a long, not a number, or a nanosecond count past an int: no record, and the build plans. */
+    @ParameterizedTest
+    @ValueSource(strings = {"9223372036854775808", "-9223372036854775809", "99999999999999999999", "-", "", "--1",
+        "+1", "nanos 3000000000"})
+    void aStampFieldOutsideItsRangeIsNoRecord(String bad) throws Exception {
+        Recorded written = new Recorded("r", "b", false, List.of(new Summary("app", List.of("1"),
+                new Platform("linux", "amd64", null), 0, Compression.GZIP, 6, null, null)), List.of(),
+                List.of(new Input(Path.of("/src/f"), false, new FileStamp(1, 2, 3, 4, 5, 6, 7, 0100644))));
+        Path file = dir.resolve(".oci.scratch-inputs");
+        UnchangedBuildFormat.write(file, written);
+        String text = Files.readString(file);
+        String line = "L\tf\t1\t2\t3\t4\t5\t6\t7\t33188\n";
+        assertThat(text).endsWith(line);
+        Files.writeString(file, text.replace(line, bad.startsWith("nanos ")
+                ? "L\tf\t1\t2\t" + bad.substring(6) + "\t4\t5\t6\t7\t33188\n"
+                : "L\tf\t" + bad + "\t2\t3\t4\t5\t6\t7\t33188\n"));
+        List<String> debug = new ArrayList<>();
+
+        Optional<Recorded> read = UnchangedBuildFormat.read(file, BuildListener.of(debug::add));
+
+        assertThat(read).isEmpty();
+        assertThat(debug).singleElement().asString().startsWith("Planning again: " + file + " is not a record");
     }
 }

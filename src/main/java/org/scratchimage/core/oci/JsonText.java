@@ -18,8 +18,8 @@ public final class JsonText {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     /**
-     * JSON written already, by {@link #write}: put in place as it is, so that a large part of a document (an SBOM's
-     * 20,000 files) is written once when it is also hashed on its own.
+     * JSON written already, by {@link #write} or a {@link Writer}: put in place as it is, so that a large part of a
+     * document (an SBOM's 20,000 files) is written once when it is also hashed on its own.
      */
     public record Raw(byte[] json) {}
 
@@ -39,7 +39,10 @@ public final class JsonText {
             this(1024);
         }
 
-        /** @param capacity the bytes to make room for at once: a good guess saves copying 10 MB as it grows */
+        /**
+         * @param capacity the bytes to make room for at once: a good guess spares the copies of a buffer that grows
+         *     by doubling, about twice the final size
+         */
         public Writer(int capacity) {
             this.out = new Out(capacity);
         }
@@ -94,6 +97,10 @@ public final class JsonText {
 
         /** @return this writer, after {@code text} as a JSON string */
         public Writer value(String text) {
+            if (text == null) {
+                // As write() refuses it.
+                return value((Object) null);
+            }
             separate();
             string(out, text);
             follows = true;
@@ -249,7 +256,7 @@ public final class JsonText {
         }
 
         byte[] bytes() {
-            return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+            return Arrays.copyOf(buffer, size);
         }
     }
 }

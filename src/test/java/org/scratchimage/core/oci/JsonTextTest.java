@@ -34,30 +34,52 @@ class JsonTextTest {
         Random random = new Random(12);
         for (int i = 0; i < 3000; i++) {
             Object document = randomValue(random, 0);
-            JsonText.Writer writer = new JsonText.Writer();
-            stream(writer, document, random.nextBoolean());
+            // A small buffer grows many times; a large one never.
+            JsonText.Writer writer = new JsonText.Writer(random.nextBoolean() ? 1 : 1 << 16);
+            stream(writer, document, random);
 
-            assertThat(new String(writer.raw().json(), StandardCharsets.UTF_8))
-                    .isEqualTo(new String(JsonText.write(document), StandardCharsets.UTF_8));
+            assertThat(writer.raw().json()).isEqualTo(JsonText.write(document));
         }
     }
 
-    /** Writes {@code json} through the writer's begins, names and ends; leaves may go through value(Object). */
-    private static void stream(JsonText.Writer writer, Object json, boolean leavesAsObjects) {
-        if (json instanceof Map<?, ?> map) {
+    @Test
+    void theWriterWritesBooleansNumbersAndRawJsonAsWriteDoes() {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("t", true);
+        document.put("f", false);
+        document.put("l", List.of(Long.MIN_VALUE, 0, new JsonText.Raw("{\"r\":[1]}".getBytes(StandardCharsets.UTF_8))));
+        JsonText.Writer writer = new JsonText.Writer().beginObject().name("t").value(true).name("f").value(false)
+                .name("l").beginArray().value(Long.MIN_VALUE).value(0)
+                .value(new JsonText.Raw("{\"r\":[1]}".getBytes(StandardCharsets.UTF_8))).endArray().endObject();
+
+        assertThat(writer.raw().json()).isEqualTo(JsonText.write(document))
+                .isEqualTo("{\"t\":true,\"f\":false,\"l\":[-9223372036854775808,0,{\"r\":[1]}]}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> new JsonText.Writer().value((String) null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Writes {@code json} through the writer's begins, names and ends; a leaf may go through value(Object), and a
+     * whole part as Raw JSON written first.
+     */
+    private static void stream(JsonText.Writer writer, Object json, Random random) {
+        if (!(json instanceof String) && random.nextInt(8) == 0) {
+            writer.value(new JsonText.Raw(JsonText.write(json)));
+        } else if (json instanceof Map<?, ?> map) {
             writer.beginObject();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 writer.name((String) entry.getKey());
-                stream(writer, entry.getValue(), leavesAsObjects);
+                stream(writer, entry.getValue(), random);
             }
             writer.endObject();
         } else if (json instanceof List<?> list) {
             writer.beginArray();
             for (Object element : list) {
-                stream(writer, element, leavesAsObjects);
+                stream(writer, element, random);
             }
             writer.endArray();
-        } else if (json instanceof String text && !leavesAsObjects) {
+        } else if (json instanceof String text && random.nextBoolean()) {
             writer.value(text);
         } else {
             writer.value(json);

@@ -31,15 +31,18 @@ class SpdxDocumentTest {
             files.add(new FileDigest("data/f" + k + (k % 7 == 0 ? " \"é\"\n" : ""), HexFormat.of().formatHex(sha1),
                     HexFormat.of().formatHex(sha256)));
         }
-        OsPackage lib = new OsPackage("libx", "1.0", "amd64", "A <a@example.org>", List.of("MIT"));
-        OsPackages os = new OsPackages("debian", "12", List.of(lib), Map.of(files.get(3).path(), "libx"));
+        // Out of name order: the document lists packages by name.
+        OsPackage libz = new OsPackage("libz", "1.0", "amd64", "A <a@example.org>", List.of("MIT"));
+        OsPackage liba = new OsPackage("liba", "2.0", "amd64", "B <b@example.org>", List.of("GPL-2.0-only"));
+        OsPackages os = new OsPackages("debian", "12", List.of(libz, liba), Map.of(files.get(3).path(), "libz",
+                files.get(7).path(), "liba"));
 
         JsonNode document = new ObjectMapper().readTree(SpdxDocument.write(new SbomImage("app", MANIFEST, "amd64",
                 Instant.EPOCH), new MavenCoordinates("g", "app", "1"), os, files, "scratch-test"));
 
         List<String> sha1s = new ArrayList<>();
         for (FileDigest file : files) {
-            if (file != files.get(3)) {
+            if (file != files.get(3) && file != files.get(7)) {
                 sha1s.add(file.sha1());
             }
         }
@@ -58,14 +61,27 @@ class SpdxDocumentTest {
             assertThat(file.get("checksums").get(0).get("checksumValue").asText()).isEqualTo(files.get(k).sha1());
             assertThat(file.get("checksums").get(1).get("checksumValue").asText()).isEqualTo(files.get(k).sha256());
         }
-        // DESCRIBES, the project, the package, then each file by its container, in the files' order.
+        // DESCRIBES, the project, the packages by name, then each file by its container, in the files' order.
+        JsonNode packages = document.get("packages");
+        assertThat(packages.get(2).get("name").asText()).isEqualTo("liba");
+        assertThat(packages.get(3).get("name").asText()).isEqualTo("libz");
         JsonNode relationships = document.get("relationships");
-        assertThat(relationships).hasSize(3 + 50);
+        assertThat(relationships).hasSize(4 + 50);
+        List<String> head = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            JsonNode r = relationships.get(k);
+            head.add(r.get("spdxElementId").asText() + " " + r.get("relationshipType").asText() + " "
+                    + r.get("relatedSpdxElement").asText());
+        }
+        assertThat(head).containsExactly("SPDXRef-DOCUMENT DESCRIBES SPDXRef-Image",
+                "SPDXRef-Image CONTAINS " + packages.get(1).get("SPDXID").asText(),
+                "SPDXRef-Image CONTAINS " + packages.get(2).get("SPDXID").asText(),
+                "SPDXRef-Image CONTAINS " + packages.get(3).get("SPDXID").asText());
         for (int k = 0; k < files.size(); k++) {
-            JsonNode contains = relationships.get(3 + k);
+            JsonNode contains = relationships.get(4 + k);
             assertThat(contains.get("relatedSpdxElement").asText()).isEqualTo(files0.get(k).get("SPDXID").asText());
             assertThat(contains.get("spdxElementId").asText())
-                    .isEqualTo(document.get("packages").get(k == 3 ? 2 : 1).get("SPDXID").asText());
+                    .isEqualTo(packages.get(k == 3 ? 3 : k == 7 ? 2 : 1).get("SPDXID").asText());
         }
     }
 }
