@@ -191,7 +191,6 @@ final class ImagePlanner {
         return Integer.parseInt(trimmed);
     }
 
-    /** @return whether the image holds {@code path}, relative to the root: a file, or a link the runtime follows */
     private static ContainerConfig config(ContainerSpec spec, BuildListener listener)
             throws InvalidConfigurationException {
         SortedMap<String, String> environment = new TreeMap<>();

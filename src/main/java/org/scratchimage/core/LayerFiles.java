@@ -70,7 +70,7 @@ final class LayerFiles {
      */
     static void write(Path layout, Map<String, List<FileDigest>> layers) throws IOException {
         int files = layers.values().stream().mapToInt(List::size).sum();
-        // About 110 bytes a file beside its path: one string built and encoded once.
+        // About 160 bytes a file with its path (two checksums, 106 bytes): one string built and encoded once.
         StringBuilder text = new StringBuilder(files * 160 + 256).append(HEADER).append('\n');
         for (Map.Entry<String, List<FileDigest>> layer : layers.entrySet()) {
             text.append("layer ").append(layer.getKey()).append(' ').append(layer.getValue().size()).append('\n');

@@ -2,11 +2,11 @@ package org.scratchimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +23,14 @@ class UnchangedBuildFormatTest {
     @TempDir
     Path dir;
 
+    /** @return a record of one image with these inputs, written */
+    private Path written(List<Input> inputs) throws Exception {
+        Path file = dir.resolve(".oci.scratch-inputs");
+        UnchangedBuildFormat.write(file, new Recorded("r", "b", false, List.of(new Summary("app", List.of("1"),
+                new Platform("linux", "amd64", null), 0, Compression.GZIP, 6, null, null)), List.of(), inputs));
+        return file;
+    }
+
     @Test
     void everyStampWrittenIsReadBackTheLongsAtTheirLimitsIncluded() throws Exception {
         // An inode past 2^63, as an NFS file id may be, is a negative long; Long.MIN_VALUE is 2^63 itself.
@@ -35,10 +43,7 @@ class UnchangedBuildFormatTest {
                     0100644)));
         }
         inputs.add(new Input(Path.of("/src/none"), true, null));
-        Recorded written = new Recorded("r", "b", false, List.of(new Summary("app", List.of("1"),
-                new Platform("linux", "amd64", null), 0, Compression.GZIP, 6, null, null)), List.of(), inputs);
-        Path file = dir.resolve(".oci.scratch-inputs");
-        UnchangedBuildFormat.write(file, written);
+        Path file = written(inputs);
         List<String> debug = new ArrayList<>();
 
         Optional<Recorded> read = UnchangedBuildFormat.read(file, BuildListener.of(debug::add));
@@ -53,11 +58,7 @@ class UnchangedBuildFormatTest {
     @ValueSource(strings = {"9223372036854775808", "-9223372036854775809", "99999999999999999999", "-", "", "--1",
         "+1", "nanos 3000000000"})
     void aStampFieldOutsideItsRangeIsNoRecord(String bad) throws Exception {
-        Recorded written = new Recorded("r", "b", false, List.of(new Summary("app", List.of("1"),
-                new Platform("linux", "amd64", null), 0, Compression.GZIP, 6, null, null)), List.of(),
-                List.of(new Input(Path.of("/src/f"), false, new FileStamp(1, 2, 3, 4, 5, 6, 7, 0100644))));
-        Path file = dir.resolve(".oci.scratch-inputs");
-        UnchangedBuildFormat.write(file, written);
+        Path file = written(List.of(new Input(Path.of("/src/f"), false, new FileStamp(1, 2, 3, 4, 5, 6, 7, 0100644))));
         String text = Files.readString(file);
         String line = "L\tf\t1\t2\t3\t4\t5\t6\t7\t33188\n";
         assertThat(text).endsWith(line);

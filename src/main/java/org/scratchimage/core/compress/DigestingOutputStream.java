@@ -26,6 +26,15 @@ public final class DigestingOutputStream extends FilterOutputStream {
         }
     }
 
+    /** @return a new SHA-1 digest, for the SBOM's file checksums; every JDK has one */
+    public static MessageDigest newSha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-1", e);
+        }
+    }
+
     /** @return {@code sha256:} and the lowercase hex digest of {@code data} */
     public static String digestOf(byte[] data) {
         return "sha256:" + HexFormat.of().formatHex(newSha256().digest(data));

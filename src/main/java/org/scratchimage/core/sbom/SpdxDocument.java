@@ -2,7 +2,6 @@ package org.scratchimage.core.sbom;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -193,7 +192,7 @@ public final class SpdxDocument {
             sha1s[k] = files.get(k).sha1();
         }
         Arrays.sort(sha1s);
-        MessageDigest joined = sha1();
+        MessageDigest joined = DigestingOutputStream.newSha1();
         for (String sha1 : sha1s) {
             joined.update(sha1.getBytes(StandardCharsets.US_ASCII));
         }
@@ -274,13 +273,5 @@ public final class SpdxDocument {
 
     private static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(SHA_256.get().digest(bytes));
-    }
-
-    private static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is missing from the JDK", e);
-        }
     }
 }

@@ -9,11 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import org.scratchimage.core.compress.DigestingOutputStream;
 import org.scratchimage.core.image.DirectoryEntry;
 import org.scratchimage.core.image.FileDigest;
 import org.scratchimage.core.image.LayerEntry;
@@ -66,16 +66,8 @@ public final class LayerTarWriter {
         this.out = out;
         this.mtime = mtime;
         this.files = digestFiles ? new ArrayList<>() : null;
-        this.sha1 = digestFiles ? algorithm("SHA-1") : null;
-        this.sha256 = digestFiles ? algorithm("SHA-256") : null;
-    }
-
-    private static MessageDigest algorithm(String name) {
-        try {
-            return MessageDigest.getInstance(name);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(name + " is missing from the JDK", e);
-        }
+        this.sha1 = digestFiles ? DigestingOutputStream.newSha1() : null;
+        this.sha256 = digestFiles ? DigestingOutputStream.newSha256() : null;
     }
 
     /**
